@@ -1,0 +1,2 @@
+// Placeholder until the embedded proxy lands.
+return 0;

@@ -1,0 +1,2 @@
+// Placeholder until chatsim lands.
+return 0;
