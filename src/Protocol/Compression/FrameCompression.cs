@@ -1,0 +1,162 @@
+using System.Buffers;
+using System.IO.Compression;
+using ZstdSharp;
+
+namespace ChatResilience.Protocol.Compression;
+
+/// <summary>
+/// Compresses frames into the binary form (codec byte + compressed JSON) and decompresses them with a hard
+/// output bound, so a bomb (1 GB that compresses into 1 MB) costs at most <c>maxFrameBytes</c> of memory and
+/// stops as soon as the bound is crossed.
+/// </summary>
+public static class FrameCompression
+{
+    private const int ChunkBytes = 16 * 1024;
+
+    /// <summary>The default level per codec (see README: chosen from bench/results/compression).</summary>
+    public static int DefaultLevel(CompressionCodec codec) => codec switch
+    {
+        CompressionCodec.Deflate => 6,
+        CompressionCodec.Brotli => 4,
+        CompressionCodec.Zstd => 3,
+        _ => 0,
+    };
+
+    /// <summary>Returns byte 0 = codec id, then <paramref name="json"/> compressed at <paramref name="level"/>.</summary>
+    public static byte[] Compress(CompressionCodec codec, ReadOnlySpan<byte> json, int? level = null)
+    {
+        var lvl = level ?? DefaultLevel(codec);
+        switch (codec)
+        {
+            case CompressionCodec.Zstd:
+            {
+                using var compressor = new Compressor(lvl);
+                var bound = Compressor.GetCompressBound(json.Length);
+                var output = new byte[bound + 1];
+                output[0] = (byte)codec;
+                var written = compressor.Wrap(json, output.AsSpan(1));
+                return output.AsSpan(0, written + 1).ToArray();
+            }
+
+            case CompressionCodec.Brotli:
+            {
+                var output = new byte[BrotliEncoder.GetMaxCompressedLength(json.Length) + 1];
+                output[0] = (byte)codec;
+                if (!BrotliEncoder.TryCompress(json, output.AsSpan(1), out var written, Math.Clamp(lvl, 0, 11), 22))
+                {
+                    throw new InvalidOperationException("brotli output buffer too small");
+                }
+
+                return output.AsSpan(0, written + 1).ToArray();
+            }
+
+            case CompressionCodec.Deflate:
+            {
+                using var ms = new MemoryStream(json.Length / 2 + 16);
+                ms.WriteByte((byte)codec);
+                using (var deflate = new DeflateStream(ms, new ZLibCompressionOptions { CompressionLevel = Math.Clamp(lvl, 0, 9) }, leaveOpen: true))
+                {
+                    deflate.Write(json);
+                }
+
+                return ms.ToArray();
+            }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(codec), codec, "not a compression codec");
+        }
+    }
+
+    /// <summary>
+    /// Decompresses a binary frame. Throws <see cref="ProtocolException"/>: <c>too_large</c> past
+    /// <paramref name="maxBytes"/>; <c>invalid_frame</c> (undecodable) for an empty frame, a codec not in
+    /// <paramref name="accepted"/>, or corrupt or truncated data.
+    /// </summary>
+    public static byte[] Decompress(ReadOnlySpan<byte> binaryFrame, IReadOnlySet<CompressionCodec> accepted, int maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(accepted);
+        if (binaryFrame.IsEmpty)
+        {
+            throw Undecodable("empty binary frame");
+        }
+
+        var codec = (CompressionCodec)binaryFrame[0];
+        if (codec is not (CompressionCodec.Deflate or CompressionCodec.Brotli or CompressionCodec.Zstd) || !accepted.Contains(codec))
+        {
+            throw Undecodable($"codec 0x{binaryFrame[0]:x2} was not negotiated");
+        }
+
+        var payload = binaryFrame[1..].ToArray();
+        try
+        {
+            using var input = new MemoryStream(payload, writable: false);
+            using Stream decoder = codec switch
+            {
+                CompressionCodec.Deflate => new DeflateStream(input, CompressionMode.Decompress),
+                CompressionCodec.Brotli => new BrotliStream(input, CompressionMode.Decompress),
+                _ => new DecompressionStream(input),
+            };
+            return ReadBounded(decoder, maxBytes);
+        }
+        catch (Exception e) when (e is InvalidDataException or ZstdException or IOException or InvalidOperationException)
+        {
+            throw Undecodable($"corrupt {CompressionCodecNames.Name(codec)} data: {e.Message}");
+        }
+    }
+
+    private static byte[] ReadBounded(Stream decoder, int maxBytes)
+    {
+        // Grow geometrically up to maxBytes + 1: one byte past the bound proves the frame is too large,
+        // and a small frame never rents a maxBytes buffer.
+        var limit = maxBytes + 1;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(limit, 64 * 1024));
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                var capacity = Math.Min(buffer.Length, limit);
+                if (length == capacity)
+                {
+                    if (capacity == limit)
+                    {
+                        throw new ProtocolException(ErrorCodes.TooLarge, $"decompressed frame exceeds maxFrameBytes ({maxBytes})");
+                    }
+
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)capacity * 2, limit));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                    continue;
+                }
+
+                var read = decoder.Read(buffer, length, Math.Min(ChunkBytes, capacity - length));
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            if (length > maxBytes)
+            {
+                throw new ProtocolException(ErrorCodes.TooLarge, $"decompressed frame exceeds maxFrameBytes ({maxBytes})");
+            }
+
+            if (length == 0)
+            {
+                throw Undecodable("compressed frame decodes to nothing");
+            }
+
+            return buffer.AsSpan(0, length).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static ProtocolException Undecodable(string message) =>
+        new(ErrorCodes.InvalidFrame, message) { Undecodable = true };
+}
