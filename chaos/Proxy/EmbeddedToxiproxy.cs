@@ -9,7 +9,7 @@ namespace ChatResilience.Chaos.Proxy;
 
 /// <summary>
 /// An in-process, Toxiproxy-compatible fault proxy: the same HTTP API as Toxiproxy 2.12 (so any Toxiproxy
-/// client, including <c>Toxiproxy.ToxiproxyClient</c>, drives it unchanged) and a TCP data path
+/// client, including <see cref="Toxiproxy.ToxiproxyClient"/>, drives it unchanged) and a TCP data path
 /// with the same toxics, plus fixes where Toxiproxy crashes (see TOXIPROXY.md "fix"), a seed that really
 /// makes draws reproducible, and every wait scheduled on an injected <see cref="TimeProvider"/>.
 /// </summary>
