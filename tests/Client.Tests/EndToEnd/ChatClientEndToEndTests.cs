@@ -456,6 +456,82 @@ public sealed class ChatClientEndToEndTests
         Assert.Equal(2, client.PendingSends.Count);
     }
 
+    [Fact]
+    public async Task AckTimeout_ReconnectsAndResends()
+    {
+        var time = Clock();
+        var server = new FakeChatServer(time) { HeartbeatMs = 1000 };
+        var dropped = 0;
+        server.SendScript = (_, _) => Interlocked.Increment(ref dropped) == 1 ? SendAction.DropSilently : SendAction.Process;
+        await using var client = Create(server, time, Options() with { AckTimeoutMultiplier = 1 });
+        await client.ConnectAsync().Within();
+        var handle = await client.SendAsync("room", "lost once");
+        await EventuallyAsync(() => server.Received.OfType<SendFrame>().Any(), "first send");
+
+        // Ack timeout (1 × 1 s) fires before heartbeat silence (2 × 1 s).
+        time.Advance(TimeSpan.FromMilliseconds(1600));
+        await EventuallyAsync(() => server.ConnectCount == 2, "reconnect after ack timeout");
+        var result = await handle.Completion.Within();
+        Assert.Equal(1, result.RoomSeq);
+        Assert.Equal(2, server.Received.OfType<SendFrame>().Count(f => f.Seq == 1));
+    }
+
+    [Fact]
+    public async Task ReorderSendsBug_PutsSeqsOutOfOrderOnTheWire()
+    {
+        var time = Clock();
+        var server = new FakeChatServer(time);
+        await using var client = Create(server, time, Options() with { Bugs = new ClientBugSwitches { ReorderSends = true } });
+        var first = await client.SendAsync("room", "a");
+        var second = await client.SendAsync("room", "b");
+        await client.ConnectAsync().Within();
+        await EventuallyAsync(() => server.Received.OfType<SendFrame>().Count() >= 2, "two sends");
+        Assert.Equal([2L, 1L], server.Received.OfType<SendFrame>().Take(2).Select(f => f.Seq));
+    }
+
+    [Fact]
+    public async Task Metrics_CountReconnectsAndOutboxDepth()
+    {
+        var time = Clock();
+        var server = new FakeChatServer(time);
+        using var meters = new TestMeterFactory();
+        var reconnects = 0L;
+        var depth = 0L;
+        var depthIncrements = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "ChatResilience.Client" && meters.Created.Contains(instrument.Meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == "chat.client.reconnects")
+            {
+                Interlocked.Add(ref reconnects, value);
+            }
+            else if (instrument.Name == "chat.client.outbox.depth")
+            {
+                Interlocked.Add(ref depth, value);
+                if (value > 0)
+                {
+                    Interlocked.Increment(ref depthIncrements);
+                }
+            }
+        });
+        listener.Start();
+        await using var client = new ChatClient(Options(), _ => ValueTask.FromResult("t"), new InMemoryOutboxStore(), server, time, new Random(1), meterFactory: meters);
+        await client.ConnectAsync().Within();
+        var handle = await client.SendAsync("room", "x");
+        await handle.Completion.Within();
+        Assert.Equal(1, Interlocked.Read(ref depthIncrements));
+        await EventuallyAsync(() => Interlocked.Read(ref depth) == 0, "depth back to 0");
+        await server.DropAllAsync();
+        await EventuallyAsync(() => Interlocked.Read(ref reconnects) == 1 && client.State == ConnectionState.Connected, "one reconnect");
+    }
+
     private static IOutboxStore GetStore(ChatClient client) =>
         (IOutboxStore)typeof(ChatClient).GetField("_store", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(client)!;
 }
