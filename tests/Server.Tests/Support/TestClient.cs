@@ -10,7 +10,7 @@ internal sealed class TestClient : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    public TestClient(InMemoryFrameConnection connection, Task serverRun, string user, string clientId)
+    public TestClient(IFrameConnection connection, Task serverRun, string user, string clientId)
     {
         Connection = connection;
         ServerRun = serverRun;
@@ -18,7 +18,7 @@ internal sealed class TestClient : IAsyncDisposable
         ClientId = clientId;
     }
 
-    public InMemoryFrameConnection Connection { get; }
+    public IFrameConnection Connection { get; }
 
     public Task ServerRun { get; }
 
