@@ -60,6 +60,13 @@ public class ToxiproxyClientTests
     }
 
     [Fact]
+    public async Task Version_AcceptsPlainTextFromOlderServers()
+    {
+        var client = new ToxiproxyClient(new HttpClient(new ScriptedHandler(_ => Reply(HttpStatusCode.OK, "2.1.4\n"))));
+        Assert.Equal("2.1.4", await client.GetVersionAsync());
+    }
+
+    [Fact]
     public async Task Delete_Is503_NotRetried_AndSurfacesTheStatus()
     {
         var handler = new ScriptedHandler(_ => Reply(HttpStatusCode.ServiceUnavailable, """{"error":"timeout","status":503}"""));
