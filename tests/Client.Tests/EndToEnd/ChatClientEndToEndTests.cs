@@ -158,7 +158,7 @@ public sealed class ChatClientEndToEndTests
         client.OnMessage += m => seen.Enqueue(m.Seq);
         await client.ConnectAsync().Within();
         await client.JoinAsync("room").Within();
-        server.Rooms["room"].AddRange([Session.RoomSequencerTests.Msg(1, room: "room"), Session.RoomSequencerTests.Msg(2, room: "room"), Session.RoomSequencerTests.Msg(3, room: "room")]);
+        server.AppendStored("room", Session.RoomSequencerTests.Msg(1, room: "room"), Session.RoomSequencerTests.Msg(2, room: "room"), Session.RoomSequencerTests.Msg(3, room: "room"));
         await server.PushAsync(Session.RoomSequencerTests.Msg(1, room: "room"));
         await server.PushAsync(Session.RoomSequencerTests.Msg(3, room: "room"));
         await EventuallyAsync(() => seen.Count == 3, "three messages");
@@ -530,6 +530,40 @@ public sealed class ChatClientEndToEndTests
         await EventuallyAsync(() => Interlocked.Read(ref depth) == 0, "depth back to 0");
         await server.DropAllAsync();
         await EventuallyAsync(() => Interlocked.Read(ref reconnects) == 1 && client.State == ConnectionState.Connected, "one reconnect");
+    }
+
+    [Fact]
+    public async Task SentAt_IsCorrectedByTheMeasuredServerOffset()
+    {
+        var time = Clock();
+        var server = new FakeChatServer(time) { ClockSkewMs = -90_000 };
+        await using var client = Create(server, time);
+        await client.ConnectAsync().Within();
+        Assert.Equal(TimeSpan.FromSeconds(-90), client.ServerClockOffset);
+        var handle = await client.SendAsync("room", "x");
+        await handle.Completion.Within();
+        var sent = server.Received.OfType<SendFrame>().Single();
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds() - 90_000, sent.SentAt);
+    }
+
+    [Fact]
+    public async Task Leave_ForgetsTheCursorAndIsNotResumed()
+    {
+        var time = Clock();
+        var server = new FakeChatServer(time);
+        var store = new InMemoryOutboxStore();
+        await using var client = Create(server, time, store: store);
+        var left = new TaskCompletionSource<RoomLeft>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.OnLeft += l => left.TrySetResult(l);
+        await client.ConnectAsync().Within();
+        await client.JoinAsync("room").Within();
+        await client.LeaveAsync("room").Within();
+        Assert.Equal(LeftCodes.Left, (await left.Task.Within()).Code);
+        Assert.Empty(client.Rooms);
+        Assert.Empty((await store.LoadAsync()).Cursors);
+        await server.DropAllAsync();
+        await EventuallyAsync(() => server.Received.OfType<HelloFrame>().Count() == 2, "second hello");
+        Assert.Null(server.Received.OfType<HelloFrame>().Last().Rooms);
     }
 
     private static IOutboxStore GetStore(ChatClient client) =>
