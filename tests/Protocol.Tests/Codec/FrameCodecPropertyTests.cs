@@ -44,6 +44,17 @@ public sealed class FrameCodecPropertyTests
     }
 
     [Fact]
+    public void HandWrittenWriters_WriteExactlyWhatTheGenericPathWrites()
+    {
+        FrameGen.Any.Where(f => f is Protocol.Frames.MsgFrame or Protocol.Frames.SendFrame or Protocol.Frames.AckFrame or Protocol.Frames.PageFrame).Sample(frame =>
+        {
+            var generic = new System.Buffers.ArrayBufferWriter<byte>(); // Sample runs on several threads
+            FrameCodec.Encode(frame, generic, handWritten: false);
+            Assert.Equal(System.Text.Encoding.UTF8.GetString(generic.WrittenSpan), System.Text.Encoding.UTF8.GetString(FrameCodec.EncodeToArray(frame)));
+        }, iter: 3000);
+    }
+
+    [Fact]
     public void RandomBytes_NeverThrowAnythingButProtocolException()
     {
         Gen.Byte.Array[0, 400].Sample(DecodeBothWays, iter: 20_000);

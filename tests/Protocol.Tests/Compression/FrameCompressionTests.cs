@@ -168,7 +168,7 @@ public sealed class FrameCompressionTests
     {
         Assert.Equal(6, FrameCompression.DefaultLevel(CompressionCodec.Deflate));
         Assert.Equal(4, FrameCompression.DefaultLevel(CompressionCodec.Brotli));
-        Assert.Equal(3, FrameCompression.DefaultLevel(CompressionCodec.Zstd));
+        Assert.Equal(1, FrameCompression.DefaultLevel(CompressionCodec.Zstd));
     }
 
     internal static byte[] Json(int approxBytes)
