@@ -96,7 +96,7 @@ public static class FrameCodec
         Frame? frame;
         try
         {
-            frame = JsonSerializer.Deserialize(utf8Json, ProtocolJsonContext.Default.Frame);
+            frame = FrameReader.TryRead(utf8Json) ?? JsonSerializer.Deserialize(utf8Json, ProtocolJsonContext.Default.Frame);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
