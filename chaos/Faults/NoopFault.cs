@@ -1,0 +1,13 @@
+using ChatResilience.Chaos.Toxiproxy;
+
+namespace ChatResilience.Chaos.Faults;
+
+/// <summary>Does nothing (Toxiproxy noop toxic): a control for the fault machinery itself.</summary>
+public sealed record NoopFault : Fault
+{
+    /// <inheritdoc />
+    public override string Type => "noop";
+
+    /// <inheritdoc />
+    public override ToxicAttributes? ToToxicAttributes() => new NoopAttributes();
+}

@@ -1,0 +1,148 @@
+namespace ChatResilience.Chaos.Proxy.Internal.Toxics;
+
+internal sealed partial class ToxicPipeline
+{
+    private async ValueTask PassAsync(LinkToxic[] toxics, int index, ReadOnlyMemory<byte> data, long due, CancellationToken cancellationToken)
+    {
+        for (var i = index; i < toxics.Length; i++)
+        {
+            var toxic = toxics[i];
+            if (!toxic.Active || toxic.Removed)
+            {
+                continue;
+            }
+
+            var spec = toxic.Spec;
+            switch (spec.Kind)
+            {
+                case ToxicKind.Latency:
+                    due = AddToTimestamp(due, DrawLatency(spec));
+                    break;
+
+                case ToxicKind.Timeout:
+                    await WaitUntilAsync(due, cancellationToken);
+                    toxic.TimeoutTimer?.Change(spec.Milliseconds("timeout"), Timeout.InfiniteTimeSpan);
+                    return; // dropped
+
+                case ToxicKind.ResetPeer:
+                    await WaitUntilAsync(due, cancellationToken);
+                    if (!toxic.ResetPeerFired)
+                    {
+                        toxic.ResetPeerFired = true;
+                        await DelayAsync(spec.Milliseconds("timeout"), cancellationToken);
+                        host.CloseConnection("reset_peer");
+                    }
+
+                    return; // dropped
+
+                case ToxicKind.LimitData:
+                    var limit = spec.Attribute("bytes");
+                    var remaining = limit - toxic.LimitDataSent;
+                    if (remaining <= 0)
+                    {
+                        host.CloseConnection("limit_data");
+                        return;
+                    }
+
+                    if (data.Length < remaining)
+                    {
+                        toxic.LimitDataSent += data.Length;
+                        break;
+                    }
+
+                    toxic.LimitDataSent = limit;
+                    await PassAsync(toxics, i + 1, data[..(int)remaining], due, cancellationToken);
+                    host.CloseConnection("limit_data");
+                    return;
+
+                case ToxicKind.Bandwidth:
+                    await WaitUntilAsync(due, cancellationToken);
+                    await PaceAsync(toxics, i, toxic, data, cancellationToken);
+                    return;
+
+                case ToxicKind.Slicer:
+                    await WaitUntilAsync(due, cancellationToken);
+                    await SliceAsync(toxics, i, spec, data, cancellationToken);
+                    return;
+
+                case ToxicKind.SlowClose:
+                case ToxicKind.Noop:
+                default:
+                    break;
+            }
+        }
+
+        await WaitUntilAsync(due, cancellationToken);
+        if (!data.IsEmpty)
+        {
+            await host.WriteAsync(data, cancellationToken);
+        }
+    }
+
+    /// <summary>Toxiproxy's bandwidth algorithm: a carried sleep debt, big chunks in 100 ms slices.</summary>
+    private async ValueTask PaceAsync(LinkToxic[] toxics, int i, LinkToxic toxic, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var rate = toxic.Spec.Attribute("rate");
+        while (rate <= 0)
+        {
+            // rate 0 stalls with the connection open; re-check so a live update or removal releases the data.
+            if (toxic.Removed || !toxic.Active)
+            {
+                await PassAsync(toxics, i + 1, data, timeProvider.GetTimestamp(), cancellationToken);
+                return;
+            }
+
+            await DelayAsync(BandwidthPacing.SliceInterval, cancellationToken);
+            rate = toxic.Spec.Attribute("rate");
+        }
+
+        toxic.BandwidthCarry += BandwidthPacing.TransmitTime(data.Length, rate);
+        var slice = BandwidthPacing.SliceBytes(rate);
+        while (data.Length > slice)
+        {
+            await DelayAsync(BandwidthPacing.SliceInterval, cancellationToken);
+            await PassAsync(toxics, i + 1, data[..(int)slice], timeProvider.GetTimestamp(), cancellationToken);
+            data = data[(int)slice..];
+            toxic.BandwidthCarry -= BandwidthPacing.SliceInterval;
+        }
+
+        var start = timeProvider.GetTimestamp();
+        await DelayAsync(toxic.BandwidthCarry, cancellationToken);
+        // Timers overshoot; subtracting the real elapsed time credits the next chunk (as Toxiproxy does).
+        toxic.BandwidthCarry -= timeProvider.GetElapsedTime(start);
+        await PassAsync(toxics, i + 1, data, timeProvider.GetTimestamp(), cancellationToken);
+    }
+
+    private async ValueTask SliceAsync(LinkToxic[] toxics, int i, ToxicSpec spec, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        List<int> offsets;
+        lock (_sync)
+        {
+            offsets = SlicerPlan.Offsets(random, data.Length, (int)spec.Attribute("average_size"), (int)spec.Attribute("size_variation"));
+        }
+
+        var delay = TimeSpan.FromTicks(spec.Attribute("delay") * 10); // microseconds
+        for (var k = 1; k < offsets.Count; k++)
+        {
+            await PassAsync(toxics, i + 1, data[offsets[k - 1]..offsets[k]], timeProvider.GetTimestamp(), cancellationToken);
+            await DelayAsync(delay, cancellationToken);
+        }
+    }
+
+    private TimeSpan DrawLatency(ToxicSpec spec)
+    {
+        lock (_sync)
+        {
+            return LatencyDraw.Next(random, spec.Milliseconds("latency"), spec.Milliseconds("jitter"));
+        }
+    }
+
+    private long AddToTimestamp(long timestamp, TimeSpan delay) =>
+        timestamp + (long)(delay.Ticks * ((double)timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond));
+
+    private Task WaitUntilAsync(long due, CancellationToken cancellationToken) =>
+        DelayAsync(timeProvider.GetElapsedTime(timeProvider.GetTimestamp(), due), cancellationToken);
+
+    private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
+        delay > TimeSpan.Zero ? Task.Delay(delay, timeProvider, cancellationToken) : Task.CompletedTask;
+}
