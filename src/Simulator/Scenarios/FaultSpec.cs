@@ -12,7 +12,7 @@ public sealed record FaultSpec
     /// <summary>Target group for network faults, client_crash and offline-style faults; null means every group. Default: null.</summary>
     public string? Group { get; init; }
 
-    /// <summary>Toxic direction: <c>downstream</c> (server → client) or <c>upstream</c>. Default: downstream.</summary>
+    /// <summary>Toxic direction: <c>downstream</c> (server → client), <c>upstream</c> or <c>both</c>. Default: downstream.</summary>
     public string Direction { get; init; } = "downstream";
 
     /// <summary>Probability a connection is affected by a toxic, 0..1. Default: 1.</summary>

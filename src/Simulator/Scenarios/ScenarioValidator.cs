@@ -133,7 +133,7 @@ internal static partial class ScenarioValidator
         if (FaultTypes.Network.Contains(f.Type))
         {
             Check(e, f.Duration is { } d && d > TimeSpan.Zero, p + ".duration", "must be > 0 for a network fault");
-            Check(e, f.Direction is "downstream" or "upstream", p + ".direction", "must be \"downstream\" or \"upstream\"");
+            Check(e, f.Direction is "downstream" or "upstream" or "both", p + ".direction", "must be \"downstream\", \"upstream\" or \"both\"");
             Check(e, f.Toxicity is >= 0 and <= 1, p + ".toxicity", "must be in [0, 1]");
         }
 
