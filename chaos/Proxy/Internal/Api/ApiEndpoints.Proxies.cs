@@ -81,6 +81,7 @@ internal sealed partial class ApiEndpoints
         registry.Get(name); // 404 before any body error, as Toxiproxy
         using var body = await RequestBody.ReadAsync(context);
         var fields = new JsonFields(body.RootElement);
+        _ = fields.String("name"); // ignored, but type-checked as Toxiproxy's decoder does
         var listen = fields.String("listen");
         var upstream = fields.String("upstream");
         var proxy = registry.Update(

@@ -140,8 +140,20 @@ internal sealed partial class ToxicPipeline
     private long AddToTimestamp(long timestamp, TimeSpan delay) =>
         timestamp + (long)(delay.Ticks * ((double)timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond));
 
-    private Task WaitUntilAsync(long due, CancellationToken cancellationToken) =>
-        DelayAsync(timeProvider.GetElapsedTime(timeProvider.GetTimestamp(), due), cancellationToken);
+    /// <summary>
+    /// Waits until the clock reaches <paramref name="due"/>. System timers work in whole milliseconds and can
+    /// fire up to a tick early, so the wait is rounded up and repeated until the due time has really passed:
+    /// latency is never early.
+    /// </summary>
+    private async ValueTask WaitUntilAsync(long due, CancellationToken cancellationToken)
+    {
+        var remaining = timeProvider.GetElapsedTime(timeProvider.GetTimestamp(), due);
+        while (remaining > TimeSpan.Zero)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)), timeProvider, cancellationToken);
+            remaining = timeProvider.GetElapsedTime(timeProvider.GetTimestamp(), due);
+        }
+    }
 
     private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
         delay > TimeSpan.Zero ? Task.Delay(delay, timeProvider, cancellationToken) : Task.CompletedTask;

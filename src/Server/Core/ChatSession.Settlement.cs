@@ -1,0 +1,254 @@
+using ChatResilience.Protocol;
+using ChatResilience.Protocol.Frames;
+using ChatResilience.Server.Storage;
+
+namespace ChatResilience.Server.Core;
+
+/// <summary>
+/// Settlement of sends and cancels, exactly as PROTOCOL.md §6.1–6.2: keyed (user, client, seq), dedup
+/// first, then order, rate limit, room, membership and age; the mark counts pending commits; replies go
+/// through the ordered pump, so acks leave in seq order and only after the commit.
+/// </summary>
+internal sealed partial class ChatSession
+{
+    private async Task SettleAsync(SendFrame? send, string id, long seq, ProtocolException? invalid, bool isCancel)
+    {
+        var st = _settlement!;
+        Task<Frame?> reply;
+        await st.Gate.WaitAsync();
+        try
+        {
+            reply = await DecideAsync(st, send, id, seq, invalid, isCancel);
+        }
+        finally
+        {
+            st.Gate.Release();
+        }
+
+        await _replies.Writer.WriteAsync(reply);
+    }
+
+    private async Task<Task<Frame?>> DecideAsync(ClientSettlement st, SendFrame? send, string id, long seq, ProtocolException? invalid, bool isCancel)
+    {
+        if (!st.Loaded)
+        {
+            st.Mark = await _core.Log.GetClientMarkAsync(st.UserId, st.ClientId);
+            st.Loaded = true;
+        }
+
+        // A client the log has never seen (or whose state was lost with the log) starts at its first seq.
+        st.Mark ??= seq - 1;
+        var mark = st.Mark.Value;
+        switch (SettlementPolicy.Decide(mark, st.OutOfOrderSaid, seq))
+        {
+            case SettlementDecision.Replay:
+                return await ReplayAsync(st, send, id, seq, isCancel);
+            case SettlementDecision.Drop:
+                return Task.FromResult<Frame?>(null);
+            case SettlementDecision.OutOfOrder:
+                st.OutOfOrderSaid = true;
+                return Reply(Nack(id, seq, ErrorCodes.OutOfOrder, $"expected seq {mark + 1}", expectedSeq: mark + 1));
+        }
+
+        st.OutOfOrderSaid = false;
+        if (invalid is not null)
+        {
+            return Final(st, id, seq, "", invalid.Code, invalid.Message);
+        }
+
+        if (isCancel)
+        {
+            return Final(st, "", seq, "", ErrorCodes.Expired, "cancelled by the client");
+        }
+
+        using (var lease = _bucket!.AttemptAcquire())
+        {
+            if (!lease.IsAcquired)
+            {
+                var retry = lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
+                return Reply(Nack(id, seq, ErrorCodes.RateLimited, "rate limit exceeded", retryAfterMs: (long)Math.Ceiling(retry.TotalMilliseconds)));
+            }
+        }
+
+        var s = send!;
+        var hub = await _core.GetHubAsync(s.Room, create: false);
+        if (hub is null)
+        {
+            return Final(st, id, seq, s.Room, ErrorCodes.NoSuchRoom, $"room '{s.Room}' does not exist");
+        }
+
+        if (await _core.GetMembershipAsync(hub, UserId) != MembershipState.Member)
+        {
+            return Final(st, id, seq, s.Room, ErrorCodes.Forbidden, $"not a member of '{s.Room}'");
+        }
+
+        var now = NowMs;
+        if (s.SentAt < now - (long)_core.Options.MaxOfflineAge.TotalMilliseconds)
+        {
+            return Final(st, id, seq, s.Room, ErrorCodes.Expired, "older than maxOfflineAgeMs");
+        }
+
+        st.Mark = seq;
+        var message = new StoredMessage
+        {
+            Room = s.Room, Id = s.Id, From = UserId, ClientId = ClientId, ClientSeq = seq, Body = s.Body,
+            SentAt = s.SentAt, Basis = s.Basis, At = now, Meta = s.Meta,
+        };
+        var outcome = CommitAsync(st, message);
+        Track(st, seq, id, outcome);
+        return ReplyFrom(outcome, dup: false);
+    }
+
+    private static void Track(ClientSettlement st, long seq, string id, Task<SettlementOutcome> outcome)
+    {
+        st.Pending[seq] = new PendingSettlement(id, outcome);
+
+        // A log that completes synchronously has already recorded it: nothing is pending any more.
+        if (outcome.IsCompleted)
+        {
+            st.Pending.TryRemove(seq, out _);
+        }
+    }
+
+    private async Task<SettlementOutcome> CommitAsync(ClientSettlement st, StoredMessage message)
+    {
+        try
+        {
+            var result = await _core.Log.AppendAsync(message, UserId, _core.PublishCommitted);
+            return new SettlementOutcome
+            {
+                UserId = UserId, ClientId = ClientId, Seq = message.ClientSeq, Id = message.Id, Room = message.Room,
+                RoomSeq = result.Message.Seq, At = message.At,
+            };
+        }
+        catch (RoomUnavailableException)
+        {
+            // Deleted between the check and the commit: a final nack, recorded like any other.
+            var nack = Outcome(message.ClientSeq, message.Id, message.Room, ErrorCodes.NoSuchRoom, $"room '{message.Room}' does not exist");
+            await _core.Log.RecordOutcomeAsync(nack);
+            return nack;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            CoreLog.AppendFailed(_logger, e, message.Room, ClientId, message.ClientSeq);
+            await st.Gate.WaitAsync();
+            try
+            {
+                // Settles nothing: the client resends this seq. (Later pipelined seqs may already be queued.)
+                if (st.Mark >= message.ClientSeq)
+                {
+                    st.Mark = message.ClientSeq - 1;
+                }
+            }
+            finally
+            {
+                st.Gate.Release();
+            }
+
+            return Outcome(message.ClientSeq, message.Id, message.Room, ErrorCodes.Internal, "storage failure; retry");
+        }
+        finally
+        {
+            st.Pending.TryRemove(message.ClientSeq, out _);
+        }
+    }
+
+    private Task<Frame?> Final(ClientSettlement st, string id, long seq, string room, string code, string reason)
+    {
+        st.Mark = seq;
+        var outcome = RecordAsync(st, Outcome(seq, id, room, code, reason));
+        Track(st, seq, id, outcome);
+        return ReplyFrom(outcome, dup: false);
+    }
+
+    private async Task<SettlementOutcome> RecordAsync(ClientSettlement st, SettlementOutcome outcome)
+    {
+        try
+        {
+            await _core.Log.RecordOutcomeAsync(outcome);
+            return outcome;
+        }
+        finally
+        {
+            st.Pending.TryRemove(outcome.Seq, out _);
+        }
+    }
+
+    private async Task<Task<Frame?>> ReplayAsync(ClientSettlement st, SendFrame? send, string id, long seq, bool isCancel)
+    {
+        Task<SettlementOutcome> outcome;
+        if (st.Pending.TryGetValue(seq, out var pending))
+        {
+            if (!isCancel && !SettlementPolicy.SameSend(pending.Id, id))
+            {
+                return Reply(Nack(id, seq, ErrorCodes.Conflict, $"seq {seq} was used by another id"));
+            }
+
+            outcome = pending.Outcome;
+        }
+        else
+        {
+            var recorded = await _core.Log.GetOutcomeAsync(UserId, ClientId, seq);
+            if (recorded is null)
+            {
+                // Settled, but past outcome retention: still a duplicate, without the room seq.
+                return send is null
+                    ? Reply(Nack(id, seq, ErrorCodes.Expired, "settled long ago; outcome no longer retained"))
+                    : Reply(new AckFrame { Id = id, Seq = seq, Room = send.Room, Dup = true });
+            }
+
+            if (!isCancel && !SettlementPolicy.SameSend(recorded.Id, id))
+            {
+                return Reply(Nack(id, seq, ErrorCodes.Conflict, $"seq {seq} was used by another id"));
+            }
+
+            outcome = Task.FromResult(recorded);
+        }
+
+        if (_core.Options.Bugs.StoreReplayTwice && send is not null)
+        {
+            // TEST-ONLY bug switch: store the replayed send again, a duplicate in the room.
+            var again = new StoredMessage
+            {
+                Room = send.Room, Id = send.Id, From = UserId, ClientId = ClientId, ClientSeq = seq, Body = send.Body,
+                SentAt = send.SentAt, Basis = send.Basis, At = NowMs, Meta = send.Meta,
+            };
+            _core.Observe(_core.Log.AppendAsync(again, null, _core.PublishCommitted).AsTask(), "bug-store-replay-twice");
+        }
+
+        return ReplyFrom(outcome, dup: true);
+    }
+
+    private async Task<Frame?> ReplyFrom(Task<SettlementOutcome> outcome, bool dup)
+    {
+        var o = await outcome;
+        if (o.IsAck)
+        {
+            _core.Metrics.Ack(dup);
+            return new AckFrame { Id = o.Id, Seq = o.Seq, Room = o.Room, RoomSeq = o.RoomSeq, Dup = dup };
+        }
+
+        _core.Metrics.Nack(o.NackCode!);
+        return new NackFrame { Id = o.Id, Seq = o.Seq, Code = o.NackCode!, Reason = o.NackReason ?? "", Retryable = ErrorCodes.IsRetryable(o.NackCode!) };
+    }
+
+    private Task<Frame?> Reply(Frame frame)
+    {
+        if (frame is NackFrame n)
+        {
+            _core.Metrics.Nack(n.Code);
+        }
+
+        return Task.FromResult<Frame?>(frame);
+    }
+
+    private static NackFrame Nack(string id, long seq, string code, string reason, long? expectedSeq = null, long? retryAfterMs = null) => new()
+    {
+        Id = id, Seq = seq, Code = code, Reason = reason, Retryable = ErrorCodes.IsRetryable(code), ExpectedSeq = expectedSeq, RetryAfterMs = retryAfterMs,
+    };
+
+    private SettlementOutcome Outcome(long seq, string id, string room, string code, string reason) => new()
+    {
+        UserId = UserId, ClientId = ClientId, Seq = seq, Id = id, Room = room, NackCode = code, NackReason = reason, At = NowMs,
+    };
+}

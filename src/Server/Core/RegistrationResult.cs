@@ -1,0 +1,9 @@
+namespace ChatResilience.Server.Core;
+
+/// <summary>Whether a welcomed session may go live.</summary>
+internal enum RegistrationResult
+{
+    Registered,
+    TooManyForUser,
+    Stopping,
+}

@@ -1,0 +1,294 @@
+namespace ChatResilience.Server.Storage;
+
+/// <summary>
+/// The log in process memory, for tests and for a server run without a file. One lock orders every
+/// mutation, so appends "commit" in call order and callbacks run in seq order. Lost on restart: a new
+/// instance starts every room again at epoch 1.
+/// </summary>
+public sealed class InMemoryMessageLog : IMessageLog
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, RoomData> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string User, string Client, long Seq), SettlementOutcome> _outcomes = [];
+    private readonly Dictionary<(string User, string Client), long> _marks = [];
+    private readonly Dictionary<(string Room, string User), MembershipState> _members = [];
+    private readonly Dictionary<(string Room, string User), long> _read = [];
+
+    /// <inheritdoc />
+    public ValueTask<RoomInfo?> GetRoomAsync(string room, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_rooms.TryGetValue(room, out var r) ? r.Info() : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RoomInfo> EnsureRoomAsync(string room, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (!_rooms.TryGetValue(room, out var r))
+            {
+                r = _rooms[room] = new RoomData(room, 1);
+            }
+            else if (r.Deleted)
+            {
+                r = _rooms[room] = new RoomData(room, r.Epoch + 1);
+            }
+
+            return ValueTask.FromResult(r.Info());
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RoomInfo?> DeleteRoomAsync(string room, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (!_rooms.TryGetValue(room, out var r) || r.Deleted)
+            {
+                return ValueTask.FromResult<RoomInfo?>(null);
+            }
+
+            r.Deleted = true;
+            r.Messages.Clear();
+            r.Answers.Clear();
+            foreach (var key in _members.Keys.Where(k => k.Room == room).ToList())
+            {
+                _members.Remove(key);
+            }
+
+            foreach (var key in _read.Keys.Where(k => k.Room == room).ToList())
+            {
+                _read.Remove(key);
+            }
+
+            return ValueTask.FromResult<RoomInfo?>(r.Info());
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> ListRoomsAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult<IReadOnlyList<string>>([.. _rooms.Values.Where(r => !r.Deleted).Select(r => r.Name)]);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<AppendResult> AppendAsync(StoredMessage message, string? senderUserId, Action<StoredMessage>? onCommitted = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        lock (_lock)
+        {
+            if (!_rooms.TryGetValue(message.Room, out var r) || r.Deleted)
+            {
+                return ValueTask.FromException<AppendResult>(new RoomUnavailableException($"room '{message.Room}' does not exist"));
+            }
+
+            if (message.AnswerFor is { } trigger && r.Answers.TryGetValue(trigger, out var existing))
+            {
+                return ValueTask.FromResult(new AppendResult(existing, Duplicate: true));
+            }
+
+            var stored = message with { Epoch = r.Epoch, Seq = r.Head + 1 };
+            r.Head = stored.Seq;
+            r.Messages.Add(stored);
+            if (stored.AnswerFor is { } t)
+            {
+                r.Answers[t] = stored;
+            }
+
+            if (senderUserId is not null)
+            {
+                var key = (senderUserId, stored.ClientId);
+                _outcomes[(senderUserId, stored.ClientId, stored.ClientSeq)] = new SettlementOutcome
+                {
+                    UserId = senderUserId, ClientId = stored.ClientId, Seq = stored.ClientSeq, Id = stored.Id,
+                    Room = stored.Room, RoomSeq = stored.Seq, At = stored.At,
+                };
+                _marks[key] = Math.Max(_marks.GetValueOrDefault(key), stored.ClientSeq);
+            }
+
+            onCommitted?.Invoke(stored);
+            return ValueTask.FromResult(new AppendResult(stored, Duplicate: false));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<StoredMessage>> ReadAsync(string room, long afterSeq, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (!_rooms.TryGetValue(room, out var r) || r.Deleted || r.Messages.Count == 0)
+            {
+                return ValueTask.FromResult<IReadOnlyList<StoredMessage>>([]);
+            }
+
+            // Messages are contiguous from FirstSeq, so the start index is arithmetic.
+            var first = r.Messages[0].Seq;
+            var start = (int)Math.Max(0, afterSeq + 1 - first);
+            var count = Math.Max(0, Math.Min(limit, r.Messages.Count - start));
+            return ValueTask.FromResult<IReadOnlyList<StoredMessage>>(start >= r.Messages.Count ? [] : r.Messages.GetRange(start, count));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> TrimAsync(string room, RetentionCut cut, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (!_rooms.TryGetValue(room, out var r))
+            {
+                return ValueTask.FromResult(1L);
+            }
+
+            var remove = 0;
+            foreach (var m in r.Messages)
+            {
+                var tooMany = r.Head - m.Seq >= cut.MaxMessages;
+                var tooOld = m.At < cut.MinAtMs;
+                if (m.Seq >= cut.ProtectFromSeq || !(tooMany || tooOld))
+                {
+                    break;
+                }
+
+                remove++;
+            }
+
+            if (remove > 0)
+            {
+                r.TrimmedTo = r.Messages[remove - 1].Seq;
+                r.Messages.RemoveRange(0, remove);
+            }
+
+            return ValueTask.FromResult(r.Info().FirstSeq);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask RecordOutcomeAsync(SettlementOutcome outcome, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        lock (_lock)
+        {
+            _outcomes[(outcome.UserId, outcome.ClientId, outcome.Seq)] = outcome;
+            var key = (outcome.UserId, outcome.ClientId);
+            _marks[key] = Math.Max(_marks.GetValueOrDefault(key), outcome.Seq);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<SettlementOutcome?> GetOutcomeAsync(string userId, string clientId, long seq, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_outcomes.GetValueOrDefault((userId, clientId, seq)));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long?> GetClientMarkAsync(string userId, string clientId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_marks.TryGetValue((userId, clientId), out var m) ? m : (long?)null);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> TrimOutcomesAsync(long olderThanAtMs, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var old = _outcomes.Where(kv => kv.Value.At < olderThanAtMs).Select(kv => kv.Key).ToList();
+            foreach (var key in old)
+            {
+                _outcomes.Remove(key);
+            }
+
+            return ValueTask.FromResult(old.Count);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask SetMembershipAsync(string room, string userId, MembershipState state, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            _members[(room, userId)] = state;
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<MembershipState> GetMembershipAsync(string room, string userId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_members.GetValueOrDefault((room, userId)));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> GetMembersAsync(string room, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult<IReadOnlyList<string>>([.. _members.Where(kv => kv.Key.Room == room && kv.Value == MembershipState.Member).Select(kv => kv.Key.User).Order(StringComparer.Ordinal)]);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask SetReadMarkerAsync(string room, string userId, long seq, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var key = (room, userId);
+            _read[key] = Math.Max(_read.GetValueOrDefault(key), seq);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long?> GetReadMarkerAsync(string room, string userId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_read.TryGetValue((room, userId), out var s) ? s : (long?)null);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<StoredMessage>> GetUnansweredAsync(string room, string assistantUserId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (!_rooms.TryGetValue(room, out var r) || r.Deleted)
+            {
+                return ValueTask.FromResult<IReadOnlyList<StoredMessage>>([]);
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<StoredMessage>>([.. r.Messages.Where(m => m.From != assistantUserId && !r.Answers.ContainsKey(m.Seq))]);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private sealed class RoomData(string name, long epoch)
+    {
+        public string Name { get; } = name;
+        public long Epoch { get; } = epoch;
+        public long Head { get; set; }
+        public long TrimmedTo { get; set; }
+        public bool Deleted { get; set; }
+        public List<StoredMessage> Messages { get; } = [];
+        public Dictionary<long, StoredMessage> Answers { get; } = [];
+
+        public RoomInfo Info() => new(Name, Epoch, Head, Messages.Count > 0 ? Messages[0].Seq : Head + 1, Deleted);
+    }
+}

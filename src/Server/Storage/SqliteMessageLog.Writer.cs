@@ -1,0 +1,275 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace ChatResilience.Server.Storage;
+
+/// <summary>The single writer: group commit of every queued mutation.</summary>
+public sealed partial class SqliteMessageLog
+{
+    private SqliteCommand? _insertMessage;
+    private SqliteCommand? _upsertOutcome;
+    private SqliteCommand? _upsertMark;
+
+    private ValueTask<T> EnqueueAsync<T>(Func<Batch, T> execute, Action<T>? afterCommit, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return ValueTask.FromException<T>(new ObjectDisposedException(nameof(SqliteMessageLog)));
+        }
+
+        var op = new WriteOp<T>(execute, afterCommit);
+        if (!_writes.Writer.TryWrite(op))
+        {
+            return SlowEnqueueAsync(op, cancellationToken);
+        }
+
+        return new ValueTask<T>(op.Task);
+    }
+
+    private async ValueTask<T> SlowEnqueueAsync<T>(WriteOp<T> op, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _writes.Writer.WriteAsync(op, cancellationToken);
+        }
+        catch (System.Threading.Channels.ChannelClosedException e)
+        {
+            throw new ObjectDisposedException("the log is closed", e);
+        }
+
+        return await op.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var ops = new List<WriteOp>(_maxBatch);
+        var reader = _writes.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            ops.Clear();
+            while (ops.Count < _maxBatch && reader.TryRead(out var op))
+            {
+                ops.Add(op);
+            }
+
+            var started = _timeProvider.GetTimestamp();
+            var batch = new Batch(this);
+            try
+            {
+                using (var tx = _writer.BeginTransaction())
+                {
+                    batch.Transaction = tx;
+                    foreach (var op in ops)
+                    {
+                        op.Execute(batch);
+                    }
+
+                    batch.FlushRooms();
+
+                    tx.Commit();
+                }
+
+                lock (_roomsLock)
+                {
+                    foreach (var (name, info) in batch.Changed)
+                    {
+                        _rooms[name] = info;
+                    }
+                }
+
+                CommitObserved?.Invoke(_timeProvider.GetElapsedTime(started), ops.Count);
+                foreach (var op in ops)
+                {
+                    op.Complete();
+                }
+            }
+            catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
+            {
+                foreach (var op in ops)
+                {
+                    op.Fail(e);
+                }
+            }
+        }
+    }
+
+    private abstract class WriteOp
+    {
+        public abstract void Execute(Batch batch);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class WriteOp<T>(Func<Batch, T> execute, Action<T>? afterCommit) : WriteOp
+    {
+        private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private Exception? _error;
+
+        public Task<T> Task => _tcs.Task;
+
+        public override void Execute(Batch batch)
+        {
+            try
+            {
+                _result = execute(batch);
+            }
+            catch (RoomUnavailableException e)
+            {
+                // A refusal decided before any write: this op fails alone, the batch commits.
+                _error = e;
+            }
+        }
+
+        public override void Complete()
+        {
+            if (_error is not null)
+            {
+                _tcs.TrySetException(_error);
+                return;
+            }
+
+            try
+            {
+                afterCommit?.Invoke(_result!);
+            }
+            finally
+            {
+                _tcs.TrySetResult(_result!);
+            }
+        }
+
+        public override void Fail(Exception error) => _tcs.TrySetException(error);
+    }
+
+    /// <summary>One transaction's view: committed rooms overlaid with this batch's changes.</summary>
+    private sealed class Batch(SqliteMessageLog log)
+    {
+        public Dictionary<string, RoomInfo> Changed { get; } = new(StringComparer.Ordinal);
+
+        public SqliteTransaction? Transaction { get; set; }
+
+        public RoomInfo? Room(string name)
+        {
+            if (Changed.TryGetValue(name, out var r))
+            {
+                return r;
+            }
+
+            lock (log._roomsLock)
+            {
+                return log._rooms.GetValueOrDefault(name);
+            }
+        }
+
+        public void PutRoom(RoomInfo r) => Changed[r.Room] = r;
+
+        /// <summary>Writes each changed room's row once per batch, however many appends moved its head.</summary>
+        public void FlushRooms()
+        {
+            foreach (var r in Changed.Values)
+            {
+                Exec(
+                "INSERT INTO rooms(name, epoch, head, first_seq, deleted) VALUES($n,$e,$h,$f,$d) ON CONFLICT(name) DO UPDATE SET epoch=excluded.epoch, head=excluded.head, first_seq=excluded.first_seq, deleted=excluded.deleted",
+                ("$n", r.Room), ("$e", r.Epoch), ("$h", r.Head), ("$f", r.FirstSeq), ("$d", r.Deleted ? 1L : 0L));
+            }
+        }
+
+        public int Exec(string sql, params (string Name, object Value)[] args) => SqliteMessageLog.Exec(log._writer, sql, Transaction, args);
+
+        public long Scalar(string sql, params (string Name, object Value)[] args)
+        {
+            using var cmd = log._writer.CreateCommand();
+            cmd.Transaction = Transaction;
+            cmd.CommandText = sql;
+            foreach (var (name, value) in args)
+            {
+                cmd.Parameters.AddWithValue(name, value);
+            }
+
+            return cmd.ExecuteScalar() is long v ? v : 0;
+        }
+
+        public AppendResult Append(StoredMessage message, string? senderUserId)
+        {
+            var r = Room(message.Room);
+            if (r is null or { Deleted: true })
+            {
+                throw new RoomUnavailableException($"room '{message.Room}' does not exist");
+            }
+
+            if (message.AnswerFor is { } trigger)
+            {
+                using var find = log._writer.CreateCommand();
+                find.Transaction = Transaction;
+                find.CommandText = "SELECT " + MessageColumns + " FROM messages WHERE room=$r AND answer_for=$a";
+                find.Parameters.AddWithValue("$r", message.Room);
+                find.Parameters.AddWithValue("$a", trigger);
+                var existing = ReadMessagesAsync(find, CancellationToken.None).GetAwaiter().GetResult();
+                if (existing.Count > 0)
+                {
+                    return new AppendResult(existing[0], Duplicate: true);
+                }
+            }
+
+            var stored = message with { Epoch = r.Epoch, Seq = r.Head + 1 };
+            var insert = log._insertMessage ??= Prepare(
+                "INSERT INTO messages(" + MessageColumns + ") VALUES($room,$seq,$epoch,$id,$sender,$client,$cseq,$body,$sent,$basis,$at,$meta,$answer)",
+                "$room", "$seq", "$epoch", "$id", "$sender", "$client", "$cseq", "$body", "$sent", "$basis", "$at", "$meta", "$answer");
+            Run(insert, stored.Room, stored.Seq, stored.Epoch, stored.Id, stored.From, stored.ClientId, stored.ClientSeq, stored.Body,
+                stored.SentAt, stored.Basis, stored.At,
+                stored.Meta is null ? DBNull.Value : JsonSerializer.Serialize(new Dictionary<string, string>(stored.Meta), StorageJsonContext.Default.DictionaryStringString),
+                stored.AnswerFor is { } a ? a : DBNull.Value);
+            if (senderUserId is not null)
+            {
+                PutOutcome(new SettlementOutcome
+                {
+                    UserId = senderUserId, ClientId = stored.ClientId, Seq = stored.ClientSeq, Id = stored.Id,
+                    Room = stored.Room, RoomSeq = stored.Seq, At = stored.At,
+                });
+            }
+
+            // Only the head moves here; rooms' rows are written once per batch in PutRoom.
+            PutRoom(r with { Head = stored.Seq, FirstSeq = r.FirstSeq > r.Head ? stored.Seq : r.FirstSeq });
+            return new AppendResult(stored, Duplicate: false);
+        }
+
+        public void PutOutcome(SettlementOutcome o)
+        {
+            var upsert = log._upsertOutcome ??= Prepare(
+                "INSERT INTO outcomes(user_id, client_id, seq, id, room, room_seq, nack_code, nack_reason, at) VALUES($u,$c,$s,$i,$r,$rs,$nc,$nr,$at) ON CONFLICT(user_id, client_id, seq) DO UPDATE SET id=excluded.id, room=excluded.room, room_seq=excluded.room_seq, nack_code=excluded.nack_code, nack_reason=excluded.nack_reason, at=excluded.at",
+                "$u", "$c", "$s", "$i", "$r", "$rs", "$nc", "$nr", "$at");
+            Run(upsert, o.UserId, o.ClientId, o.Seq, o.Id, o.Room, o.RoomSeq is { } rs ? rs : DBNull.Value,
+                o.NackCode is { } nc ? nc : DBNull.Value, o.NackReason is { } nr ? nr : DBNull.Value, o.At);
+            var mark = log._upsertMark ??= Prepare(
+                "INSERT INTO marks(user_id, client_id, mark) VALUES($u,$c,$m) ON CONFLICT(user_id, client_id) DO UPDATE SET mark=MAX(mark, excluded.mark)",
+                "$u", "$c", "$m");
+            Run(mark, o.UserId, o.ClientId, o.Seq);
+        }
+
+        private SqliteCommand Prepare(string sql, params string[] names)
+        {
+            var cmd = log._writer.CreateCommand();
+            cmd.CommandText = sql;
+            foreach (var n in names)
+            {
+                cmd.Parameters.Add(new SqliteParameter { ParameterName = n });
+            }
+
+            return cmd;
+        }
+
+        private void Run(SqliteCommand cmd, params object[] values)
+        {
+            cmd.Transaction = Transaction;
+            for (var i = 0; i < values.Length; i++)
+            {
+                cmd.Parameters[i].Value = values[i];
+            }
+
+            cmd.ExecuteNonQuery();
+        }
+    }
+}
