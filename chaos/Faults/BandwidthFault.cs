@@ -11,9 +11,6 @@ public sealed record BandwidthFault : Fault
     public long RateKBps { get; init; }
 
     /// <inheritdoc />
-    public override string Type => "bandwidth";
-
-    /// <inheritdoc />
     public override ToxicAttributes? ToToxicAttributes() => new BandwidthAttributes(RateKBps);
 
     /// <inheritdoc />

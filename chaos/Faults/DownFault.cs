@@ -9,8 +9,5 @@ namespace ChatResilience.Chaos.Faults;
 public sealed record DownFault : Fault
 {
     /// <inheritdoc />
-    public override string Type => "down";
-
-    /// <inheritdoc />
     public override ToxicAttributes? ToToxicAttributes() => null;
 }

@@ -26,10 +26,15 @@ public abstract record Fault
     public string Proxy { get; init; } = "";
 
     /// <summary>Direction affected; default downstream (Toxiproxy's default). Ignored by <see cref="DownFault"/>.</summary>
-    public FaultDirection Direction { get; init; } = FaultDirection.Downstream;
+    /// <remarks>
+    /// A setter, not init: the JSON source generator assigns every init-only property when constructing,
+    /// which would replace this default with zero when the field is absent. The same holds for every
+    /// property below that has a non-zero default.
+    /// </remarks>
+    public FaultDirection Direction { get; set; } = FaultDirection.Downstream;
 
     /// <summary>Probability, 0–1, that a connection is affected; default 1. Ignored by <see cref="DownFault"/>.</summary>
-    public double Toxicity { get; init; } = 1.0;
+    public double Toxicity { get; set; } = 1.0;
 
     /// <summary>Offset from the start of the run at which the fault is applied; default zero.</summary>
     public TimeSpan Start { get; init; }
@@ -38,8 +43,21 @@ public abstract record Fault
     public TimeSpan? Duration { get; init; }
 
     /// <summary>The fault's type name, as in JSON ("latency", "down", …).</summary>
+    /// <remarks>Computed here, not overridden: an override would be serialised and clash with the discriminator.</remarks>
     [JsonIgnore]
-    public abstract string Type { get; }
+    public string Type => this switch
+    {
+        LatencyFault => "latency",
+        BandwidthFault => "bandwidth",
+        SlowCloseFault => "slow_close",
+        TimeoutFault => "timeout",
+        ResetPeerFault => "reset_peer",
+        SlicerFault => "slicer",
+        LimitDataFault => "limit_data",
+        NoopFault => "noop",
+        DownFault => "down",
+        _ => GetType().Name,
+    };
 
     /// <summary>Every problem with the fault, each naming its JSON field; empty when valid.</summary>
     public IReadOnlyList<string> Validate()

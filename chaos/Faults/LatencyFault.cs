@@ -17,9 +17,6 @@ public sealed record LatencyFault : Fault
     public TimeSpan Jitter { get; init; }
 
     /// <inheritdoc />
-    public override string Type => "latency";
-
-    /// <inheritdoc />
     public override ToxicAttributes? ToToxicAttributes() => new LatencyAttributes(Latency, Jitter);
 
     /// <inheritdoc />

@@ -11,9 +11,6 @@ public sealed record LimitDataFault : Fault
     public long Bytes { get; init; }
 
     /// <inheritdoc />
-    public override string Type => "limit_data";
-
-    /// <inheritdoc />
     public override ToxicAttributes? ToToxicAttributes() => new LimitDataAttributes(Bytes);
 
     /// <inheritdoc />

@@ -6,8 +6,5 @@ namespace ChatResilience.Chaos.Faults;
 public sealed record NoopFault : Fault
 {
     /// <inheritdoc />
-    public override string Type => "noop";
-
-    /// <inheritdoc />
     public override ToxicAttributes? ToToxicAttributes() => new NoopAttributes();
 }

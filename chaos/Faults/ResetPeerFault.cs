@@ -12,9 +12,6 @@ public sealed record ResetPeerFault : Fault
     public TimeSpan Timeout { get; init; }
 
     /// <inheritdoc />
-    public override string Type => "reset_peer";
-
-    /// <inheritdoc />
     public override ToxicAttributes? ToToxicAttributes() => new ResetPeerAttributes(Timeout);
 
     /// <inheritdoc />

@@ -8,7 +8,7 @@ public sealed record SlicerFault : Fault
 {
     /// <summary>Average piece size in bytes, at least 1; JSON "averageSize"; default 1.</summary>
     [JsonPropertyName("averageSize")]
-    public int AverageSize { get; init; } = 1;
+    public int AverageSize { get; set; } = 1; // set, not init: see Fault.Direction
 
     /// <summary>Piece size variation in bytes, at most averageSize; JSON "sizeVariation"; default zero.</summary>
     [JsonPropertyName("sizeVariation")]
@@ -18,9 +18,6 @@ public sealed record SlicerFault : Fault
     [JsonPropertyName("delayUs")]
     [JsonConverter(typeof(MicrosecondsConverter))]
     public TimeSpan Delay { get; init; }
-
-    /// <inheritdoc />
-    public override string Type => "slicer";
 
     /// <inheritdoc />
     public override ToxicAttributes? ToToxicAttributes() => new SlicerAttributes(AverageSize, SizeVariation, Delay);

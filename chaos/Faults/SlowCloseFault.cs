@@ -12,9 +12,6 @@ public sealed record SlowCloseFault : Fault
     public TimeSpan Delay { get; init; }
 
     /// <inheritdoc />
-    public override string Type => "slow_close";
-
-    /// <inheritdoc />
     public override ToxicAttributes? ToToxicAttributes() => new SlowCloseAttributes(Delay);
 
     /// <inheritdoc />

@@ -12,9 +12,6 @@ public sealed record TimeoutFault : Fault
     public TimeSpan Timeout { get; init; }
 
     /// <inheritdoc />
-    public override string Type => "timeout";
-
-    /// <inheritdoc />
     public override ToxicAttributes? ToToxicAttributes() => new TimeoutAttributes(Timeout);
 
     /// <inheritdoc />
