@@ -1,7 +1,9 @@
+using ChatResilience.Client.Reconnect;
+
 namespace ChatResilience.Simulator.Harness;
 
 /// <summary>One device's network, switched by the harness for offline periods (the client keeps composing).</summary>
-internal sealed class SimulatedNetworkStatus
+internal sealed class SimulatedNetworkStatus : INetworkStatus
 {
     private volatile bool _available = true;
 
