@@ -23,7 +23,9 @@ public sealed class NoAckedMessageLost : IInvariantChecker
         var result = new ResultBuilder(Name, context);
         var acks = new List<AckedEvent>();
         var ackedIds = new HashSet<string>(StringComparer.Ordinal);
-        var delivered = new HashSet<(string Reader, string MessageId)>();
+        var clients = new Interner();
+        var messages = new Interner(history.Events.Count / 8);
+        var delivered = new HashSet<long>(history.Events.Count, PairComparer.Instance);
         var roomDeletedAt = new Dictionary<string, long>(StringComparer.Ordinal);
         var surfaced = new Dictionary<(string Reader, string Room), List<JoinedEvent>>();
 
@@ -35,7 +37,7 @@ public sealed class NoAckedMessageLost : IInvariantChecker
                     acks.Add(a);
                     break;
                 case DeliveredEvent d:
-                    delivered.Add((d.ClientId, d.MessageId));
+                    delivered.Add(Interner.Pair(clients.Id(d.ClientId), messages.Id(d.MessageId)));
                     break;
                 case HarnessEvent { Kind: HarnessEventKinds.RoomDeleted, Room: { } room } h:
                     roomDeletedAt[room] = h.AtMs; // the last deletion: acks before it are gone with the room
@@ -68,6 +70,7 @@ public sealed class NoAckedMessageLost : IInvariantChecker
                 continue;
             }
 
+            var messageId = messages.Find(ack.MessageId);
             foreach (var (reader, since) in readers)
             {
                 if (since > ack.AtMs)
@@ -75,7 +78,7 @@ public sealed class NoAckedMessageLost : IInvariantChecker
                     continue;
                 }
 
-                if (delivered.Contains((reader, ack.MessageId)))
+                if (messageId >= 0 && delivered.Contains(Interner.Pair(clients.Find(reader), messageId)))
                 {
                     result.Samples++;
                     continue;

@@ -18,8 +18,10 @@ public sealed class NoDuplicateDelivery : IInvariantChecker
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(context);
         var result = new ResultBuilder(Name, context);
-        var byPlace = new HashSet<(string Reader, string Room, long Epoch, long Seq)>();
-        var byId = new HashSet<(string Reader, string MessageId)>();
+        var strings = new Interner();
+        var messages = new Interner(history.Events.Count / 8);
+        var byPlace = new HashSet<(int Reader, int Room, long Epoch, long Seq)>(history.Events.Count);
+        var byId = new HashSet<long>(history.Events.Count, PairComparer.Instance);
         foreach (var e in history.Events)
         {
             if (e is not DeliveredEvent d)
@@ -28,13 +30,14 @@ public sealed class NoDuplicateDelivery : IInvariantChecker
             }
 
             result.Samples++;
-            if (!byPlace.Add((d.ClientId, d.Room, d.Epoch, d.RoomSeq)))
+            var reader = strings.Id(d.ClientId);
+            if (!byPlace.Add((reader, strings.Id(d.Room), d.Epoch, d.RoomSeq)))
             {
                 result.Add(
                     $"{d.ClientId} got {d.Room} epoch {d.Epoch} seq {d.RoomSeq} twice (second time as {d.MessageId})",
                     d.AtMs, d.Room, d.RoomSeq, d.ClientId, d.MessageId);
             }
-            else if (!byId.Add((d.ClientId, d.MessageId)))
+            else if (!byId.Add(Interner.Pair(reader, messages.Id(d.MessageId))))
             {
                 result.Add(
                     $"{d.ClientId} got message {d.MessageId} twice (second time at {d.Room} epoch {d.Epoch} seq {d.RoomSeq})",
