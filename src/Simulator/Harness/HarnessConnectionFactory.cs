@@ -70,8 +70,9 @@ internal sealed class HarnessConnectionFactory : IFrameConnectionFactory
             throw;
         }
 
-        Record(startedAt, "connected", hint);
-        var wrapped = new RecordingFrameConnection(connection, _clientId, _recorder, OnClosed);
+        // The attempt counts as connected at the welcome (the session exists), not at the upgrade: a
+        // socket that dies before the welcome is a failed attempt, for the client and for the checkers.
+        var wrapped = new RecordingFrameConnection(connection, _clientId, _recorder, OnClosed, established => Record(startedAt, established ? "connected" : "failed", hint));
         bool abort;
         lock (_gate)
         {

@@ -14,16 +14,20 @@ namespace ChatResilience.Simulator.Harness;
 internal sealed class RecordingFrameConnection : IFrameConnection
 {
     private static readonly byte[] NackPrefix = "{\"t\":\"nack\""u8.ToArray();
+    private static readonly byte[] WelcomePrefix = "{\"t\":\"welcome\""u8.ToArray();
 
     private readonly IFrameConnection _inner;
     private readonly string _clientId;
     private readonly IHistoryRecorder _recorder;
     private readonly Action<long?> _onClosed;
     private int _closeRecorded;
+    private Action<bool>? _onSession;
 
     // onClosed is called once with the close's retry hint (ms), so the next attempt can carry it.
-    public RecordingFrameConnection(IFrameConnection inner, string clientId, IHistoryRecorder recorder, Action<long?> onClosed)
+    // onSession is called once: true at the welcome (the session is established), false if it closed first.
+    public RecordingFrameConnection(IFrameConnection inner, string clientId, IHistoryRecorder recorder, Action<long?> onClosed, Action<bool>? onSession = null)
     {
+        _onSession = onSession;
         _inner = inner;
         _clientId = clientId;
         _recorder = recorder;
@@ -56,6 +60,10 @@ internal sealed class RecordingFrameConnection : IFrameConnection
         {
             RecordNack(message.Value);
         }
+        else if (_onSession is not null && !message.Value.IsBinary && message.Value.Payload.Span.StartsWith(WelcomePrefix))
+        {
+            Interlocked.Exchange(ref _onSession, null)?.Invoke(true);
+        }
 
         return message;
     }
@@ -86,6 +94,7 @@ internal sealed class RecordingFrameConnection : IFrameConnection
             return;
         }
 
+        Interlocked.Exchange(ref _onSession, null)?.Invoke(false);
         var hint = CloseReasonHint.Parse(info.Reason);
         _recorder.Record(new ConnectionClosedEvent
         {
