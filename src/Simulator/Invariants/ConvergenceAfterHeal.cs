@@ -4,8 +4,8 @@ using ChatResilience.Simulator.Invariants.Internal;
 namespace ChatResilience.Simulator.Invariants;
 
 /// <summary>
-/// PROTOCOL.md §6.3 and §6.5, as a liveness bound: after the last fault is removed (<see cref="FaultEvent"/>
-/// "removed" or <c>faults_healed</c>), every member of a room reaches the room's head at heal time (the highest
+/// PROTOCOL.md §6.3 and §6.5, as a liveness bound: after the last fault is removed (the last <see cref="FaultEvent"/>
+/// "removed" that leaves no fault active, or <c>faults_healed</c>; none if a fault is still active at the end), every member of a room reaches the room's head at heal time (the highest
 /// room seq acked by then) within <see cref="CheckContext.ConvergenceBound"/> plus the scheduling tolerance,
 /// counted from the heal or from when the reader itself came back (restart, offline end, join), whichever is
 /// later. Excluded (counted): readers crashed or offline at the end, rooms deleted or reset during the run, and
@@ -23,15 +23,22 @@ public sealed class ConvergenceAfterHeal : IInvariantChecker
         ArgumentNullException.ThrowIfNull(context);
         var result = new ResultBuilder(Name, context);
         long? healedAt = null;
+        var active = new HashSet<string>(StringComparer.Ordinal);
         var unstable = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in history.Events)
         {
             switch (e)
             {
+                case FaultEvent { Action: "applied" } f:
+                    active.Add(f.FaultId);
+                    healedAt = null;
+                    break;
                 case FaultEvent { Action: "removed" } f:
-                    healedAt = f.AtMs;
+                    active.Remove(f.FaultId);
+                    healedAt = active.Count == 0 ? f.AtMs : null;
                     break;
                 case HarnessEvent { Kind: HarnessEventKinds.FaultsHealed } h:
+                    active.Clear();
                     healedAt = h.AtMs;
                     break;
                 case HarnessEvent { Kind: HarnessEventKinds.RoomDeleted, Room: { } room }:
@@ -45,7 +52,7 @@ public sealed class ConvergenceAfterHeal : IInvariantChecker
 
         if (healedAt is not { } heal)
         {
-            result.Detail("heal", "no fault was removed: nothing to converge after");
+            result.Detail("heal", active.Count > 0 ? $"{active.Count} fault(s) still active at the end" : "no fault was removed: nothing to converge after");
             return result.Build();
         }
 

@@ -90,6 +90,17 @@ public sealed class BackoffWithinPolicyTests
         Assert.Contains("attempt 2", v.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(4408)]
+    [InlineData(4409)]
+    [InlineData(4401)]
+    public void Check_ImmediateReconnectAfterHeartbeatSlowConsumerOrAuthClose_Passes(int code)
+    {
+        var h = new HistoryBuilder().Attempt(0, "a", "failed").Attempt(75, "a").Closed(175, "a", code: code).Attempt(176, "a").Build();
+
+        Assert.Empty(new BackoffWithinPolicy().Check(h, HistoryBuilder.Context()).Violations);
+    }
+
     [Fact]
     public void Check_NoJitterAtCap_FailsKolmogorovSmirnov()
     {

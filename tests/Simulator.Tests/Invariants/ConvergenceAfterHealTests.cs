@@ -52,6 +52,17 @@ public sealed class ConvergenceAfterHealTests
     }
 
     [Fact]
+    public void Check_FaultStillActiveAtEnd_IsInconclusive()
+    {
+        var h = Partition().Fault(2_000, "applied", "f2").Add(new ConnectAttemptEvent { AtMs = 20_000, ClientId = "z", Outcome = "connected" }).Build();
+
+        var r = new ConvergenceAfterHeal().Check(h, HistoryBuilder.Context());
+
+        Assert.Equal(InvariantStatus.Inconclusive, r.Status);
+        Assert.Contains("still active", r.Details["heal"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_NoFaultHealed_IsInconclusive()
     {
         var h = new HistoryBuilder().Member(0, "a", "r1").Post(200, "a", 1, "r1", 1, "a").Build();

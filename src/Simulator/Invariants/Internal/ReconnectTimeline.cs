@@ -7,11 +7,15 @@ namespace ChatResilience.Simulator.Invariants.Internal;
 /// attempt number is not on the wire, so it is inferred as the client computes it: 0 after a connection that lasted
 /// <see cref="ReconnectEnvelope.HealthyAfter"/>, else one more than the attempt that led to the failure. Where
 /// a connection's length is within the tolerance of HealthyAfter both readings are kept, and a delay passes if
-/// either does; readings a delay contradicts are dropped. Attempts after the client closed on its own, crashed,
+/// either does; readings a delay contradicts are dropped. Closes the protocol answers with an immediate
+/// reconnect (4401, 4408, 4409) add the immediate reading. Attempts after the client closed on its own, crashed,
 /// restarted or came back online are fresh starts and not judged.
 /// </summary>
 internal static class ReconnectTimeline
 {
+    /// <summary>Closes after which PROTOCOL.md §7 says to reconnect at once (4401 fresh token, 4408, 4409).</summary>
+    private static readonly HashSet<int> ImmediateCloseCodes = [4401, 4408, 4409];
+
     public static List<ReconnectDelaySample> Observe(RecordedHistory history, CheckContext context)
     {
         var policy = context.Reconnect;
@@ -43,7 +47,7 @@ internal static class ReconnectTimeline
 
                     var lasted = c.AtMs - s.ConnectedAtMs;
                     var next = new SortedSet<int>();
-                    if (lasted >= healthyMs - tol)
+                    if (lasted >= healthyMs - tol || ImmediateCloseCodes.Contains(c.Code))
                     {
                         next.Add(0);
                     }
