@@ -35,13 +35,24 @@ public sealed partial class ToxiproxyClient
     /// <summary>The API root requests go to.</summary>
     public Uri BaseAddress => _http.BaseAddress ?? DefaultBaseAddress;
 
-    /// <summary>GET /version: the server's version string.</summary>
+    /// <summary>GET /version: the server's version string (JSON since 2.x; older servers answer plain text).</summary>
     public async Task<string> GetVersionAsync(CancellationToken cancellationToken = default)
     {
-        using var doc = await GetJsonAsync("version", cancellationToken);
-        return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("version", out var v)
-            ? v.GetString() ?? ""
-            : doc.RootElement.GetRawText();
+        var reply = await SendAsync(HttpMethod.Get, "version", null, idempotent: true, cancellationToken);
+        try
+        {
+            using var doc = JsonDocument.Parse(reply.Body);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String)
+            {
+                return v.GetString()!;
+            }
+        }
+        catch (JsonException)
+        {
+            // Plain-text version.
+        }
+
+        return System.Text.Encoding.UTF8.GetString(reply.Body).Trim();
     }
 
     /// <summary>POST /reset: every proxy enabled, every toxic removed.</summary>

@@ -301,8 +301,8 @@ public sealed partial class ChatClient
             return null;
         }
 
-        // A cancel carries no id, so the server's answer to it may not either.
-        if (p.Entry.Id != id && !(p.Cancelled && id.Length == 0))
+        // A cancel carries no id, so the server's answer to it may carry any (or none).
+        if (p.Entry.Id != id && !p.Cancelled)
         {
             return null;
         }

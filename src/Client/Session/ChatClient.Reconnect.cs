@@ -60,6 +60,12 @@ public sealed partial class ChatClient
         }
     }
 
+    private async Task StartRunAsync()
+    {
+        await Task.Yield();
+        await RunAsync();
+    }
+
     private async Task RunAsync()
     {
         var ct = _disposeCts.Token;

@@ -60,7 +60,7 @@ public sealed partial class ChatClient : IAsyncDisposable
     /// <param name="connectionFactory">Opens connections. Default <see cref="WebSocketConnectionFactory"/>.</param>
     /// <param name="timeProvider">Clock and timers. Default <see cref="TimeProvider.System"/>.</param>
     /// <param name="random">Jitter and message ids; seed it for reproducible runs. Default: seeded from the client id.</param>
-    /// <param name="networkStatus">Reconnects at once when the network returns. Default <see cref="AlwaysAvailableNetworkStatus"/>.</param>
+    /// <param name="networkStatus">Reconnects at once when the network returns. Default <see cref="SystemNetworkStatus.Shared"/> (NetworkChange).</param>
     /// <param name="loggerFactory">Logs (event ids 2000-2999). Default none.</param>
     /// <param name="meterFactory">Metrics. Default none.</param>
     public ChatClient(
@@ -83,7 +83,7 @@ public sealed partial class ChatClient : IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         _factory = connectionFactory ?? new WebSocketConnectionFactory(_time);
         _random = random ?? new Random(StableSeed(options.ClientId));
-        _network = networkStatus ?? AlwaysAvailableNetworkStatus.Instance;
+        _network = networkStatus ?? SystemNetworkStatus.Shared;
         _logger = loggerFactory?.CreateLogger<ChatClient>() ?? (ILogger)NullLogger.Instance;
         _metrics = new ClientMetrics(meterFactory);
         _delayPolicy = new ReconnectDelayPolicy(options.Reconnect, options.Bugs);
@@ -153,16 +153,20 @@ public sealed partial class ChatClient : IAsyncDisposable
         OnStateChanged += Watch;
         try
         {
+            var started = false;
             lock (_gate)
             {
-                if (_runTask is null || _runTask.IsCompleted)
+                if ((_runTask is null || _runTask.IsCompleted) && _state.Transition(ConnectionState.Disconnected, ConnectionState.Connecting))
                 {
-                    if (_state.Transition(ConnectionState.Disconnected, ConnectionState.Connecting))
-                    {
-                        RaiseStateChanged(ConnectionState.Disconnected, ConnectionState.Connecting);
-                        _runTask = RunAsync();
-                    }
+                    // StartRunAsync yields first, so nothing of the loop runs under this lock.
+                    _runTask = StartRunAsync();
+                    started = true;
                 }
+            }
+
+            if (started)
+            {
+                RaiseStateChanged(ConnectionState.Disconnected, ConnectionState.Connecting);
             }
 
             Watch(_state.Current);

@@ -48,7 +48,14 @@ internal sealed class ConnectionSession(IFrameConnection connection, FrameTransc
     {
         if (Interlocked.CompareExchange(ref _localCloseReason, reason, null) is null)
         {
-            Cts.Cancel();
+            try
+            {
+                Cts.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The session already ended (a late timer tick); nothing left to stop.
+            }
         }
     }
 

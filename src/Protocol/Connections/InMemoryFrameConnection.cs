@@ -99,9 +99,10 @@ public sealed class InMemoryFrameConnection : IFrameConnection
             return;
         }
 
+        // The peer learns how it ended before its reader can see the end of the stream.
+        _peer?.OnPeerClosed(info with { ClosedByPeer = true });
         _outbound.Writer.TryComplete();
         _inbound.Writer.TryComplete();
-        _peer?.OnPeerClosed(info with { ClosedByPeer = true });
     }
 
     private void OnPeerClosed(CloseInfo info)

@@ -36,8 +36,9 @@ internal sealed partial class ChatSession
             st.Loaded = true;
         }
 
-        // A client the log has never seen (or whose state was lost with the log) starts at its first seq.
-        st.Mark ??= seq - 1;
+        // A client the log has never seen starts at seq 1 (PROTOCOL.md §4), so a forged future seq is out of order.
+        // (A log lost with an in-memory server loses the marks too; such a server should not be restarted under clients.)
+        st.Mark ??= 0;
         var mark = st.Mark.Value;
         switch (SettlementPolicy.Decide(mark, st.OutOfOrderSaid, seq))
         {

@@ -276,7 +276,8 @@ internal sealed partial class ChatSession
                     sincePing = TimeSpan.Zero;
                 }
 
-                var next = Min(interval - sincePing, (2 * interval) - silence, TimeSpan.FromMilliseconds(expiresAt - nowMs));
+                var untilExpiry = TimeSpan.FromMilliseconds(Math.Min(expiresAt - nowMs, (long)interval.TotalMilliseconds));
+                var next = Min(interval - sincePing, (2 * interval) - silence, untilExpiry);
                 await Task.Delay(next < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : next, time, _lifetime.Token);
             }
         }

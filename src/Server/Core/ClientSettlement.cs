@@ -16,7 +16,7 @@ internal sealed class ClientSettlement(string userId, string clientId)
 
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
-    /// <summary>Null until loaded from the log; a client the log has never seen starts at its first seq.</summary>
+    /// <summary>Null until loaded from the log; a client the log has never seen starts at 0 (expects seq 1).</summary>
     public long? Mark { get; set; }
 
     public bool Loaded { get; set; }

@@ -158,7 +158,7 @@ public sealed class ChatClientEndToEndTests
         client.OnMessage += m => seen.Enqueue(m.Seq);
         await client.ConnectAsync().Within();
         await client.JoinAsync("room").Within();
-        server.Rooms["room"].AddRange([Session.RoomSequencerTests.Msg(1, room: "room"), Session.RoomSequencerTests.Msg(2, room: "room"), Session.RoomSequencerTests.Msg(3, room: "room")]);
+        server.AppendStored("room", Session.RoomSequencerTests.Msg(1, room: "room"), Session.RoomSequencerTests.Msg(2, room: "room"), Session.RoomSequencerTests.Msg(3, room: "room"));
         await server.PushAsync(Session.RoomSequencerTests.Msg(1, room: "room"));
         await server.PushAsync(Session.RoomSequencerTests.Msg(3, room: "room"));
         await EventuallyAsync(() => seen.Count == 3, "three messages");
@@ -454,6 +454,116 @@ public sealed class ChatClientEndToEndTests
         await client.SendAsync("room", "b");
         await Assert.ThrowsAsync<OutboxFullException>(() => client.SendAsync("room", "c"));
         Assert.Equal(2, client.PendingSends.Count);
+    }
+
+    [Fact]
+    public async Task AckTimeout_ReconnectsAndResends()
+    {
+        var time = Clock();
+        var server = new FakeChatServer(time) { HeartbeatMs = 1000 };
+        var dropped = 0;
+        server.SendScript = (_, _) => Interlocked.Increment(ref dropped) == 1 ? SendAction.DropSilently : SendAction.Process;
+        await using var client = Create(server, time, Options() with { AckTimeoutMultiplier = 1 });
+        await client.ConnectAsync().Within();
+        var handle = await client.SendAsync("room", "lost once");
+        await EventuallyAsync(() => server.Received.OfType<SendFrame>().Any(), "first send");
+
+        // Ack timeout (1 × 1 s) fires before heartbeat silence (2 × 1 s).
+        time.Advance(TimeSpan.FromMilliseconds(1600));
+        await EventuallyAsync(() => server.ConnectCount == 2, "reconnect after ack timeout");
+        var result = await handle.Completion.Within();
+        Assert.Equal(1, result.RoomSeq);
+        Assert.Equal(2, server.Received.OfType<SendFrame>().Count(f => f.Seq == 1));
+    }
+
+    [Fact]
+    public async Task ReorderSendsBug_PutsSeqsOutOfOrderOnTheWire()
+    {
+        var time = Clock();
+        var server = new FakeChatServer(time);
+        await using var client = Create(server, time, Options() with { Bugs = new ClientBugSwitches { ReorderSends = true } });
+        var first = await client.SendAsync("room", "a");
+        var second = await client.SendAsync("room", "b");
+        await client.ConnectAsync().Within();
+        await EventuallyAsync(() => server.Received.OfType<SendFrame>().Count() >= 2, "two sends");
+        Assert.Equal([2L, 1L], server.Received.OfType<SendFrame>().Take(2).Select(f => f.Seq));
+    }
+
+    [Fact]
+    public async Task Metrics_CountReconnectsAndOutboxDepth()
+    {
+        var time = Clock();
+        var server = new FakeChatServer(time);
+        using var meters = new TestMeterFactory();
+        var reconnects = 0L;
+        var depth = 0L;
+        var depthIncrements = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "ChatResilience.Client" && meters.Created.Contains(instrument.Meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == "chat.client.reconnects")
+            {
+                Interlocked.Add(ref reconnects, value);
+            }
+            else if (instrument.Name == "chat.client.outbox.depth")
+            {
+                Interlocked.Add(ref depth, value);
+                if (value > 0)
+                {
+                    Interlocked.Increment(ref depthIncrements);
+                }
+            }
+        });
+        listener.Start();
+        await using var client = new ChatClient(Options(), _ => ValueTask.FromResult("t"), new InMemoryOutboxStore(), server, time, new Random(1), meterFactory: meters);
+        await client.ConnectAsync().Within();
+        var handle = await client.SendAsync("room", "x");
+        await handle.Completion.Within();
+        Assert.Equal(1, Interlocked.Read(ref depthIncrements));
+        await EventuallyAsync(() => Interlocked.Read(ref depth) == 0, "depth back to 0");
+        await server.DropAllAsync();
+        await EventuallyAsync(() => Interlocked.Read(ref reconnects) == 1 && client.State == ConnectionState.Connected, "one reconnect");
+    }
+
+    [Fact]
+    public async Task SentAt_IsCorrectedByTheMeasuredServerOffset()
+    {
+        var time = Clock();
+        var server = new FakeChatServer(time) { ClockSkewMs = -90_000 };
+        await using var client = Create(server, time);
+        await client.ConnectAsync().Within();
+        Assert.Equal(TimeSpan.FromSeconds(-90), client.ServerClockOffset);
+        var handle = await client.SendAsync("room", "x");
+        await handle.Completion.Within();
+        var sent = server.Received.OfType<SendFrame>().Single();
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds() - 90_000, sent.SentAt);
+    }
+
+    [Fact]
+    public async Task Leave_ForgetsTheCursorAndIsNotResumed()
+    {
+        var time = Clock();
+        var server = new FakeChatServer(time);
+        var store = new InMemoryOutboxStore();
+        await using var client = Create(server, time, store: store);
+        var left = new TaskCompletionSource<RoomLeft>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.OnLeft += l => left.TrySetResult(l);
+        await client.ConnectAsync().Within();
+        await client.JoinAsync("room").Within();
+        await client.LeaveAsync("room").Within();
+        Assert.Equal(LeftCodes.Left, (await left.Task.Within()).Code);
+        Assert.Empty(client.Rooms);
+        Assert.Empty((await store.LoadAsync()).Cursors);
+        await server.DropAllAsync();
+        await EventuallyAsync(() => server.Received.OfType<HelloFrame>().Count() == 2, "second hello");
+        Assert.Null(server.Received.OfType<HelloFrame>().Last().Rooms);
     }
 
     private static IOutboxStore GetStore(ChatClient client) =>

@@ -35,6 +35,9 @@ public sealed class FakeChatServer : IFrameConnectionFactory
 
     public int MaxInFlight { get; set; } = 16;
 
+    /// <summary>How far the server's clock is ahead of the (shared) test clock.</summary>
+    public long ClockSkewMs { get; set; }
+
     public Dictionary<string, List<MsgFrame>> Rooms { get; } = [];
 
     /// <summary>Seqs at or below this per room are past retention (served as a gap).</summary>
@@ -84,6 +87,21 @@ public sealed class FakeChatServer : IFrameConnectionFactory
         try
         {
             return Rooms.TryGetValue(room, out var list) ? [.. list] : [];
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Adds messages to a room's log without broadcasting them (the test pushes what it wants).</summary>
+    public void AppendStored(string room, params MsgFrame[] messages)
+    {
+        _lock.Wait();
+        try
+        {
+            var log = Rooms.TryGetValue(room, out var l) ? l : Rooms[room] = [];
+            log.AddRange(messages);
         }
         finally
         {
@@ -218,7 +236,7 @@ public sealed class FakeChatServer : IFrameConnectionFactory
                     {
                         SessionId = "s" + server.ConnectCount,
                         UserId = "u1",
-                        ServerTime = server.Time.GetUtcNow().ToUnixTimeMilliseconds(),
+                        ServerTime = server.Time.GetUtcNow().ToUnixTimeMilliseconds() + server.ClockSkewMs,
                         HeartbeatMs = server.HeartbeatMs,
                         MaxFrameBytes = FrameLimits.DefaultMaxFrameBytes,
                         MaxBodyBytes = FrameLimits.DefaultMaxBodyBytes,
@@ -263,6 +281,10 @@ public sealed class FakeChatServer : IFrameConnectionFactory
                         Rid = history.Rid,
                     });
                     return true;
+                case LeaveFrame leave:
+                    _rooms.Remove(leave.Room);
+                    await SendAsync(new LeftFrame { Room = leave.Room, Code = LeftCodes.Left, Rid = leave.Rid });
+                    return true;
                 case AuthFrame:
                     await SendAsync(new AuthedFrame { Exp = server.Time.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds() });
                     return true;
@@ -276,6 +298,7 @@ public sealed class FakeChatServer : IFrameConnectionFactory
             _rooms.Add(room);
             var log = server.Rooms.TryGetValue(room, out var l) ? l : server.Rooms[room] = [];
             var head = (long)log.Count;
+            var replay = log.ToList();
             var reset = epoch is { } e && e != 1;
             var from = (reset ? 0 : after ?? 0) + 1;
             var trimmed = server.TrimmedThrough.GetValueOrDefault(room);
@@ -297,7 +320,7 @@ public sealed class FakeChatServer : IFrameConnectionFactory
                 Reset = reset ? true : null,
                 Rid = rid,
             });
-            foreach (var m in log.Where(m => m.Seq >= from))
+            foreach (var m in replay.Where(m => m.Seq >= from))
             {
                 await SendAsync(m);
             }

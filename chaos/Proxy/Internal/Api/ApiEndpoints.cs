@@ -50,6 +50,12 @@ internal sealed partial class ApiEndpoints(ProxyRegistry registry, ILogger logge
             ProxyLog.ApiError(logger, context.Request.Method, context.Request.Path, ex.Status, ex.Message);
             await ApiResponses.ErrorAsync(context, ex.Status, ex.Message);
         }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own refusals while reading the body (too large, malformed framing).
+            ProxyLog.ApiError(logger, context.Request.Method, context.Request.Path, ex.StatusCode, ex.Message);
+            await ApiResponses.ErrorAsync(context, ex.StatusCode, "bad request body: " + ex.Message);
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // Client went away.

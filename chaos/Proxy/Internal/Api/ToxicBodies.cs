@@ -8,13 +8,14 @@ internal static class ToxicBodies
 {
     public static ToxicSpec ParseCreate(JsonFields body)
     {
+        // Toxiproxy's order of checks: stream, then type.
+        var stream = ParseStream(body.String("stream"));
         var type = body.String("type");
         if (type is null || !ToxicKinds.TryParse(type, out var kind))
         {
             throw new ApiException(400, "invalid toxic type");
         }
 
-        var stream = ParseStream(body.String("stream"));
         var name = body.String("name");
         if (string.IsNullOrEmpty(name))
         {

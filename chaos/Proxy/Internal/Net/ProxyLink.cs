@@ -16,7 +16,14 @@ internal sealed class ProxyLink : IToxicLinkHost
     /// <summary>Toxiproxy reads up to 32 KiB per chunk.</summary>
     public const int ChunkBytes = 32 * 1024;
 
-    /// <summary>Bounds the link's buffered data at 64 × 32 KiB = 2 MiB.</summary>
+    /// <summary>
+    /// Read size of the plain copy loop (no toxics): chunking is unobservable there, so it reads as much as
+    /// Stream.CopyToAsync would rather than Toxiproxy's 32 KiB.
+    /// (A read already pending when the first toxic arrives may hand the toxics one chunk this large.)
+    /// </summary>
+    private const int CopyBytes = 64 * 1024;
+
+    /// <summary>Bounds the link's buffered data at 64 chunks (at most 4 MiB).</summary>
     private const int QueueChunks = 64;
 
     private readonly Socket _source;
@@ -42,13 +49,14 @@ internal sealed class ProxyLink : IToxicLinkHost
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBytes);
         var reason = "closed by peer";
         try
         {
             while (true)
             {
-                var read = await _source.ReceiveAsync(buffer.AsMemory(0, ChunkBytes), SocketFlags.None, cancellationToken);
+                var plainCopy = Pipeline.IsEmpty && Volatile.Read(ref _inFlight) == 0;
+                var read = await _source.ReceiveAsync(buffer.AsMemory(0, plainCopy ? CopyBytes : ChunkBytes), SocketFlags.None, cancellationToken);
                 if (read == 0)
                 {
                     break;
@@ -65,7 +73,7 @@ internal sealed class ProxyLink : IToxicLinkHost
                 var queue = EnsureProcessor(cancellationToken);
                 Interlocked.Increment(ref _inFlight);
                 await queue.Writer.WriteAsync(new Chunk(buffer, read, _timeProvider.GetTimestamp()), cancellationToken);
-                buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+                buffer = ArrayPool<byte>.Shared.Rent(CopyBytes);
             }
 
             // A close is not delayed beyond the data before it: drain, then slow_close, then tear down.

@@ -1,0 +1,40 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace ChatResilience.Bench.Chaos;
+
+/// <summary>Client-side helpers for the measurements.</summary>
+internal static class BenchSockets
+{
+    public static async Task<Socket> ConnectAsync(string hostPort)
+    {
+        var port = int.Parse(hostPort.Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture);
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+        return socket;
+    }
+
+    public static async Task ReadExactlyAsync(Socket socket, Memory<byte> buffer)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await socket.ReceiveAsync(buffer[read..], SocketFlags.None);
+            if (n == 0)
+            {
+                throw new EndOfStreamException();
+            }
+
+            read += n;
+        }
+    }
+
+    /// <summary>One ping-pong of <paramref name="message"/> through an echo path; returns microseconds.</summary>
+    public static async Task<double> RoundTripMicrosecondsAsync(Socket socket, byte[] message, byte[] reply)
+    {
+        var start = TimeProvider.System.GetTimestamp();
+        await socket.SendAsync(message, SocketFlags.None);
+        await ReadExactlyAsync(socket, reply);
+        return TimeProvider.System.GetElapsedTime(start).TotalMicroseconds;
+    }
+}

@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ChatResilience.Bench.ServerLoad;
+using ChatResilience.Protocol.Codec;
+using ChatResilience.Protocol.Connections;
+using ChatResilience.Protocol.Frames;
+using ChatResilience.Server;
+using ChatResilience.Server.Hosting;
+
+namespace ChatResilience.Bench;
+
+/// <summary>
+/// "server-throughput": send→ack msgs/s and p50/p99 at 100 and 1,000 connections, window 1 and 16, for the
+/// chat server with the in-memory and the SQLite log, beside a raw Kestrel WebSocket echo driven by the
+/// same load generator in the same run; then broadcast to one room of 1,000 members vs a raw fan-out.
+/// Options: <c>--seconds n</c> per point (default 3), <c>--out path</c> (default bench/results/server-throughput.md).
+/// </summary>
+public static partial class LoadMeasurements
+{
+    static partial void RegisterServer() => Register("server-throughput", RunServerThroughputAsync);
+
+    private static async Task<int> RunServerThroughputAsync(string[] args)
+    {
+        var seconds = ArgValue(args, "--seconds", 3);
+        var output = ArgString(args, "--out") ?? Path.Combine("bench", "results", "server-throughput.md");
+        var duration = TimeSpan.FromSeconds(seconds);
+        int[] connectionCounts = [100, 1000];
+        int[] windows = [1, 16];
+        var results = new List<SendAckResult>();
+        var dbPath = Path.Combine(Path.GetTempPath(), $"bench-chat-{Environment.ProcessId}.db");
+        var chat = new ChatServerOptions
+        {
+            RateLimitPerSecond = 1_000_000, RateLimitBurst = 1_000_000, MaxInFlight = 64, MaxConnections = 5000,
+            HeartbeatInterval = TimeSpan.FromMinutes(5), HelloTimeout = TimeSpan.FromMinutes(1),
+        };
+
+        await using (var raw = await RawKestrelApps.StartAsync())
+        {
+            foreach (var n in connectionCounts)
+            {
+                foreach (var w in windows)
+                {
+                    var conns = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => SendAckLoad.ConnectAsync(raw.EchoUri, null, CancellationToken.None)));
+                    results.Add(Report(await SendAckLoad.RunAsync("raw echo", conns, "echo-", w, duration)));
+                }
+            }
+        }
+
+        foreach (var (name, storage) in new[] { ("chat in-memory", (string?)null), ("chat SQLite", dbPath) })
+        {
+            await using var host = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0, Chat = chat with { StoragePath = storage }, EnableAssistant = false }, loggerProvider: Microsoft.Extensions.Logging.Abstractions.NullLoggerProvider.Instance);
+            var run = 0;
+            foreach (var n in connectionCounts)
+            {
+                foreach (var w in windows)
+                {
+                    run++;
+                    var prefix = $"load-{run}-";
+                    var conns = await Task.WhenAll(Enumerable.Range(0, n).Select(async i =>
+                    {
+                        var c = await SendAckLoad.ConnectAsync(host.WebSocketUri, host.IssueToken($"u{run}-{i}"), CancellationToken.None);
+                        await SendAckLoad.ChatHandshakeAsync(c, $"c{run}-{i}", prefix + i, CancellationToken.None);
+                        return (IFrameConnection)c;
+                    }));
+                    results.Add(Report(await SendAckLoad.RunAsync(name, conns, prefix, w, duration)));
+                }
+            }
+        }
+
+        foreach (var f in new[] { dbPath, dbPath + "-wal", dbPath + "-shm" })
+        {
+            File.Delete(f);
+        }
+
+        var (chatFan, rawFan) = await MeasureBroadcastAsync(chat, members: 1000, messages: 200);
+        Console.WriteLine($"broadcast 1000 members: chat {chatFan:F0}/s, raw fan-out {rawFan:F0}/s");
+        await File.WriteAllTextAsync(output, Markdown(results, chatFan, rawFan, seconds));
+        Console.WriteLine("wrote " + output);
+        return 0;
+    }
+
+    private static SendAckResult Report(SendAckResult r)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Target,-15} conns {r.Connections,5} window {r.Window,2}: {r.PerSecond,9:F0} acks/s p50 {r.P50Ms,7:F2} ms p99 {r.P99Ms,7:F2} ms"));
+        return r;
+    }
+
+    private static async Task<(double Chat, double Raw)> MeasureBroadcastAsync(ChatServerOptions chat, int members, int messages)
+    {
+        var body = SendAckLoad.Body;
+        double chatRate;
+        await using (var host = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0, Chat = chat, EnableAssistant = false }, loggerProvider: Microsoft.Extensions.Logging.Abstractions.NullLoggerProvider.Instance))
+        {
+            var conns = await Task.WhenAll(Enumerable.Range(0, members).Select(async i =>
+            {
+                var c = await SendAckLoad.ConnectAsync(host.WebSocketUri, host.IssueToken($"m{i}"), CancellationToken.None);
+                await SendAckLoad.ChatHandshakeAsync(c, $"cm{i}", "bcast", CancellationToken.None);
+                return (IFrameConnection)c;
+            }));
+            var sender = await SendAckLoad.ConnectAsync(host.WebSocketUri, host.IssueToken("sender"), CancellationToken.None);
+            await SendAckLoad.ChatHandshakeAsync(sender, "csender", "bcast", CancellationToken.None);
+            var start = Stopwatch.GetTimestamp();
+            var receivers = conns.Select(c => CountAsync(c, messages)).ToArray();
+            var sending = Task.Run(async () =>
+            {
+                var slots = new SemaphoreSlim(16, 16);
+                var acking = Task.Run(async () =>
+                {
+                    for (var acked = 0; acked < messages;)
+                    {
+                        if (await SendAckLoad.ReceiveFrameAsync(sender, CancellationToken.None) is AckFrame)
+                        {
+                            acked++;
+                            slots.Release();
+                        }
+                    }
+                });
+                for (var s = 1; s <= messages; s++)
+                {
+                    await slots.WaitAsync();
+                    await sender.SendAsync(WireMessage.Text(FrameCodec.EncodeToArray(new SendFrame { Id = "b" + s, Seq = s, Room = "bcast", Body = body, SentAt = 1_800_000_000_000 })));
+                }
+
+                await acking;
+            });
+            await Task.WhenAll(receivers).WaitAsync(TimeSpan.FromSeconds(120));
+            chatRate = (double)members * messages / Stopwatch.GetElapsedTime(start).TotalSeconds;
+            await sending;
+            await Task.WhenAll(conns.Append(sender).Select(c => c.CloseAsync(1000, null).AsTask()));
+        }
+
+        double rawRate;
+        await using (var raw = await RawKestrelApps.StartAsync())
+        {
+            var conns = await Task.WhenAll(Enumerable.Range(0, members).Select(_ => SendAckLoad.ConnectAsync(raw.FanUri, null, CancellationToken.None)));
+            while (raw.Members < members)
+            {
+                await Task.Delay(10);
+            }
+
+            var sender = await SendAckLoad.ConnectAsync(raw.FanSendUri, null, CancellationToken.None);
+            var start = Stopwatch.GetTimestamp();
+            var receivers = conns.Select(c => CountAsync(c, messages)).ToArray();
+            for (var s = 1; s <= messages; s++)
+            {
+                var msg = new MsgFrame { Room = "bcast", Epoch = 1, Seq = s, Id = "b" + s, From = "sender", ClientId = "csender", ClientSeq = s, Body = body, SentAt = 1_800_000_000_000, At = 1_800_000_000_000 };
+                await sender.SendAsync(WireMessage.Text(FrameCodec.EncodeToArray(msg)));
+            }
+
+            await Task.WhenAll(receivers).WaitAsync(TimeSpan.FromSeconds(120));
+            rawRate = (double)members * messages / Stopwatch.GetElapsedTime(start).TotalSeconds;
+            await Task.WhenAll(conns.Append(sender).Select(c => c.CloseAsync(1000, null).AsTask()));
+        }
+
+        return (chatRate, rawRate);
+    }
+
+    private static async Task CountAsync(IFrameConnection c, int messages)
+    {
+        for (var got = 0; got < messages;)
+        {
+            if (await SendAckLoad.ReceiveFrameAsync(c, CancellationToken.None) is MsgFrame)
+            {
+                got++;
+            }
+        }
+    }
+
+    private static string Markdown(List<SendAckResult> results, double chatFan, double rawFan, int seconds)
+    {
+        var b = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        b.AppendLine("# Server throughput (`dotnet run -c Release --project bench -- load server-throughput`)");
+        b.AppendLine();
+        b.AppendLine(inv, $"One run, one process, one load generator: N WebSocket connections on 127.0.0.1, each keeping `window` ~200-byte `send` frames in flight for {seconds} s per point; the chat server acks after the commit (SQLite: WAL, synchronous=FULL, group commit). The raw echo is a minimal Kestrel WebSocket app returning each frame, driven by the same generator. Machine: 2 shared cores (other jobs running), so absolute numbers are noisy; ratios are the point.");
+        b.AppendLine();
+        b.AppendLine("| target | conns | window | acks/s | p50 ms | p99 ms | % of echo | target |");
+        b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var r in results)
+        {
+            var echo = results.First(e => e.Target == "raw echo" && e.Connections == r.Connections && e.Window == r.Window);
+            var ratio = r.PerSecond / echo.PerSecond * 100;
+            var goal = r.Target switch { "chat in-memory" => 70, "chat SQLite" => 50, _ => 0 };
+            var verdict = goal == 0 ? "" : ratio >= goal ? $"≥{goal}% met" : $"≥{goal}% MISSED";
+            b.AppendLine(inv, $"| {r.Target} | {r.Connections} | {r.Window} | {r.PerSecond:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {ratio:F0}% | {verdict} |");
+        }
+
+        b.AppendLine();
+        var fanRatio = chatFan / rawFan * 100;
+        b.AppendLine("## Broadcast, one room of 1,000 members, 200 messages (sender window 16)");
+        b.AppendLine();
+        b.AppendLine("| target | deliveries/s | % of raw | target |");
+        b.AppendLine("|---|---:|---:|---|");
+        b.AppendLine(inv, $"| raw fan-out (same bytes, same sockets, per-socket writer) | {rawFan:F0} | 100% | |");
+        b.AppendLine(inv, $"| chat server (encode once, shared bytes) | {chatFan:F0} | {fanRatio:F0}% | {(fanRatio >= 60 ? "≥60% met" : "≥60% MISSED")} |");
+        return b.ToString();
+    }
+
+    private static int ArgValue(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;
+    }
+
+    private static string? ArgString(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}

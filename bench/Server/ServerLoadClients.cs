@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using ChatResilience.Protocol;
+using ChatResilience.Protocol.Codec;
+using ChatResilience.Protocol.Connections;
+using ChatResilience.Protocol.Frames;
+
+namespace ChatResilience.Bench.ServerLoad;
+
+/// <summary>Result of one send→ack run.</summary>
+internal sealed record SendAckResult(string Target, int Connections, int Window, long Acks, double Seconds, double P50Ms, double P99Ms)
+{
+    public double PerSecond => Acks / Seconds;
+}
+
+/// <summary>
+/// The one load generator used against every target: N WebSocket connections, each keeping
+/// <c>window</c> ~200-byte sends in flight; an "ack" is the chat server's <c>ack</c> or the echo of the frame.
+/// </summary>
+internal static class SendAckLoad
+{
+    public static readonly string Body = new('b', 110);
+
+    public static async Task<WebSocketFrameConnection> ConnectAsync(Uri uri, string? bearer, CancellationToken ct)
+    {
+        var ws = new ClientWebSocket();
+        ws.Options.AddSubProtocol(ProtocolConstants.SubProtocol);
+        if (bearer is not null)
+        {
+            ws.Options.SetRequestHeader("Authorization", "Bearer " + bearer);
+        }
+
+        await ws.ConnectAsync(uri, ct);
+        return new WebSocketFrameConnection(ws);
+    }
+
+    public static async Task<Frame> ReceiveFrameAsync(IFrameConnection c, CancellationToken ct)
+    {
+        var m = await c.ReceiveAsync(ct) ?? throw new InvalidOperationException("closed: " + c.CloseInfo);
+        return FrameCodec.Decode(m.Payload.Span);
+    }
+
+    /// <summary>Chat handshake: hello, welcome, join own room, joined.</summary>
+    public static async Task ChatHandshakeAsync(IFrameConnection c, string clientId, string room, CancellationToken ct)
+    {
+        await c.SendAsync(WireMessage.Text(FrameCodec.EncodeToArray(new HelloFrame { ClientId = clientId })), ct);
+        while (await ReceiveFrameAsync(c, ct) is not WelcomeFrame)
+        {
+        }
+
+        await c.SendAsync(WireMessage.Text(FrameCodec.EncodeToArray(new JoinFrame { Room = room })), ct);
+        while (await ReceiveFrameAsync(c, ct) is not JoinedFrame)
+        {
+        }
+    }
+
+    public static async Task<SendAckResult> RunAsync(string target, IReadOnlyList<IFrameConnection> connections, string roomPrefix, int window, TimeSpan duration)
+    {
+        using var stop = new CancellationTokenSource();
+        var latencies = new List<double>[connections.Count];
+        long acks = 0;
+        var start = Stopwatch.GetTimestamp();
+        var tasks = new Task[connections.Count];
+        for (var i = 0; i < connections.Count; i++)
+        {
+            var index = i;
+            latencies[i] = new List<double>(4096);
+            tasks[i] = Task.Run(async () =>
+            {
+                var c = connections[index];
+                var slots = new SemaphoreSlim(window, window);
+                var sentAt = new Dictionary<long, long>();
+                var gate = new Lock();
+                var receiver = Task.Run(async () =>
+                {
+                    try
+                    {
+                        while (!stop.IsCancellationRequested)
+                        {
+                            var f = await ReceiveFrameAsync(c, CancellationToken.None);
+                            long seq;
+                            if (f is AckFrame a)
+                            {
+                                seq = a.Seq;
+                            }
+                            else if (f is SendFrame echoed)
+                            {
+                                seq = echoed.Seq;
+                            }
+                            else
+                            {
+                                continue;
+                            }
+
+                            long t0;
+                            lock (gate)
+                            {
+                                sentAt.Remove(seq, out t0);
+                            }
+
+                            latencies[index].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                            Interlocked.Increment(ref acks);
+                            slots.Release();
+                        }
+                    }
+                    catch (Exception e) when (e is InvalidOperationException or OperationCanceledException or ProtocolException)
+                    {
+                        // Closed at the end of the run.
+                    }
+                });
+                long next = 1;
+                var room = roomPrefix + index;
+                try
+                {
+                    while (!stop.IsCancellationRequested)
+                    {
+                        await slots.WaitAsync(stop.Token);
+                        var seq = next++;
+                        var bytes = FrameCodec.EncodeToArray(new SendFrame { Id = $"m{index}-{seq}", Seq = seq, Room = room, Body = Body, SentAt = 1_800_000_000_000, Basis = 0 });
+                        lock (gate)
+                        {
+                            sentAt[seq] = Stopwatch.GetTimestamp();
+                        }
+
+                        await c.SendAsync(WireMessage.Text(bytes), stop.Token);
+                    }
+                }
+                catch (Exception e) when (e is OperationCanceledException or ConnectionClosedException)
+                {
+                    // End of the run.
+                }
+
+                await c.CloseAsync(1000, null);
+                await Task.WhenAny(receiver, Task.Delay(2000));
+            });
+        }
+
+        await Task.Delay(duration);
+        var counted = Interlocked.Read(ref acks);
+        var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        await stop.CancelAsync();
+        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new SendAckResult(target, connections.Count, window, counted, elapsed, Percentile(all, 0.50), Percentile(all, 0.99));
+    }
+
+    public static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+}

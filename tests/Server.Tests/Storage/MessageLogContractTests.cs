@@ -1,0 +1,199 @@
+using ChatResilience.Server.Storage;
+
+namespace ChatResilience.Server.Tests.Storage;
+
+/// <summary>The contract every <see cref="IMessageLog"/> keeps; run against each implementation.</summary>
+public abstract class MessageLogContractTests : IAsyncLifetime
+{
+    private IMessageLog? _log;
+
+    protected IMessageLog Log => _log!;
+
+    protected abstract IMessageLog Create();
+
+    /// <summary>A second instance over the same storage (durable logs only).</summary>
+    protected virtual IMessageLog? Reopen() => null;
+
+    public Task InitializeAsync()
+    {
+        _log = Create();
+        return Task.CompletedTask;
+    }
+
+    public virtual async Task DisposeAsync() => await Log.DisposeAsync();
+
+    protected static StoredMessage Msg(string room, long clientSeq, long at = 1000, string client = "c1", long? answerFor = null) => new()
+    {
+        Room = room, Id = $"{client}-{clientSeq}", From = "u1", ClientId = client, ClientSeq = clientSeq, Body = "b" + clientSeq, SentAt = at, At = at,
+        Meta = new Dictionary<string, string> { ["k"] = "v" }, AnswerFor = answerFor,
+    };
+
+    [Fact]
+    public async Task Append_AssignsContiguousSeqs_InCallOrder_CallbacksInOrder()
+    {
+        await Log.EnsureRoomAsync("r");
+        var seen = new List<long>();
+        var tasks = Enumerable.Range(1, 100).Select(i => Log.AppendAsync(Msg("r", i), "u1", m => seen.Add(m.Seq)).AsTask()).ToList();
+        var results = await Task.WhenAll(tasks);
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), results.Select(r => r.Message.Seq));
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), seen);
+        var info = await Log.GetRoomAsync("r");
+        Assert.Equal((1L, 100L, 1L, false), (info!.Epoch, info.Head, info.FirstSeq, info.Deleted));
+    }
+
+    [Fact]
+    public async Task Read_ReturnsRangeWithAllFields()
+    {
+        await Log.EnsureRoomAsync("r");
+        for (var i = 1; i <= 5; i++)
+        {
+            await Log.AppendAsync(Msg("r", i), "u1");
+        }
+
+        var page = await Log.ReadAsync("r", 2, 2);
+        Assert.Equal([3L, 4L], page.Select(m => m.Seq));
+        var m = page[0];
+        Assert.Equal(("c1-3", "u1", "c1", 3L, "b3", "v"), (m.Id, m.From, m.ClientId, m.ClientSeq, m.Body, m.Meta!["k"]));
+        Assert.Empty(await Log.ReadAsync("r", 5, 10));
+        Assert.Empty(await Log.ReadAsync("nope", 0, 10));
+    }
+
+    [Fact]
+    public async Task Append_ToMissingOrDeletedRoom_Throws()
+    {
+        await Assert.ThrowsAsync<RoomUnavailableException>(async () => await Log.AppendAsync(Msg("none", 1), "u1"));
+        await Log.EnsureRoomAsync("r");
+        await Log.DeleteRoomAsync("r");
+        await Assert.ThrowsAsync<RoomUnavailableException>(async () => await Log.AppendAsync(Msg("r", 1), "u1"));
+    }
+
+    [Fact]
+    public async Task Delete_ThenEnsure_StartsNextEpochEmpty()
+    {
+        await Log.EnsureRoomAsync("r");
+        await Log.AppendAsync(Msg("r", 1), "u1");
+        await Log.SetMembershipAsync("r", "u1", MembershipState.Member);
+        var deleted = await Log.DeleteRoomAsync("r");
+        Assert.True(deleted!.Deleted);
+        Assert.Null(await Log.DeleteRoomAsync("r"));
+        Assert.DoesNotContain("r", await Log.ListRoomsAsync());
+        var again = await Log.EnsureRoomAsync("r");
+        Assert.Equal((2L, 0L, false), (again.Epoch, again.Head, again.Deleted));
+        Assert.Equal(MembershipState.None, await Log.GetMembershipAsync("r", "u1"));
+        Assert.Equal(1, (await Log.AppendAsync(Msg("r", 2), "u1")).Message.Seq);
+    }
+
+    [Fact]
+    public async Task Append_WithSender_RecordsAckOutcomeAndMark()
+    {
+        await Log.EnsureRoomAsync("r");
+        await Log.AppendAsync(Msg("r", 7), "u1");
+        var o = await Log.GetOutcomeAsync("u1", "c1", 7);
+        Assert.Equal(("c1-7", "r", 1L, true), (o!.Id, o.Room, o.RoomSeq!.Value, o.IsAck));
+        Assert.Equal(7, await Log.GetClientMarkAsync("u1", "c1"));
+        Assert.Null(await Log.GetClientMarkAsync("u1", "other"));
+    }
+
+    [Fact]
+    public async Task RecordOutcome_FinalNack_AdvancesMark_TrimByAgeKeepsMark()
+    {
+        await Log.RecordOutcomeAsync(new SettlementOutcome { UserId = "u", ClientId = "c", Seq = 3, Id = "x", Room = "r", NackCode = "forbidden", NackReason = "no", At = 100 });
+        var o = await Log.GetOutcomeAsync("u", "c", 3);
+        Assert.Equal(("forbidden", "no", false), (o!.NackCode, o.NackReason, o.IsAck));
+        Assert.Equal(3, await Log.GetClientMarkAsync("u", "c"));
+        Assert.Equal(1, await Log.TrimOutcomesAsync(101));
+        Assert.Null(await Log.GetOutcomeAsync("u", "c", 3));
+        Assert.Equal(3, await Log.GetClientMarkAsync("u", "c"));
+    }
+
+    [Fact]
+    public async Task Trim_ByCountAndAge_NeverPastProtection()
+    {
+        await Log.EnsureRoomAsync("r");
+        for (var i = 1; i <= 10; i++)
+        {
+            await Log.AppendAsync(Msg("r", i, at: i * 100), "u1");
+        }
+
+        Assert.Equal(4, await Log.TrimAsync("r", new RetentionCut(100, 350, long.MaxValue))); // age: at < 350 → seqs 1..3
+        Assert.Equal(4, await Log.TrimAsync("r", new RetentionCut(2, 0, 4))); // count wants 1..8, protection stops at 4
+        Assert.Equal(9, await Log.TrimAsync("r", new RetentionCut(2, 0, long.MaxValue)));
+        Assert.Equal([9L, 10L], (await Log.ReadAsync("r", 0, 100)).Select(m => m.Seq));
+        Assert.Equal(9, (await Log.GetRoomAsync("r"))!.FirstSeq);
+    }
+
+    [Fact]
+    public async Task Memberships_ReadMarkers_RoundTrip()
+    {
+        await Log.EnsureRoomAsync("r");
+        await Log.SetMembershipAsync("r", "a", MembershipState.Member);
+        await Log.SetMembershipAsync("r", "b", MembershipState.Member);
+        await Log.SetMembershipAsync("r", "b", MembershipState.Removed);
+        Assert.Equal(["a"], await Log.GetMembersAsync("r"));
+        Assert.Equal(MembershipState.Removed, await Log.GetMembershipAsync("r", "b"));
+        await Log.SetReadMarkerAsync("r", "a", 5);
+        await Log.SetReadMarkerAsync("r", "a", 3);
+        Assert.Equal(5, await Log.GetReadMarkerAsync("r", "a"));
+        Assert.Null(await Log.GetReadMarkerAsync("r", "b"));
+    }
+
+    [Fact]
+    public async Task Answers_DedupByTrigger_UnansweredListed()
+    {
+        await Log.EnsureRoomAsync("assistant-1");
+        await Log.AppendAsync(Msg("assistant-1", 1), "u1");
+        await Log.AppendAsync(Msg("assistant-1", 2), "u1");
+        var answer = Msg("assistant-1", 1, client: "bot", answerFor: 1) with { From = "assistant" };
+        var first = await Log.AppendAsync(answer, null);
+        var second = await Log.AppendAsync(answer with { Body = "other" }, null);
+        Assert.False(first.Duplicate);
+        Assert.True(second.Duplicate);
+        Assert.Equal(first.Message.Seq, second.Message.Seq);
+        Assert.Equal([2L], (await Log.GetUnansweredAsync("assistant-1", "assistant")).Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task Reopen_KeepsEverythingCommitted()
+    {
+        await Log.EnsureRoomAsync("r");
+        await Log.AppendAsync(Msg("r", 1), "u1");
+        await Log.SetMembershipAsync("r", "u1", MembershipState.Member);
+        var reopened = Reopen();
+        if (reopened is null)
+        {
+            return; // in-memory: nothing survives by design
+        }
+
+        await Log.DisposeAsync();
+        await using (reopened)
+        {
+            Assert.Equal(1, (await reopened.GetRoomAsync("r"))!.Head);
+            Assert.Equal("b1", Assert.Single(await reopened.ReadAsync("r", 0, 10)).Body);
+            Assert.Equal(1, await reopened.GetClientMarkAsync("u1", "c1"));
+            Assert.Equal(MembershipState.Member, await reopened.GetMembershipAsync("r", "u1"));
+        }
+    }
+}
+
+public sealed class InMemoryMessageLogTests : MessageLogContractTests
+{
+    protected override IMessageLog Create() => new InMemoryMessageLog();
+}
+
+public sealed class SqliteMessageLogTests : MessageLogContractTests
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"chat-log-{Guid.NewGuid():N}.db");
+
+    protected override IMessageLog Create() => SqliteMessageLog.Open(_path);
+
+    protected override IMessageLog? Reopen() => SqliteMessageLog.Open(_path);
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        foreach (var f in new[] { _path, _path + "-wal", _path + "-shm" })
+        {
+            File.Delete(f);
+        }
+    }
+}
