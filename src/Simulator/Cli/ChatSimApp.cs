@@ -119,6 +119,7 @@ public static class ChatSimApp
             output.WriteLine($"chatsim: {scenario.Name} seed {seed}, {scenario.Clients.Count} clients, {DurationText.Format(scenario.Duration)}{(a.Repeat > 1 ? $" (run {i}/{a.Repeat})" : "")}");
             var (result, verdict) = await RunOnceAsync(settings, a.Plain, output, cancellationToken);
             ReportFiles.Write(runDir, loaded, seed, result, verdict, a.RepeatCommand(seed));
+            await HtmlReportFile.WriteAsync(runDir, loaded, seed, result, verdict, a.RepeatCommand(seed), CancellationToken.None);
             PrintVerdict(output, result, verdict, runDir, a.RepeatCommand(seed));
             exitCodes.Add(verdict.ExitCode);
             foreach (var name in verdict.FailedCheckers.Concat(verdict.Slos.Where(s => s.Breached).Select(s => "slo:" + s.Metric)))
