@@ -57,7 +57,7 @@ public sealed partial class SimulationRunner
             case FaultTypes.ClientCrash:
                 foreach (var i in f.TargetClients)
                 {
-                    Observe(_clients[i].CrashAndRestartAsync(TimeSpan.FromMilliseconds(f.RestartAfterMs), ct), $"{_clients[i].ClientId} crash/restart");
+                    Observe(_clients[i].CrashAndRestartAsync(TimeSpan.FromMilliseconds(f.RestartAfterMs), ct), $"{_clients[i].ClientId} crash/restart", awaitAtHeal: true);
                 }
 
                 break;

@@ -84,7 +84,7 @@ public sealed partial class SimulationRunner
                 Bugs = _settings.ClientBugs,
                 Seed = _settings.Seed,
                 RunStopping = ct,
-                Observe = Observe,
+                Observe = (task, what) => Observe(task, what, awaitAtHeal: false),
             };
             _clients = [.. plan.Clients.Select(c => new VirtualClient(c, ctx))];
 
@@ -218,11 +218,10 @@ public sealed partial class SimulationRunner
         }
     }
 
-    private void Observe(Task task, string what)
+    // Crash/restart cycles are awaited at the heal; slow readers run until the run stops and are only observed.
+    private void Observe(Task task, string what, bool awaitAtHeal)
     {
-        lock (_backgroundGate)
-        {
-            _background.Add(task.ContinueWith(
+        var observed = task.ContinueWith(
                 t =>
                 {
                     if (t.Exception is { } e && e.InnerException is not OperationCanceledException)
@@ -232,7 +231,13 @@ public sealed partial class SimulationRunner
                 },
                 CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default));
+                TaskScheduler.Default);
+        if (awaitAtHeal)
+        {
+            lock (_backgroundGate)
+            {
+                _background.Add(observed);
+            }
         }
     }
 
