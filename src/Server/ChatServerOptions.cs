@@ -68,6 +68,12 @@ public sealed record ChatServerOptions
     /// <summary>SQLite file of the log; null keeps the log in memory. Default null.</summary>
     public string? StoragePath { get; init; }
 
+    /// <summary>
+    /// SQLite <c>PRAGMA synchronous</c>: <c>FULL</c> fsyncs every commit before its acks (survives process kill and
+    /// power loss); <c>NORMAL</c> survives a process kill but may lose the last commits on power loss. Default FULL.
+    /// </summary>
+    public string SqliteSynchronous { get; init; } = "FULL";
+
     /// <summary>Most appends committed in one SQLite transaction (group commit). Default 512.</summary>
     public int GroupCommitMaxBatch { get; init; } = 512;
 
@@ -123,6 +129,7 @@ public sealed record ChatServerOptions
         Check(MaxConnectionsPerUser >= 1, nameof(MaxConnectionsPerUser), ">= 1");
         Check(MaxConnections >= 1, nameof(MaxConnections), ">= 1");
         Check(StoragePath is null || StoragePath.Length > 0, nameof(StoragePath), "null or a file path");
+        Check(SqliteSynchronous is "FULL" or "NORMAL", nameof(SqliteSynchronous), "FULL or NORMAL");
         Check(GroupCommitMaxBatch >= 1, nameof(GroupCommitMaxBatch), ">= 1");
         Check(ShutdownRetryAfter >= TimeSpan.Zero, nameof(ShutdownRetryAfter), ">= 0");
         Check(ShutdownFlushTimeout >= TimeSpan.Zero, nameof(ShutdownFlushTimeout), ">= 0");

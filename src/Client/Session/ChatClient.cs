@@ -52,6 +52,7 @@ public sealed partial class ChatClient : IAsyncDisposable
     private string? _closeReason;
     private int? _closeCode;
     private long _ridCounter;
+    private int _disposed;
 
     /// <summary>Creates a client; nothing connects until <see cref="ConnectAsync"/>.</summary>
     /// <param name="options">Configuration; validated here (throws <see cref="ArgumentException"/>).</param>
@@ -208,6 +209,12 @@ public sealed partial class ChatClient : IAsyncDisposable
             session = _session;
         }
 
+        if (_state.Current == ConnectionState.Closed)
+        {
+            // Closed while storing: the entry stays durable for the next instance, like every other pending one.
+            handle.Fail(new ChatClientClosedException("the chat client closed: " + CloseReason) { CloseCode = _closeCode });
+        }
+
         _metrics.OutboxDepth(1);
         session?.Ring();
         return handle;
@@ -331,6 +338,11 @@ public sealed partial class ChatClient : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _network.AvailabilityChanged -= OnNetworkChanged;
         Terminate("disposed", null);
         await _disposeCts.CancelAsync();

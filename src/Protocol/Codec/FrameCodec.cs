@@ -29,7 +29,13 @@ public static class FrameCodec
     private static ArrayBufferWriter<byte>? t_buffer;
 
     /// <summary>Writes <paramref name="frame"/> as JSON into <paramref name="output"/>.</summary>
-    public static void Encode(Frame frame, IBufferWriter<byte> output)
+    public static void Encode(Frame frame, IBufferWriter<byte> output) => Encode(frame, output, handWritten: true);
+
+    /// <summary>
+    /// <paramref name="handWritten"/> false forces the generic System.Text.Json path for every frame, so
+    /// tests can prove the hand-written writers produce the same bytes.
+    /// </summary>
+    internal static void Encode(Frame frame, IBufferWriter<byte> output, bool handWritten)
     {
         ArgumentNullException.ThrowIfNull(frame);
         var writer = t_writer;
@@ -44,7 +50,12 @@ public static class FrameCodec
 
         try
         {
-            JsonSerializer.Serialize(writer, frame, ProtocolJsonContext.Default.Frame);
+            if (!handWritten || !FrameWriter.TryWrite(writer, frame))
+            {
+                JsonSerializer.Serialize(writer, frame, ProtocolJsonContext.Default.Frame);
+            }
+
+            writer.Flush();
         }
         finally
         {

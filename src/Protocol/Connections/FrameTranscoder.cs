@@ -58,7 +58,7 @@ public sealed class FrameTranscoder
             return FrameCodec.Decode(message.Payload.Span, Limits);
         }
 
-        var json = FrameCompression.Decompress(message.Payload.Span, _accepted, Limits.MaxFrameBytes);
+        var json = FrameCompression.DecompressFrame(message.Payload, _accepted, Limits.MaxFrameBytes);
         return FrameCodec.Decode(json, Limits);
     }
 }

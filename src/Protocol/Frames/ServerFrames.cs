@@ -49,6 +49,9 @@ public sealed record WelcomeFrame : Frame
         v.Integer("serverTime", ServerTime);
         v.Integer("heartbeatMs", HeartbeatMs);
         v.Integer("maxOfflineAgeMs", MaxOfflineAgeMs);
+        v.NotNull("codecs", Codecs);
+        v.NotNull("rateLimit", RateLimit);
+        v.NotNull("retention", Retention);
     }
 }
 
@@ -165,6 +168,7 @@ public sealed record NackFrame : Frame
         v.Text("code", Code, ProtocolConstants.MaxIdChars);
         v.OptionalInteger("retryAfterMs", RetryAfterMs);
         v.OptionalInteger("expectedSeq", ExpectedSeq);
+        v.NotNull("reason", Reason);
     }
 }
 
@@ -183,6 +187,7 @@ public sealed record PageFrame : Frame
         v.Room("room", Room);
         v.Integer("head", Head);
         v.OptionalId("rid", Rid);
+        v.NotNull("msgs", Msgs);
         foreach (var m in Msgs)
         {
             if (m is null)
@@ -220,5 +225,6 @@ public sealed record ErrorFrame : Frame
     internal override void Validate(in FieldValidator v)
     {
         v.Text("code", Code, ProtocolConstants.MaxIdChars);
+        v.NotNull("message", Message);
     }
 }

@@ -12,6 +12,18 @@ internal readonly struct FieldValidator(FrameLimits limits, string frameType)
     public void Fail(string field, string problem) =>
         throw new ProtocolException(ErrorCodes.InvalidFrame, $"{frameType}.{field}: {problem}") { FrameType = frameType };
 
+    /// <summary>
+    /// A non-nullable field that has a default can still arrive as an explicit <c>null</c> (System.Text.Json
+    /// does not enforce nullability there); refuse it so no consumer meets a null it was promised away.
+    /// </summary>
+    public void NotNull(string field, object? value)
+    {
+        if (value is null)
+        {
+            Fail(field, "must not be null");
+        }
+    }
+
     public void Integer(string field, long value)
     {
         if (value is < 0 or > ProtocolConstants.MaxSafeInteger)

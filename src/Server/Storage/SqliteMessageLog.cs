@@ -27,7 +27,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
     private readonly Lock _roomsLock = new();
     private int _disposed;
 
-    private SqliteMessageLog(string path, TimeProvider timeProvider, int maxBatch)
+    private SqliteMessageLog(string path, TimeProvider timeProvider, int maxBatch, bool synchronousFull)
     {
         _timeProvider = timeProvider;
         _maxBatch = maxBatch;
@@ -35,6 +35,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
         _writer = new SqliteConnection(_connectionString);
         _writer.Open();
         Exec(_writer, Schema);
+        Exec(_writer, synchronousFull ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
         LoadRooms();
         _writes = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(65_536) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _writerTask = Task.Run(WriteLoopAsync);
@@ -44,15 +45,18 @@ public sealed partial class SqliteMessageLog : IMessageLog
     public Action<TimeSpan, int>? CommitObserved { get; set; }
 
     /// <summary>Opens (creating if needed) the log at <paramref name="path"/>.</summary>
-    public static SqliteMessageLog Open(string path, TimeProvider? timeProvider = null, int groupCommitMaxBatch = 512)
+    /// <param name="path">The database file.</param>
+    /// <param name="timeProvider">Clock for commit-latency metrics.</param>
+    /// <param name="groupCommitMaxBatch">Most operations per transaction.</param>
+    /// <param name="synchronousFull">PRAGMA synchronous FULL (default; survives power loss) or NORMAL (survives a process kill).</param>
+    public static SqliteMessageLog Open(string path, TimeProvider? timeProvider = null, int groupCommitMaxBatch = 512, bool synchronousFull = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return new SqliteMessageLog(path, timeProvider ?? TimeProvider.System, groupCommitMaxBatch);
+        return new SqliteMessageLog(path, timeProvider ?? TimeProvider.System, groupCommitMaxBatch, synchronousFull);
     }
 
     private const string Schema = """
         PRAGMA journal_mode=WAL;
-        PRAGMA synchronous=FULL;
         CREATE TABLE IF NOT EXISTS rooms(name TEXT PRIMARY KEY, epoch INTEGER NOT NULL, head INTEGER NOT NULL, first_seq INTEGER NOT NULL, deleted INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS messages(room TEXT NOT NULL, seq INTEGER NOT NULL, epoch INTEGER NOT NULL, id TEXT NOT NULL, sender TEXT NOT NULL,
             client_id TEXT NOT NULL, client_seq INTEGER NOT NULL, body TEXT NOT NULL, sent_at INTEGER NOT NULL, basis INTEGER NOT NULL, at INTEGER NOT NULL,

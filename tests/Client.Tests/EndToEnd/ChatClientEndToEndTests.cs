@@ -566,6 +566,19 @@ public sealed class ChatClientEndToEndTests
         Assert.Null(server.Received.OfType<HelloFrame>().Last().Rooms);
     }
 
+    [Fact]
+    public async Task Dispose_Twice_IsHarmlessAndFailsPendingHandles()
+    {
+        var time = Clock();
+        var server = new FakeChatServer(time);
+        var client = Create(server, time);
+        var pending = await client.SendAsync("room", "never sent");
+        await client.DisposeAsync();
+        await client.DisposeAsync();
+        Assert.Equal(ConnectionState.Closed, client.State);
+        await Assert.ThrowsAsync<ChatClientClosedException>(() => pending.Completion.Within());
+    }
+
     private static IOutboxStore GetStore(ChatClient client) =>
         (IOutboxStore)typeof(ChatClient).GetField("_store", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(client)!;
 }
