@@ -45,6 +45,13 @@ public sealed record ConnectAttemptEvent : HistoryEvent
 
     /// <summary>The retry hint the previous close or rejection carried, in ms, if any.</summary>
     public long? HintMs { get; init; }
+
+    /// <summary>
+    /// When the attempt began (the factory was called), in ms since the run started; <see cref="HistoryEvent.AtMs"/>
+    /// is when its outcome was known. Null means the same as AtMs. Backoff delays are measured to this instant, so a
+    /// slow connect (latency toxic) does not count as waiting.
+    /// </summary>
+    public long? StartedAtMs { get; init; }
 }
 
 /// <summary>A connection ended, as seen by the harness's connection wrapper.</summary>

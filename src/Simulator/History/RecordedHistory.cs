@@ -6,9 +6,20 @@ public sealed class RecordedHistory
     public RecordedHistory(IEnumerable<HistoryEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
+        var list = events.ToArray();
+        if (!IsOrdered(list))
+        {
+            // A stable sort keeps the recording order of events observed in the same millisecond.
+            var keys = new (long AtMs, int Index)[list.Length];
+            for (var i = 0; i < list.Length; i++)
+            {
+                keys[i] = (list[i].AtMs, i);
+            }
 
-        // A stable sort keeps the recording order of events observed in the same millisecond.
-        Events = [.. events.Select((e, i) => (e, i)).OrderBy(p => p.e.AtMs).ThenBy(p => p.i).Select(p => p.e)];
+            Array.Sort(keys, list);
+        }
+
+        Events = list;
     }
 
     public IReadOnlyList<HistoryEvent> Events { get; }
@@ -18,6 +29,22 @@ public sealed class RecordedHistory
         where T : HistoryEvent => Events.OfType<T>();
 
     /// <summary>Merges histories recorded by several workers into one (already offset-corrected).</summary>
-    public static RecordedHistory Merge(IEnumerable<RecordedHistory> parts) =>
-        new(parts.SelectMany(p => p.Events));
+    public static RecordedHistory Merge(IEnumerable<RecordedHistory> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        return new(parts.SelectMany(p => p.Events));
+    }
+
+    private static bool IsOrdered(HistoryEvent[] events)
+    {
+        for (var i = 1; i < events.Length; i++)
+        {
+            if (events[i].AtMs < events[i - 1].AtMs)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -33,6 +33,23 @@ public sealed record CheckContext
     /// <summary>Reconnect storm: the largest fraction of disconnected clients that may attempt within one <see cref="StormWindow"/>.</summary>
     public double StormMaxFraction { get; init; } = 0.5;
 
+    /// <summary>Reconnect storm: a mass disconnect is at least this many distinct clients closed by the peer. Default 20.</summary>
+    public int StormMinClients { get; init; } = 20;
+
+    /// <summary>Reconnect storm: closes within this long of the first one belong to one mass disconnect. Default 1 s.</summary>
+    public TimeSpan StormDetectWindow { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Backoff at the cap: fewest capped delays the Kolmogorov–Smirnov test needs. Below it the test is skipped;
+    /// the result is inconclusive only when the scenario asks for cap samples
+    /// (<see cref="MinSamples"/> key <c>BackoffWithinPolicy.AtCap</c>). Default 20.
+    /// </summary>
+    public int KsMinSamples { get; init; } = 20;
+
+    /// <summary>Most violations kept per checker (all are counted). Default 1000.</summary>
+    public int MaxViolationsPerChecker { get; init; } = 1000;
+
+    /// <summary>The minimum samples for <paramref name="checker"/>: its entry in <see cref="MinSamples"/>, else 1.</summary>
     public long MinSamplesFor(string checker) => MinSamples.TryGetValue(checker, out var n) ? n : 1;
 }
 
@@ -48,6 +65,35 @@ public sealed record ReconnectEnvelope
 
     /// <summary>Fraction of the nominal delay that jitter may remove (0..1): delay ∈ [nominal·(1−Jitter), nominal].</summary>
     public required double Jitter { get; init; }
+
+    /// <summary>
+    /// A connection that lasted this long counts as healthy: the next retry may be immediate (attempt 0) and the
+    /// failure count starts over. Default 2 s (the client's <c>ReconnectOptions.HealthyAfter</c> default).
+    /// </summary>
+    public TimeSpan HealthyAfter { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The bounds of the delay before attempt <paramref name="attempt"/> (0 = first retry after a healthy
+    /// connection: zero; n ≥ 1 = after the n-th consecutive failure), raised by a server hint h to at least h and
+    /// at most max(ceiling, h·(1 + Jitter)) — the client's <c>ReconnectOptions.EnvelopeFor</c>.
+    /// </summary>
+    public (TimeSpan Min, TimeSpan Max) Bounds(int attempt, TimeSpan? hint = null)
+    {
+        var min = attempt <= 0 ? TimeSpan.Zero : Min(attempt);
+        var max = attempt <= 0 ? TimeSpan.Zero : Max(attempt);
+        if (hint is { } h && h > TimeSpan.Zero)
+        {
+            min = min > h ? min : h;
+            var hinted = h + (h * Jitter);
+            max = max > hinted ? max : hinted;
+        }
+
+        return (min, max);
+    }
+
+    /// <summary>True when attempt <paramref name="attempt"/> (≥ 1) is at the cap (its nominal delay is <see cref="DelayMax"/>).</summary>
+    public bool IsAtCap(int attempt) =>
+        attempt >= 1 && DelayBase.TotalMilliseconds * Math.Pow(Multiplier, Math.Min(attempt - 1, 1000)) >= DelayMax.TotalMilliseconds;
 
     /// <summary>The nominal (un-jittered) delay for attempt <paramref name="attempt"/> (1-based).</summary>
     public TimeSpan Nominal(int attempt)

@@ -24,8 +24,17 @@ public sealed record InvariantResult
     /// <summary>Free-form facts for the report (e.g. the KS statistic, α and sample count).</summary>
     public IReadOnlyDictionary<string, string> Details { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Set when the checker lacks evidence for a part of its guarantee although it has enough samples overall
+    /// (e.g. too few delays at the backoff cap for the statistical test the scenario asked for): makes it inconclusive.
+    /// </summary>
+    public string? InconclusiveReason { get; init; }
+
+    /// <summary>Total violations found; <see cref="Violations"/> may hold fewer (capped per checker).</summary>
+    public long ViolationCount { get; init; }
+
     public InvariantStatus Status =>
-        Violations.Count > 0 ? InvariantStatus.Failed
-        : Samples < MinSamples ? InvariantStatus.Inconclusive
+        Violations.Count > 0 || ViolationCount > 0 ? InvariantStatus.Failed
+        : Samples < MinSamples || InconclusiveReason is not null ? InvariantStatus.Inconclusive
         : InvariantStatus.Passed;
 }

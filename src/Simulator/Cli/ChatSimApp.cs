@@ -1,0 +1,205 @@
+using ChatResilience.Simulator.Harness;
+using ChatResilience.Simulator.Invariants;
+using ChatResilience.Simulator.Scenarios;
+using Spectre.Console;
+
+namespace ChatResilience.Simulator.Cli;
+
+/// <summary>chatsim's commands: <c>run</c> and <c>validate</c>. Returns the process exit code; never throws for bad input.</summary>
+public static class ChatSimApp
+{
+    public static async Task<int> MainAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        try
+        {
+            return args.FirstOrDefault() switch
+            {
+                "run" => await RunAsync(CliParser.ParseRun(args[1..]), output, error, cancellationToken),
+                "validate" => Validate(args[1..], output, error),
+                "help" or "--help" or "-h" => Help(output),
+                null => Usage(error, "a command is required"),
+                var c => Usage(error, $"unknown command '{c}'"),
+            };
+        }
+        catch (CliException e)
+        {
+            return Usage(error, e.Message);
+        }
+        catch (ScenarioException e)
+        {
+            await error.WriteLineAsync(e.Message);
+            return CliExitCodes.BadArguments;
+        }
+    }
+
+    private static int Help(TextWriter output)
+    {
+        output.WriteLine(CliParser.Usage);
+        return CliExitCodes.Pass;
+    }
+
+    private static int Usage(TextWriter error, string message)
+    {
+        error.WriteLine($"chatsim: {message}");
+        error.WriteLine(CliParser.Usage);
+        return CliExitCodes.BadArguments;
+    }
+
+    private static int Validate(string[] files, TextWriter output, TextWriter error)
+    {
+        if (files.Length == 0)
+        {
+            throw new CliException("validate: at least one scenario file is required");
+        }
+
+        var bad = 0;
+        foreach (var file in files)
+        {
+            try
+            {
+                var loaded = ScenarioLoader.Load(file);
+                output.WriteLine($"{file}: ok ({loaded.Scenario.Name}, {loaded.Scenario.Clients.Count} clients, {DurationText.Format(loaded.Scenario.Duration)}, {loaded.Scenario.Faults.Count} faults)");
+            }
+            catch (ScenarioException e)
+            {
+                error.WriteLine(e.Message);
+                bad++;
+            }
+        }
+
+        return bad == 0 ? CliExitCodes.Pass : CliExitCodes.BadArguments;
+    }
+
+    private static async Task<int> RunAsync(RunArguments a, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var loaded = ScenarioLoader.Load(a.ScenarioPath);
+        var scenario = loaded.Scenario with
+        {
+            Clients = a.Clients is { } n ? loaded.Scenario.Clients with { Count = n } : loaded.Scenario.Clients,
+            Duration = a.Duration ?? loaded.Scenario.Duration,
+        };
+        ScenarioLoader.Validate(scenario, a.ScenarioPath);
+        loaded = loaded with { Scenario = scenario };
+        var seed = a.Seed ?? scenario.Seed;
+        (Server.ServerBugSwitches Server, Client.ClientBugSwitches Client) bugs;
+        try
+        {
+            bugs = BugSwitches.Parse(a.Bugs);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(e.Message);
+        }
+
+        var settings = new SimulationSettings
+        {
+            Scenario = scenario,
+            Seed = seed,
+            ServerUrl = a.ServerUrl,
+            TokenCommand = a.TokenCommand,
+            AdminToken = a.AdminToken,
+            ToxiproxyUrl = a.ToxiproxyUrl,
+            ServerBugs = bugs.Server,
+            ClientBugs = bugs.Client,
+        };
+        if (settings.Problems() is { Count: > 0 } problems)
+        {
+            throw new CliException(string.Join(Environment.NewLine, problems));
+        }
+
+        var outDir = a.OutDir ?? Path.Combine("artifacts", "chatsim", $"{scenario.Name}-{seed}");
+        var exitCodes = new List<int>();
+        var failures = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 1; i <= a.Repeat; i++)
+        {
+            var runDir = a.Repeat == 1 ? outDir : Path.Combine(outDir, $"run-{i}");
+            output.WriteLine($"chatsim: {scenario.Name} seed {seed}, {scenario.Clients.Count} clients, {DurationText.Format(scenario.Duration)}{(a.Repeat > 1 ? $" (run {i}/{a.Repeat})" : "")}");
+            var (result, verdict) = await RunOnceAsync(settings, a.Plain, output, cancellationToken);
+            ReportFiles.Write(runDir, loaded, seed, result, verdict, a.RepeatCommand(seed));
+            await HtmlReportFile.WriteAsync(runDir, loaded, seed, result, verdict, a.RepeatCommand(seed), CancellationToken.None);
+            PrintVerdict(output, result, verdict, runDir, a.RepeatCommand(seed));
+            exitCodes.Add(verdict.ExitCode);
+            foreach (var name in verdict.FailedCheckers.Concat(verdict.Slos.Where(s => s.Breached).Select(s => "slo:" + s.Metric)))
+            {
+                failures[name] = failures.GetValueOrDefault(name) + 1;
+            }
+
+            if (result.Interrupted)
+            {
+                break;
+            }
+        }
+
+        if (a.Repeat > 1)
+        {
+            output.WriteLine($"repeat: {exitCodes.Count} run(s) of seed {seed}, exit codes [{string.Join(", ", exitCodes)}]");
+            foreach (var (name, count) in failures.OrderByDescending(f => f.Value))
+            {
+                output.WriteLine($"  {name}: failed in {count}/{exitCodes.Count} runs ({100.0 * count / exitCodes.Count:0}%)");
+            }
+        }
+
+        // The most telling outcome wins: a violation over a harness failure over an SLO breach over inconclusive.
+        int[] severity = [CliExitCodes.InvariantViolated, CliExitCodes.HarnessFailure, CliExitCodes.SloBreached, CliExitCodes.Inconclusive];
+        return severity.FirstOrDefault(exitCodes.Contains, CliExitCodes.Pass);
+    }
+
+    private static async Task<(SimulationResult, RunVerdict)> RunOnceAsync(SimulationSettings settings, bool plain, TextWriter output, CancellationToken cancellationToken)
+    {
+        var interactive = !plain && !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
+        SimulationResult result;
+        if (interactive)
+        {
+            var sink = new LiveProgressSink();
+            result = await AnsiConsole.Live(sink.Table).StartAsync(async ctx =>
+            {
+                sink.Attach(ctx);
+                return await new SimulationRunner(settings, sink).RunAsync(cancellationToken);
+            });
+        }
+        else
+        {
+            result = await new SimulationRunner(settings, new PlainProgressSink(output, TimeSpan.FromSeconds(5))).RunAsync(cancellationToken);
+        }
+
+        return (result, RunVerdict.Judge(settings.Scenario, result));
+    }
+
+    private static void PrintVerdict(TextWriter output, SimulationResult r, RunVerdict v, string outDir, string repeatCommand)
+    {
+        output.WriteLine($"run: {r.EndMs / 1000.0:0.0} s, sent {r.Sent}, acked {r.Acked}, delivered {r.Delivered}, failed {r.Failed}, refused {r.Refused}, connect attempts {r.ConnectAttempts}, quiesced {r.Quiesced}, executed-fault hash {r.FaultHash}");
+        foreach (var i in v.Invariants)
+        {
+            var mark = i.Status switch { InvariantStatus.Passed => "PASS", InvariantStatus.Failed => "FAIL", _ => "INCONCLUSIVE" };
+            output.WriteLine($"  {mark,-12} {i.Name,-26} samples {i.Samples,8} (min {i.MinSamples}){(i.Violations.Count > 0 ? $"  {i.Violations.Count} violation(s): {i.Violations[0].Message}" : "")}");
+        }
+
+        foreach (var s in v.Slos)
+        {
+            output.WriteLine($"  {(s.Breached ? "BREACHED" : "MET"),-12} {s.Metric,-26} {s.Value:0.###} {(s.LowerBound ? "≥" : "≤")} {s.Threshold} ({s.Samples} samples)");
+        }
+
+        if (r.HarnessError is not null)
+        {
+            output.WriteLine($"  HARNESS      {r.HarnessError}");
+            foreach (var s in r.StuckClients)
+            {
+                output.WriteLine($"    stuck: {s}");
+            }
+        }
+
+        if (r.Interrupted)
+        {
+            output.WriteLine("  INTERRUPTED  partial report written");
+        }
+
+        output.WriteLine($"verdict: exit {v.ExitCode} — reports in {outDir}");
+        if (v.ExitCode != CliExitCodes.Pass)
+        {
+            output.WriteLine($"repeat with: {repeatCommand}");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using ChatResilience.Simulator.Scenarios;
+
+namespace ChatResilience.Simulator.Cli;
+
+/// <summary>Parses chatsim's command line; every mistake is a <see cref="CliException"/> naming the argument.</summary>
+public static class CliParser
+{
+    public const string Usage = """
+        usage:
+          chatsim run <scenario.json> [--seed N] [--clients N] [--duration T] [--out DIR] [--repeat N]
+                      [--server-url URL --token-command CMD [--admin-token TOKEN]] [--toxiproxy-url URL]
+                      [--bug name=value]... [--plain]
+          chatsim validate <scenario.json>...
+        durations: 250ms, 30s, 2m, 1h.   exit codes: 0 pass, 1 invariant violated, 2 SLO breached,
+        3 inconclusive, 4 harness failure (watchdog), 64 bad arguments or scenario.
+        """;
+
+    /// <summary>Parses the arguments that follow <c>run</c>.</summary>
+    public static RunArguments ParseRun(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        string? scenario = null;
+        int? seed = null, clients = null;
+        TimeSpan? duration = null;
+        string? outDir = null, tokenCommand = null, adminToken = null;
+        Uri? serverUrl = null, toxiproxyUrl = null;
+        var repeat = 1;
+        var plain = false;
+        var bugs = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var a = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new CliException($"{a}: needs a value");
+            switch (a)
+            {
+                case "--seed":
+                    seed = Int(a, Value(), 0, int.MaxValue);
+                    break;
+                case "--clients":
+                    clients = Int(a, Value(), 1, 1_000_000);
+                    break;
+                case "--duration":
+                    var d = Value();
+                    duration = DurationText.TryParse(d, out var t) && t > TimeSpan.Zero ? t : throw new CliException($"--duration: '{d}' is not a duration such as 30s or 2m");
+                    break;
+                case "--out":
+                    outDir = Value();
+                    break;
+                case "--repeat":
+                    repeat = Int(a, Value(), 1, 1000);
+                    break;
+                case "--server-url":
+                    serverUrl = Url(a, Value(), "http", "https");
+                    break;
+                case "--token-command":
+                    tokenCommand = Value();
+                    break;
+                case "--admin-token":
+                    adminToken = Value();
+                    break;
+                case "--toxiproxy-url":
+                    toxiproxyUrl = Url(a, Value(), "http", "https");
+                    break;
+                case "--bug":
+                    var b = Value();
+                    var eq = b.IndexOf('=', StringComparison.Ordinal);
+                    if (eq <= 0 || eq == b.Length - 1)
+                    {
+                        throw new CliException($"--bug: '{b}' must be name=value");
+                    }
+
+                    bugs[b[..eq]] = b[(eq + 1)..];
+                    break;
+                case "--plain":
+                    plain = true;
+                    break;
+                default:
+                    if (a.StartsWith('-'))
+                    {
+                        throw new CliException($"{a}: unknown option");
+                    }
+
+                    scenario = scenario is null ? a : throw new CliException($"{a}: only one scenario file per run");
+                    break;
+            }
+        }
+
+        if (scenario is null)
+        {
+            throw new CliException("run: a scenario file is required");
+        }
+
+        if (serverUrl is null && (tokenCommand is not null || adminToken is not null))
+        {
+            throw new CliException("--token-command / --admin-token: only with --server-url");
+        }
+
+        if (serverUrl is not null && tokenCommand is null)
+        {
+            throw new CliException("--server-url: needs --token-command (prints a token for a user id)");
+        }
+
+        return new RunArguments
+        {
+            ScenarioPath = scenario,
+            Seed = seed,
+            Clients = clients,
+            Duration = duration,
+            OutDir = outDir,
+            Repeat = repeat,
+            ServerUrl = serverUrl,
+            TokenCommand = tokenCommand,
+            AdminToken = adminToken,
+            ToxiproxyUrl = toxiproxyUrl,
+            Bugs = bugs,
+            Plain = plain,
+        };
+    }
+
+    private static int Int(string name, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new CliException($"{name}: '{value}' must be an integer in [{min}, {max}]");
+
+    private static Uri Url(string name, string value, params string[] schemes) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var u) && schemes.Contains(u.Scheme)
+            ? u
+            : throw new CliException($"{name}: '{value}' must be an absolute {string.Join(" or ", schemes)} URL");
+}

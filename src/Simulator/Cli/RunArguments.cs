@@ -1,0 +1,75 @@
+namespace ChatResilience.Simulator.Cli;
+
+/// <summary>The parsed arguments of <c>chatsim run</c>.</summary>
+public sealed record RunArguments
+{
+    /// <summary>Path of the scenario file. Required.</summary>
+    public required string ScenarioPath { get; init; }
+
+    /// <summary>Overrides the scenario's seed. Default: the scenario's.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Overrides the client count. Default: the scenario's.</summary>
+    public int? Clients { get; init; }
+
+    /// <summary>Overrides the duration. Default: the scenario's.</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>Output folder for summary.json, junit.xml, report.html, violations. Default: <c>artifacts/chatsim/{name}-{seed}</c>.</summary>
+    public string? OutDir { get; init; }
+
+    /// <summary>Runs the same seed this many times and reports how often each failure reproduces. Default: 1.</summary>
+    public int Repeat { get; init; } = 1;
+
+    /// <summary>External server base URL (http[s]://host:port); null runs the embedded server. Default: null.</summary>
+    public Uri? ServerUrl { get; init; }
+
+    /// <summary>Shell command printing a bearer token for the user id given as its last argument (external server). Default: null.</summary>
+    public string? TokenCommand { get; init; }
+
+    /// <summary>Admin bearer token for room deletes and member removals (external server). Default: null.</summary>
+    public string? AdminToken { get; init; }
+
+    /// <summary>A real Toxiproxy API URL; null runs the embedded proxy. Default: null.</summary>
+    public Uri? ToxiproxyUrl { get; init; }
+
+    /// <summary>Test-only bug switches, <c>name=value</c> (server or client). Default: none.</summary>
+    public IReadOnlyDictionary<string, string> Bugs { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Forces plain progress lines even in a terminal. Default: false.</summary>
+    public bool Plain { get; init; }
+
+    /// <summary>The command that repeats this run (scenario + seed, and the options that change behaviour).</summary>
+    public string RepeatCommand(int seed)
+    {
+        var parts = new List<string> { "chatsim", "run", Quote(ScenarioPath), "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (Clients is { } c)
+        {
+            parts.AddRange(["--clients", c.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+
+        if (Duration is { } d)
+        {
+            parts.AddRange(["--duration", Scenarios.DurationText.Format(d)]);
+        }
+
+        foreach (var (name, value) in Bugs.OrderBy(b => b.Key, StringComparer.Ordinal))
+        {
+            parts.AddRange(["--bug", $"{name}={value}"]);
+        }
+
+        if (ServerUrl is not null)
+        {
+            parts.AddRange(["--server-url", ServerUrl.ToString(), "--token-command", Quote(TokenCommand ?? ""), "--admin-token", "…"]);
+        }
+
+        if (ToxiproxyUrl is not null)
+        {
+            parts.AddRange(["--toxiproxy-url", ToxiproxyUrl.ToString()]);
+        }
+
+        return string.Join(' ', parts);
+    }
+
+    private static string Quote(string s) => s.Contains(' ', StringComparison.Ordinal) ? $"\"{s}\"" : s;
+}

@@ -1,0 +1,90 @@
+using ChatResilience.Simulator.Harness;
+using ChatResilience.Simulator.Invariants;
+using ChatResilience.Simulator.Scenarios;
+
+namespace ChatResilience.Simulator.Cli;
+
+/// <summary>The judgement of one run: every checker's result, every SLO, and the exit code they give.</summary>
+public sealed record RunVerdict
+{
+    public required IReadOnlyList<InvariantResult> Invariants { get; init; }
+    public required IReadOnlyList<SloOutcome> Slos { get; init; }
+    public required string? HarnessError { get; init; }
+    public required bool Interrupted { get; init; }
+
+    /// <summary>0 pass, 1 invariant violated, 2 SLO breached, 3 inconclusive, 4 harness failure or interrupted.</summary>
+    public int ExitCode =>
+        HarnessError is not null || Interrupted ? CliExitCodes.HarnessFailure
+        : Invariants.Any(i => i.Status == InvariantStatus.Failed) ? CliExitCodes.InvariantViolated
+        : Slos.Any(s => s.Breached) ? CliExitCodes.SloBreached
+        : Invariants.Any(i => i.Status == InvariantStatus.Inconclusive) ? CliExitCodes.Inconclusive
+        : CliExitCodes.Pass;
+
+    /// <summary>The names of the checkers that found violations.</summary>
+    public IEnumerable<string> FailedCheckers => Invariants.Where(i => i.Status == InvariantStatus.Failed).Select(i => i.Name);
+
+    /// <summary>Checks the run's history with every checker and evaluates the SLOs.</summary>
+    public static RunVerdict Judge(Scenario scenario, SimulationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(result);
+        var invariants = InvariantSuite.All.Run(result.History, ContextFor(scenario));
+        return new RunVerdict
+        {
+            Invariants = invariants,
+            Slos = SloEvaluator.Evaluate(scenario, result),
+            HarnessError = result.HarnessError,
+            Interrupted = result.Interrupted,
+        };
+    }
+
+    /// <summary>
+    /// Minimum samples per checker: a checker whose guarantee the scenario exercises needs at least one sample,
+    /// one it does not exercise (no offline period, no assistant room…) needs none; the scenario's own
+    /// <c>minSamples</c> override both.
+    /// </summary>
+    public static IReadOnlyDictionary<string, long> DefaultMinSamples(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var faults = scenario.Faults.Select(f => f.Type).ToHashSet(StringComparer.Ordinal);
+        string[] disconnecting = [FaultTypes.ResetPeer, FaultTypes.Down, FaultTypes.Timeout, FaultTypes.ServerRestart, FaultTypes.ClientCrash, FaultTypes.LimitData, FaultTypes.SlowClose];
+        var result = new Dictionary<string, long>(StringComparer.Ordinal)
+        {
+            ["OfflineQueueReplayed"] = scenario.Workload.Offline.Count > 0 && scenario.Workload.SendRatePerClient > 0 ? 1 : 0,
+            ["FinalNacksSurfaced"] = faults.Contains(FaultTypes.RoomDelete) || faults.Contains(FaultTypes.MemberRemove) ? 1 : 0,
+            ["AssistantAnsweredOnce"] = scenario.Workload.Rooms.Any(r => r.Assistant) && scenario.Workload.SendRatePerClient > 0 ? 1 : 0,
+            ["BackoffWithinPolicy"] = faults.Overlaps(disconnecting) || scenario.Workload.Offline.Count > 0 ? 1 : 0,
+            ["NoReconnectStorm"] = 0,
+        };
+        foreach (var (name, n) in scenario.MinSamples)
+        {
+            result[name] = n;
+        }
+
+        return result;
+    }
+
+    /// <summary>The checkers' context for a scenario: its minimums, bounds and the clients' reconnect policy.</summary>
+    public static CheckContext ContextFor(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var r = SimulationRunner.ReconnectOptionsFor(scenario.Client.Reconnect);
+        return new CheckContext
+        {
+            MinSamples = DefaultMinSamples(scenario),
+            Reconnect = new ReconnectEnvelope
+            {
+                DelayBase = r.DelayBase,
+                Multiplier = r.Multiplier,
+                DelayMax = r.DelayMax,
+                Jitter = r.Jitter,
+                HealthyAfter = r.HealthyAfter,
+            },
+            SchedulingTolerance = scenario.Bounds.SchedulingTolerance,
+            OfflineReplayBound = scenario.Bounds.OfflineReplay,
+            ConvergenceBound = scenario.Bounds.Convergence,
+            AssistantUserId = ReplyTo.AssistantUserId,
+            AssistantRoomPrefix = RoomNames.AssistantPrefix,
+        };
+    }
+}

@@ -1,0 +1,133 @@
+using ChatResilience.Protocol;
+using ChatResilience.Protocol.Codec;
+using ChatResilience.Protocol.Connections;
+using ChatResilience.Protocol.Frames;
+using ChatResilience.Simulator.History;
+
+namespace ChatResilience.Simulator.Harness;
+
+/// <summary>
+/// Wraps a client's live connection so the harness sees, independently of the client, how it closed
+/// (<see cref="ConnectionClosedEvent"/>) and every <c>nack</c> that arrived (<see cref="WireNackEvent"/>).
+/// Only frames that start like a nack are decoded: everything else passes through untouched.
+/// </summary>
+internal sealed class RecordingFrameConnection : IFrameConnection
+{
+    private static readonly byte[] NackPrefix = "{\"t\":\"nack\""u8.ToArray();
+    private static readonly byte[] WelcomePrefix = "{\"t\":\"welcome\""u8.ToArray();
+
+    private readonly IFrameConnection _inner;
+    private readonly string _clientId;
+    private readonly IHistoryRecorder _recorder;
+    private readonly Action<long?> _onClosed;
+    private int _closeRecorded;
+    private Action<bool>? _onSession;
+
+    // onClosed is called once with the close's retry hint (ms), so the next attempt can carry it.
+    // onSession is called once: true at the welcome (the session is established), false if it closed first.
+    public RecordingFrameConnection(IFrameConnection inner, string clientId, IHistoryRecorder recorder, Action<long?> onClosed, Action<bool>? onSession = null)
+    {
+        _onSession = onSession;
+        _inner = inner;
+        _clientId = clientId;
+        _recorder = recorder;
+        _onClosed = onClosed;
+    }
+
+    public CloseInfo? CloseInfo => _inner.CloseInfo;
+
+    public ValueTask SendAsync(WireMessage message, CancellationToken cancellationToken = default) =>
+        _inner.SendAsync(message, cancellationToken);
+
+    public async ValueTask<WireMessage?> ReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        WireMessage? message;
+        try
+        {
+            message = await _inner.ReceiveAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            RecordClose(_inner.CloseInfo ?? new CloseInfo(CloseInfo.AbnormalClosure, e.GetType().Name, ClosedByPeer: true));
+            throw;
+        }
+
+        if (message is null)
+        {
+            RecordClose(_inner.CloseInfo ?? new CloseInfo(CloseInfo.AbnormalClosure, null, ClosedByPeer: true));
+        }
+        else if (!message.Value.IsBinary && message.Value.Payload.Span.StartsWith(NackPrefix))
+        {
+            RecordNack(message.Value);
+        }
+        else if (_onSession is not null && !message.Value.IsBinary && message.Value.Payload.Span.StartsWith(WelcomePrefix))
+        {
+            Interlocked.Exchange(ref _onSession, null)?.Invoke(true);
+        }
+
+        return message;
+    }
+
+    public async ValueTask CloseAsync(int code, string? reason, CancellationToken cancellationToken = default)
+    {
+        await _inner.CloseAsync(code, reason, cancellationToken);
+        RecordClose(_inner.CloseInfo ?? new CloseInfo(code, reason, ClosedByPeer: false));
+    }
+
+    /// <summary>Drops the connection as a dead network would (offline start, client crash).</summary>
+    public async ValueTask AbortAsync(string reason)
+    {
+        RecordClose(new CloseInfo(CloseInfo.AbnormalClosure, reason, ClosedByPeer: true));
+        await _inner.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _inner.DisposeAsync();
+        RecordClose(_inner.CloseInfo ?? new CloseInfo(CloseInfo.AbnormalClosure, "disposed", ClosedByPeer: false));
+    }
+
+    private void RecordClose(CloseInfo info)
+    {
+        if (Interlocked.Exchange(ref _closeRecorded, 1) != 0)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _onSession, null)?.Invoke(false);
+        var hint = CloseReasonHint.Parse(info.Reason);
+        _recorder.Record(new ConnectionClosedEvent
+        {
+            AtMs = _recorder.NowMs,
+            ClientId = _clientId,
+            Code = info.Code,
+            Reason = info.Reason,
+            ByPeer = info.ClosedByPeer,
+            HintMs = hint,
+        });
+        _onClosed(hint);
+    }
+
+    private void RecordNack(WireMessage message)
+    {
+        try
+        {
+            if (FrameCodec.Decode(message.Payload.Span) is NackFrame nack)
+            {
+                _recorder.Record(new WireNackEvent
+                {
+                    AtMs = _recorder.NowMs,
+                    ClientId = _clientId,
+                    MessageId = nack.Id,
+                    Seq = nack.Seq,
+                    Code = nack.Code,
+                    Retryable = nack.Retryable,
+                });
+            }
+        }
+        catch (ProtocolException)
+        {
+            // The client reports an undecodable frame itself; the harness only records what it can read.
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using ChatResilience.Client;
+using ChatResilience.Server;
+using ChatResilience.Simulator.Scenarios;
+
+namespace ChatResilience.Simulator.Harness;
+
+/// <summary>Everything one run needs: the scenario (overrides applied), the seed, the target and the bug switches.</summary>
+public sealed record SimulationSettings
+{
+    public required Scenario Scenario { get; init; }
+    public required int Seed { get; init; }
+
+    /// <summary>External server; null runs the embedded one. Default: null.</summary>
+    public Uri? ServerUrl { get; init; }
+    public string? TokenCommand { get; init; }
+    public string? AdminToken { get; init; }
+
+    /// <summary>External Toxiproxy API; null runs the embedded proxy. Default: null.</summary>
+    public Uri? ToxiproxyUrl { get; init; }
+    public ServerBugSwitches ServerBugs { get; init; } = new();
+    public ClientBugSwitches ClientBugs { get; init; } = ClientBugSwitches.None;
+
+    /// <summary>How long one client may take to connect and join at start. Default: 20 s.</summary>
+    public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Null when the run can start, else every reason it cannot (exit 64).</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (FileBudget.Check(Scenario.Clients.Count) is { } budget)
+        {
+            problems.Add(budget);
+        }
+
+        if (ServerUrl is not null)
+        {
+            foreach (var (f, i) in Scenario.Faults.Select((f, i) => (f, i)).Where(p => p.f.Type == FaultTypes.ServerRestart))
+            {
+                problems.Add($"faults[{i}] server_restart: an external server (--server-url) cannot be restarted by chatsim");
+            }
+
+            if (AdminToken is null && Scenario.Faults.Any(f => f.Type is FaultTypes.RoomDelete or FaultTypes.MemberRemove))
+            {
+                problems.Add("room_delete / member_remove faults against an external server need --admin-token");
+            }
+
+            if (ServerBugs.AnyOn)
+            {
+                problems.Add("server bug switches only apply to the embedded server");
+            }
+        }
+
+        return problems;
+    }
+}

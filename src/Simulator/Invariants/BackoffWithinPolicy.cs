@@ -1,0 +1,91 @@
+using System.Globalization;
+using ChatResilience.Simulator.History;
+using ChatResilience.Simulator.Invariants.Internal;
+
+namespace ChatResilience.Simulator.Invariants;
+
+/// <summary>
+/// PROTOCOL.md §8: reconnect delays, as the harness's connection factory timed them, stay within the policy
+/// (<see cref="CheckContext.Reconnect"/>) plus the scheduling tolerance: immediate after a healthy connection,
+/// jittered exponential after failures, at least the server's hint when one was given. At the cap the delays must
+/// also be spread: a Kolmogorov–Smirnov test of the un-hinted capped delays against Uniform[cap·(1−Jitter), cap]
+/// at <see cref="CheckContext.Alpha"/> (D, critical value, α and n in Details; skipped below
+/// <see cref="CheckContext.KsMinSamples"/>). Samples: delays judged.
+/// </summary>
+public sealed class BackoffWithinPolicy : IInvariantChecker
+{
+    /// <summary>The <see cref="CheckContext.MinSamples"/> key that makes too few capped delays inconclusive.</summary>
+    public const string AtCapMinSamplesKey = "BackoffWithinPolicy.AtCap";
+
+    /// <inheritdoc />
+    public string Name => nameof(BackoffWithinPolicy);
+
+    /// <summary>Every reconnect delay the history shows, judged against the policy (the report plots them).</summary>
+    public static IReadOnlyList<ReconnectDelaySample> Observe(RecordedHistory history, CheckContext context)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(context);
+        return ReconnectTimeline.Observe(history, context);
+    }
+
+    /// <inheritdoc />
+    public InvariantResult Check(RecordedHistory history, CheckContext context)
+    {
+        var samples = Observe(history, context);
+        var result = new ResultBuilder(Name, context);
+        var tol = (long)context.SchedulingTolerance.TotalMilliseconds;
+        var capped = new List<double>();
+        foreach (var s in samples)
+        {
+            result.Samples++;
+            if (!s.Within)
+            {
+                var hint = s.HintMs is { } h ? $", hint {h} ms" : string.Empty;
+                result.Add(
+                    $"{s.ClientId} waited {s.DelayMs} ms before reconnect attempt {s.Attempt}; policy allows [{s.MinMs}, {s.MaxMs}] ms ± {tol} ms{hint}",
+                    s.AtMs, clientId: s.ClientId);
+            }
+            else if (s.AtCap)
+            {
+                capped.Add(s.DelayMs);
+            }
+        }
+
+        TestSpreadAtCap(result, context, capped, samples);
+        return result.Build();
+    }
+
+    private static void TestSpreadAtCap(ResultBuilder result, CheckContext context, List<double> capped, IReadOnlyList<ReconnectDelaySample> samples)
+    {
+        var policy = context.Reconnect;
+        var low = policy.DelayMax.TotalMilliseconds * (1 - policy.Jitter);
+        var high = policy.DelayMax.TotalMilliseconds;
+        result.Detail("ks.n", capped.Count);
+        result.Detail("ks.alpha", context.Alpha);
+        if (context.MinSamples.TryGetValue(AtCapMinSamplesKey, out var needed) && capped.Count < needed)
+        {
+            result.InconclusiveReason = $"{capped.Count} delays at the cap, the scenario asks for {needed}";
+        }
+
+        if (capped.Count < Math.Max(1, context.KsMinSamples) || high <= low)
+        {
+            result.Detail("ks", capped.Count == 0 ? "no delays at the cap" : $"skipped: n={capped.Count} < {context.KsMinSamples} or no jitter");
+            return;
+        }
+
+        var d = KolmogorovSmirnov.StatisticAgainstUniform(capped, low, high);
+        var critical = KolmogorovSmirnov.CriticalValue(capped.Count, context.Alpha);
+        result.Detail("ks.D", d);
+        result.Detail("ks.critical", critical);
+        result.Detail("ks.uniform", string.Create(CultureInfo.InvariantCulture, $"[{low:F0}, {high:F0}] ms"));
+        if (d > critical)
+        {
+            var last = samples.Last(s => s.AtCap);
+            result.Add(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"reconnect delays at the cap are not spread uniformly over [{low:F0}, {high:F0}] ms: KS D={d:F4} > critical {critical:F4} (α={context.Alpha}, n={capped.Count})"),
+                last.AtMs);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text.Json;
+using ChatResilience.Simulator.History;
+using ChatResilience.Simulator.Invariants;
+using ChatResilience.Simulator.Reports.Internal;
+
+namespace ChatResilience.Simulator.Reports;
+
+/// <summary>
+/// Writes <c>violations/&lt;Checker&gt;-NNN.json</c>: per violation (at most <see cref="MaxPerChecker"/> per checker)
+/// the slice of history around it — ±<see cref="SliceRadius"/>, the same room or client, and run-wide events
+/// (faults, harness actions without a client) — and the server's log lines of that moment.
+/// </summary>
+public static class ViolationsWriter
+{
+    /// <summary>Violations written per checker. 20.</summary>
+    public const int MaxPerChecker = 20;
+
+    /// <summary>How far around a violation the slice reaches. 2 s.</summary>
+    public static readonly TimeSpan SliceRadius = TimeSpan.FromSeconds(2);
+
+    /// <summary>Builds the report of one violation.</summary>
+    public static ViolationReport Slice(Violation violation, RecordedHistory history, IReadOnlyList<(long AtMs, string Line)> serverLog)
+    {
+        ArgumentNullException.ThrowIfNull(violation);
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(serverLog);
+        var radius = (long)SliceRadius.TotalMilliseconds;
+        var (from, to) = (violation.AtMs - radius, violation.AtMs + radius);
+        var events = history.Events;
+        var slice = new List<HistoryEvent>();
+        for (var i = FirstAtOrAfter(events, from); i < events.Count && events[i].AtMs <= to; i++)
+        {
+            var e = events[i];
+            var client = EventKeys.ClientOf(e);
+            var room = EventKeys.RoomOf(e);
+            var runWide = client is null && room is null;
+            if (runWide || (client is not null && client == violation.ClientId) || (room is not null && room == violation.Room)
+                || (e is DeliveredEvent d && d.SenderClientId == violation.ClientId))
+            {
+                slice.Add(e);
+            }
+        }
+
+        return new ViolationReport
+        {
+            Violation = violation,
+            History = slice,
+            ServerLog = [.. serverLog.Where(l => l.AtMs >= from && l.AtMs <= to).Select(l => new ServerLogLine(l.AtMs, l.Line))],
+        };
+    }
+
+    /// <summary>Writes the files into <paramref name="directory"/> (created); returns how many were written.</summary>
+    public static async Task<int> WriteAsync(
+        string directory,
+        IEnumerable<InvariantResult> results,
+        RecordedHistory history,
+        IReadOnlyList<(long AtMs, string Line)> serverLog,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var written = 0;
+        foreach (var result in results)
+        {
+            var index = 0;
+            foreach (var violation in result.Violations.Take(MaxPerChecker))
+            {
+                Directory.CreateDirectory(directory);
+                var report = Slice(violation, history, serverLog);
+                var name = string.Create(CultureInfo.InvariantCulture, $"{result.Name}-{++index:000}.json");
+                await File.WriteAllTextAsync(
+                    Path.Combine(directory, name), JsonSerializer.Serialize(report, ReportJsonContext.Default.ViolationReport), cancellationToken);
+                written++;
+            }
+        }
+
+        return written;
+    }
+
+    private static int FirstAtOrAfter(IReadOnlyList<HistoryEvent> events, long atMs)
+    {
+        var (lo, hi) = (0, events.Count);
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (events[mid].AtMs < atMs)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+}

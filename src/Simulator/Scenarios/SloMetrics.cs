@@ -1,0 +1,28 @@
+namespace ChatResilience.Simulator.Scenarios;
+
+/// <summary>Metric names a scenario's <c>slos</c> may bound.</summary>
+public static class SloMetrics
+{
+    /// <summary>99th percentile of online delivery latency (intended send → delivered), ms.</summary>
+    public const string DeliveryLatencyP99Ms = "delivery_latency_p99_ms";
+
+    /// <summary>50th percentile of online delivery latency, ms.</summary>
+    public const string DeliveryLatencyP50Ms = "delivery_latency_p50_ms";
+
+    /// <summary>99th percentile of settle time (accepted into the outbox → acked), offline sends included, ms.</summary>
+    public const string SettleTimeP99Ms = "settle_time_p99_ms";
+
+    /// <summary>Lowest share of clients connected in any one-second sample outside fault windows (lower bound).</summary>
+    public const string ConnectedFractionMin = "connected_fraction_min";
+
+    /// <summary>Share of sends refused up front by the client (outbox full), upper bound.</summary>
+    public const string RefusedFractionMax = "refused_fraction_max";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>
+    {
+        DeliveryLatencyP99Ms, DeliveryLatencyP50Ms, SettleTimeP99Ms, ConnectedFractionMin, RefusedFractionMax,
+    };
+
+    /// <summary>True when the metric must be at least its threshold, false when at most.</summary>
+    public static bool IsLowerBound(string metric) => metric.EndsWith("_min", StringComparison.Ordinal);
+}

@@ -1,0 +1,46 @@
+using ChatResilience.Simulator.Cli;
+
+namespace ChatResilience.Simulator.Tests.Cli;
+
+public sealed class CliParserTests
+{
+    [Fact]
+    public void ParseRun_AllOptions_AreRead()
+    {
+        var a = CliParser.ParseRun(["s.json", "--seed", "7", "--clients", "12", "--duration", "15s", "--out", "o", "--repeat", "3",
+            "--server-url", "http://h:8080", "--token-command", "tok", "--admin-token", "adm", "--toxiproxy-url", "http://t:8474", "--bug", "SkipSeamHold=true"]);
+
+        Assert.Equal("s.json", a.ScenarioPath);
+        Assert.Equal(7, a.Seed);
+        Assert.Equal(12, a.Clients);
+        Assert.Equal(TimeSpan.FromSeconds(15), a.Duration);
+        Assert.Equal(3, a.Repeat);
+        Assert.Equal("http://h:8080/", a.ServerUrl!.ToString());
+        Assert.Equal("true", a.Bugs["SkipSeamHold"]);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--seed", "1" }, "run: a scenario file is required")]
+    [InlineData(new[] { "s.json", "--seed", "x" }, "--seed: 'x' must be an integer")]
+    [InlineData(new[] { "s.json", "--seed" }, "--seed: needs a value")]
+    [InlineData(new[] { "s.json", "--duration", "soon" }, "--duration: 'soon' is not a duration")]
+    [InlineData(new[] { "s.json", "--frobnicate" }, "--frobnicate: unknown option")]
+    [InlineData(new[] { "s.json", "--bug", "nothing" }, "--bug: 'nothing' must be name=value")]
+    [InlineData(new[] { "s.json", "--server-url", "ftp://x" }, "--server-url: 'ftp://x' must be an absolute http or https URL")]
+    [InlineData(new[] { "s.json", "--server-url", "http://x" }, "--server-url: needs --token-command")]
+    [InlineData(new[] { "s.json", "--admin-token", "t" }, "--token-command / --admin-token: only with --server-url")]
+    public void ParseRun_BadArguments_NameTheArgument(string[] args, string expected)
+    {
+        var e = Assert.Throws<CliException>(() => CliParser.ParseRun(args));
+
+        Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RepeatCommand_HoldsScenarioSeedAndBugs()
+    {
+        var a = CliParser.ParseRun(["chaos/scenarios/gate.json", "--clients", "20", "--bug", "StoreReplayTwice=true"]);
+
+        Assert.Equal("chatsim run chaos/scenarios/gate.json --seed 42 --clients 20 --bug StoreReplayTwice=true", a.RepeatCommand(42));
+    }
+}

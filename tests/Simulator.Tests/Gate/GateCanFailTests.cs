@@ -1,0 +1,79 @@
+using System.Text.Json;
+using ChatResilience.Simulator.Cli;
+
+namespace ChatResilience.Simulator.Tests.Gate;
+
+/// <summary>
+/// Proves the gate can fail: each test-only bug switch, on a short real run (embedded server, proxies, real
+/// clients over loopback), must end in exit 1 naming the checker that guards against it; a clean run must pass.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class GateCanFailTests : IDisposable
+{
+    private const int RunTimeoutMs = 90_000;
+    private readonly string _dir = Directory.CreateTempSubdirectory("chatsim-gate-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory(Timeout = RunTimeoutMs)]
+    [InlineData("steady", "DropBroadcastEveryN=3", "NoAckedMessageLost")]
+    [InlineData("replays", "StoreReplayTwice=true", "NoDuplicateDelivery")]
+    [InlineData("assistant", "AnswerAssistantTwice=true", "AssistantAnsweredOnce")]
+    [InlineData("resets", "ReorderSends=true", "PerSenderOrder")]
+    [InlineData("outage", "IgnoreJitterAtCap=true", "BackoffWithinPolicy")]
+    [InlineData("restart", "IgnoreRetryAfter=true", "BackoffWithinPolicy")]
+    public async Task Run_WithBugSwitch_Exit1NamingTheChecker(string scenario, string bug, string checker)
+    {
+        var (exit, output, summary) = await RunAsync(scenario, "--bug", bug);
+
+        Assert.True(exit == CliExitCodes.InvariantViolated, $"exit {exit}, expected 1\n{output}");
+        Assert.Contains($"FAIL         {checker}", output, StringComparison.Ordinal);
+        var failed = summary.GetProperty("invariants").EnumerateArray().Where(i => i.GetProperty("status").GetString() == "Failed").Select(i => i.GetProperty("name").GetString());
+        Assert.Contains(checker, failed);
+        Assert.Contains($"--bug {bug}", summary.GetProperty("repeatCommand").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 2 * RunTimeoutMs)]
+    public async Task Run_CleanWithFaults_Exit0AndSameSeedSameFaultHash()
+    {
+        var first = await RunAsync("replays", "--seed", "5");
+        var second = await RunAsync("replays", "--seed", "5");
+
+        Assert.True(first.Exit == CliExitCodes.Pass, first.Output);
+        Assert.True(second.Exit == CliExitCodes.Pass, second.Output);
+        Assert.Equal(first.Summary.GetProperty("planHash").GetString(), second.Summary.GetProperty("planHash").GetString());
+        Assert.Equal(first.Summary.GetProperty("executedFaultHash").GetString(), second.Summary.GetProperty("executedFaultHash").GetString());
+        Assert.Equal(7, first.Summary.GetProperty("executedFaults").GetArrayLength());
+        Assert.True(File.Exists(Path.Combine(_dir, "out-replays", "junit.xml")));
+    }
+
+    private async Task<(int Exit, string Output, JsonElement Summary)> RunAsync(string scenario, params string[] extra)
+    {
+        var json = scenario switch
+        {
+            "steady" => GateScenarios.Steady,
+            "replays" => GateScenarios.Replays,
+            "resets" => GateScenarios.Resets,
+            "assistant" => GateScenarios.Assistant,
+            "outage" => GateScenarios.Outage,
+            "restart" => GateScenarios.Restart,
+            _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
+        };
+        var file = Path.Combine(_dir, scenario + ".json");
+        await File.WriteAllTextAsync(file, json);
+        var outDir = Path.Combine(_dir, "out-" + scenario);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await ChatSimApp.MainAsync(["run", file, "--out", outDir, "--plain", .. extra], output, error);
+        var text = output + error.ToString();
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "summary.json")));
+        return (exit, text, summary.RootElement.Clone());
+    }
+}
+
+/// <summary>End-to-end runs measure wall-clock backoff: they run alone, not beside other test classes.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class EndToEndCollection
+{
+    public const string Name = "end-to-end";
+}

@@ -1,0 +1,67 @@
+namespace ChatResilience.Simulator.Tests.Gate;
+
+/// <summary>Short scenarios (a few seconds, a handful of clients) that expose each test-only bug switch.</summary>
+internal static class GateScenarios
+{
+    /// <summary>
+    /// Steady chat, no faults: a dropped broadcast is a lost message for a member. (A reader heals a hole when the
+    /// room's next message shows it, so the loss that stays is the last message of a room: many rooms, many chances.)
+    /// </summary>
+    public const string Steady = """
+        { "schemaVersion": 1, "name": "gate-steady", "duration": "6s", "clients": { "count": 8 },
+          "client": { "reconnect": { "delayBase": "100ms", "delayMax": "1s" } },
+          "workload": { "rooms": [ { "name": "r", "count": 4, "size": 4 } ], "sendRatePerClient": 2 },
+          "bounds": { "quiesce": "8s", "convergence": "5s" } }
+        """;
+
+    /// <summary>Resets and a server kill under latency: sends are replayed after reconnects (and the clean run of the gate tests).</summary>
+    public const string Replays = """
+        { "schemaVersion": 1, "name": "gate-replays", "duration": "8s", "clients": { "count": 6 },
+          "client": { "reconnect": { "delayBase": "50ms", "delayMax": "500ms" } },
+          "workload": { "rooms": [ { "name": "r", "count": 1, "size": 6 } ], "sendRatePerClient": 4 },
+          "faults": [
+            { "type": "latency", "start": "1s", "duration": "6s", "attributes": { "latency": 150 } },
+            { "type": "reset_peer", "start": "2s", "duration": "200ms", "attributes": { "timeout": 0 } },
+            { "type": "reset_peer", "start": "4s", "duration": "200ms", "attributes": { "timeout": 0 } },
+            { "type": "server_restart", "start": "6s", "graceful": false } ],
+          "bounds": { "quiesce": "10s", "convergence": "8s" } }
+        """;
+
+    /// <summary>A busy room with connection resets: a client that reorders its frames breaks per-sender order.</summary>
+    public const string Resets = """
+        { "schemaVersion": 1, "name": "gate-resets", "duration": "8s", "clients": { "count": 8 },
+          "client": { "reconnect": { "delayBase": "50ms", "delayMax": "500ms" } },
+          "workload": { "rooms": [ { "name": "r", "count": 1, "size": 8 } ], "sendRatePerClient": 4 },
+          "faults": [
+            { "type": "reset_peer", "start": "2s", "duration": "300ms", "attributes": { "timeout": 0 } },
+            { "type": "reset_peer", "start": "4s", "duration": "300ms", "attributes": { "timeout": 0 } },
+            { "type": "reset_peer", "start": "6s", "duration": "300ms", "attributes": { "timeout": 0 } } ],
+          "bounds": { "quiesce": "10s", "convergence": "8s" } }
+        """;
+
+    /// <summary>An assistant room: every message must be answered exactly once.</summary>
+    public const string Assistant = """
+        { "schemaVersion": 1, "name": "gate-assistant", "duration": "5s", "clients": { "count": 4 },
+          "workload": { "rooms": [ { "name": "help", "count": 1, "size": 4, "assistant": true } ], "sendRatePerClient": 1 },
+          "bounds": { "quiesce": "8s" } }
+        """;
+
+    /// <summary>The server is unreachable for 8 s: every client retries at the cap, where delays must stay jittered.</summary>
+    public const string Outage = """
+        { "schemaVersion": 1, "name": "gate-outage", "duration": "12s", "clients": { "count": 10 },
+          "client": { "reconnect": { "delayBase": "50ms", "delayMax": "400ms", "jitter": 0.5 } },
+          "workload": { "rooms": [ { "name": "r", "count": 1, "size": 10 } ], "sendRatePerClient": 0.5 },
+          "faults": [ { "type": "down", "start": "2s", "duration": "8s" } ],
+          "bounds": { "quiesce": "10s" },
+          "minSamples": { "BackoffWithinPolicy.AtCap": 20 } }
+        """;
+
+    /// <summary>A graceful server restart: its 1001 close carries retryAfterMs, which clients must honour.</summary>
+    public const string Restart = """
+        { "schemaVersion": 1, "name": "gate-restart", "duration": "6s", "clients": { "count": 6 },
+          "client": { "reconnect": { "delayBase": "50ms", "delayMax": "500ms" } },
+          "workload": { "rooms": [ { "name": "r", "count": 1, "size": 6 } ], "sendRatePerClient": 1 },
+          "faults": [ { "type": "server_restart", "start": "2s", "graceful": true } ],
+          "bounds": { "quiesce": "10s" } }
+        """;
+}

@@ -1,0 +1,138 @@
+using ChatResilience.Simulator.History;
+using ChatResilience.Simulator.Invariants;
+
+namespace ChatResilience.Simulator.Tests.Invariants;
+
+// Policy of HistoryBuilder.Context(): base 100 ms, ×2, cap 1600 ms, jitter 0.5, tolerance 20 ms, healthy after 2 s.
+// Attempt n waits [50, 100], [100, 200], [200, 400], [400, 800], then [800, 1600] at the cap.
+public sealed class BackoffWithinPolicyTests
+{
+    /// <summary>Healthy connection, drop, immediate retry fails, then attempts 1.. with the given delays.</summary>
+    private static HistoryBuilder Outage(string client, IEnumerable<long> delays, long start = 0, bool connectAtEnd = true)
+    {
+        var h = new HistoryBuilder().Attempt(start, client).Closed(start + 5_000, client);
+        var t = start + 5_001;
+        h.Attempt(t, client, "failed");
+        var list = delays.ToList();
+        for (var i = 0; i < list.Count; i++)
+        {
+            t += list[i];
+            h.Attempt(t, client, i == list.Count - 1 && connectAtEnd ? "connected" : "failed");
+        }
+
+        return h;
+    }
+
+    private static long[] Compliant(Random random, int atCap) =>
+        [75, 150, 300, 600, .. Enumerable.Range(0, atCap).Select(_ => 800 + (long)(random.NextDouble() * 800))];
+
+    [Fact]
+    public void Check_DelaysWithinEnvelopeAndSpreadAtCap_Passes()
+    {
+        var h = Outage("a", Compliant(new Random(7), 40)).Build();
+
+        var r = new BackoffWithinPolicy().Check(h, HistoryBuilder.Context());
+
+        Assert.Equal(InvariantStatus.Passed, r.Status);
+        Assert.Equal(45, r.Samples); // the immediate retry + 44 delayed ones
+        Assert.Equal("40", r.Details["ks.n"]);
+        Assert.True(double.Parse(r.Details["ks.D"], System.Globalization.CultureInfo.InvariantCulture)
+                    <= double.Parse(r.Details["ks.critical"], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Check_RetryTooSoonAfterFailure_FailsNamingClientAndTime()
+    {
+        var h = Outage("a", [75, 20, 300]).Build();
+
+        var v = Assert.Single(new BackoffWithinPolicy().Check(h, HistoryBuilder.Context()).Violations);
+
+        Assert.Equal(("a", 5_001L + 75 + 20), (v.ClientId, v.AtMs));
+        Assert.Contains("attempt 2", v.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_SlowConnectDoesNotCountAsWaiting()
+    {
+        // The attempt started 75 ms after the failure but took 2 s to fail (latency toxic): delay is 75 ms.
+        var h = new HistoryBuilder().Attempt(0, "a").Closed(5_000, "a").Attempt(5_001, "a", "failed")
+            .Attempt(7_076, "a", "failed", startedAt: 5_076).Build();
+
+        Assert.Empty(new BackoffWithinPolicy().Check(h, HistoryBuilder.Context()).Violations);
+    }
+
+    [Fact]
+    public void Check_HintIgnored_Fails()
+    {
+        var h = new HistoryBuilder().Attempt(0, "a").Closed(5_000, "a", hint: 1_000, code: 1013).Attempt(5_010, "a").Build();
+
+        var v = Assert.Single(new BackoffWithinPolicy().Check(h, HistoryBuilder.Context()).Violations);
+
+        Assert.Contains("hint 1000", v.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_HintHonoured_Passes()
+    {
+        var h = new HistoryBuilder().Attempt(0, "a").Closed(5_000, "a", hint: 1_000, code: 1013).Attempt(6_200, "a").Build();
+
+        Assert.Equal(InvariantStatus.Passed, new BackoffWithinPolicy().Check(h, HistoryBuilder.Context()).Status);
+    }
+
+    [Fact]
+    public void Check_ShortLivedConnectionIsAFailure_NoImmediateRetryAllowed()
+    {
+        // Connected for 100 ms only: the next retry is attempt 1 (50..100 ms), not immediate.
+        var h = new HistoryBuilder().Attempt(0, "a", "failed").Attempt(75, "a").Closed(175, "a").Attempt(176, "a").Build();
+
+        var v = Assert.Single(new BackoffWithinPolicy().Check(h, HistoryBuilder.Context()).Violations);
+
+        Assert.Contains("attempt 2", v.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(4408)]
+    [InlineData(4409)]
+    [InlineData(4401)]
+    public void Check_ImmediateReconnectAfterHeartbeatSlowConsumerOrAuthClose_Passes(int code)
+    {
+        var h = new HistoryBuilder().Attempt(0, "a", "failed").Attempt(75, "a").Closed(175, "a", code: code).Attempt(176, "a").Build();
+
+        Assert.Empty(new BackoffWithinPolicy().Check(h, HistoryBuilder.Context()).Violations);
+    }
+
+    [Fact]
+    public void Check_NoJitterAtCap_FailsKolmogorovSmirnov()
+    {
+        var h = Outage("a", [75, 150, 300, 600, .. Enumerable.Repeat(1_600L, 40)]).Build();
+
+        var r = new BackoffWithinPolicy().Check(h, HistoryBuilder.Context());
+
+        var v = Assert.Single(r.Violations);
+        Assert.Contains("KS D=", v.Message, StringComparison.Ordinal);
+        Assert.Contains("n=40", v.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_AfterClientCrash_FirstAttemptIsFreshStart()
+    {
+        var h = new HistoryBuilder().Attempt(0, "a", "failed").Harness(10, HarnessEventKinds.ClientRestart, "a").Attempt(11, "a").Build();
+
+        var r = new BackoffWithinPolicy().Check(h, HistoryBuilder.Context());
+
+        Assert.Empty(r.Violations);
+        Assert.Equal(0, r.Samples);
+    }
+
+    [Fact]
+    public void Check_TooFewDelaysAtCapWhenScenarioAsks_IsInconclusive()
+    {
+        var h = Outage("a", Compliant(new Random(3), 10)).Build();
+        var ctx = HistoryBuilder.Context(new() { [BackoffWithinPolicy.AtCapMinSamplesKey] = 30 });
+
+        var r = new BackoffWithinPolicy().Check(h, ctx);
+
+        Assert.Equal(InvariantStatus.Inconclusive, r.Status);
+        Assert.Contains("10 delays at the cap", r.InconclusiveReason, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Xml.Linq;
+using ChatResilience.Simulator.History;
+using ChatResilience.Simulator.Reports;
+using ChatResilience.Simulator.Tests.Invariants;
+using static ChatResilience.Simulator.Tests.Reports.ReportSamples;
+
+namespace ChatResilience.Simulator.Tests.Reports;
+
+public sealed class HtmlReportTests
+{
+    private static RecordedHistory History() => new HistoryBuilder()
+        .Attempt(0, "a").Attempt(0, "b")
+        .Fault(1_000, "applied").Closed(1_200, "a").Attempt(1_210, "a", "failed").Attempt(1_290, "a")
+        .Fault(3_000, "removed")
+        .Post(4_000, "a", 1, "r1", 1, "a", "b").Post(5_000, "b", 1, "r1", 2, "a", "b")
+        .Build();
+
+    [Fact]
+    public void Build_HasTheThreePlotsAsInlineSvgWithIds()
+    {
+        var history = History();
+        var html = HtmlReport.Build(Summary([Passed("A"), Failed("B")], [Slo("p99", true)]), history, HistoryBuilder.Context(), LatencyRecorder.FromHistory(history));
+
+        foreach (var id in new[] { "latency-plot", "connected-plot", "reconnect-plot" })
+        {
+            var start = html.IndexOf($"<svg id=\"{id}\"", StringComparison.Ordinal);
+            Assert.True(start >= 0, $"no svg#{id}");
+            var end = html.IndexOf("</svg>", start, StringComparison.Ordinal) + "</svg>".Length;
+            var svg = XElement.Parse(html[start..end]); // each plot is well-formed XML
+            Assert.Contains(svg.Descendants(), e => e.Name.LocalName is "polyline" or "circle");
+        }
+
+        Assert.Contains("fault active", html, StringComparison.Ordinal);
+        Assert.Contains("lost &lt;m1&gt; &amp; more", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_EmptyHistory_StillRendersThePlots()
+    {
+        var html = HtmlReport.Build(Summary([], []), new RecordedHistory([]), HistoryBuilder.Context(), new LatencyRecorder());
+
+        Assert.Equal(3, html.Split("<svg id=", StringSplitOptions.None).Length - 1);
+    }
+}

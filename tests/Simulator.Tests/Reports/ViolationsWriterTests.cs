@@ -1,0 +1,48 @@
+using System.Text.Json;
+using ChatResilience.Simulator.Invariants;
+using ChatResilience.Simulator.Reports;
+using ChatResilience.Simulator.Tests.Invariants;
+
+namespace ChatResilience.Simulator.Tests.Reports;
+
+public sealed class ViolationsWriterTests
+{
+    [Fact]
+    public void Slice_KeepsTwoSecondsOfSameRoomOrClientPlusRunWideEventsAndServerLog()
+    {
+        var history = new HistoryBuilder()
+            .Post(100, "a", 1, "r1", 1, "b")       // too early (violation at 5 000)
+            .Post(3_500, "x", 1, "r1", 2, "b")     // same room, in range
+            .Post(3_600, "y", 1, "r2", 1, "z")     // other room and clients: left out
+            .Fault(4_000, "applied")               // run-wide
+            .Closed(6_900, "b")                    // same client, in range
+            .Closed(7_100, "b")                    // too late
+            .Build();
+        var violation = new Violation { Checker = "X", Message = "m", Room = "r1", ClientId = "b", Seq = 2, AtMs = 5_000 };
+
+        var report = ViolationsWriter.Slice(violation, history, [(2_999, "early"), (3_001, "in"), (7_000, "edge"), (7_001, "late")]);
+
+        Assert.Equal([3_500L, 3_502, 3_505, 4_000, 6_900], report.History.Select(e => e.AtMs));
+        Assert.Equal(["in", "edge"], report.ServerLog.Select(l => l.Line));
+    }
+
+    [Fact]
+    public async Task WriteAsync_CapsFilesPerCheckerAndWritesParsableJson()
+    {
+        using var dir = new History.TempDirectory();
+        var many = Enumerable.Range(0, 30).Select(i => new Violation { Checker = "Lost", Message = "m", AtMs = i }).ToList();
+        var results = new[]
+        {
+            new InvariantResult { Name = "Lost", ViolationCount = 30, Violations = many },
+            new InvariantResult { Name = "Dup", ViolationCount = 1, Violations = [many[0] with { Checker = "Dup", Room = "r" }] },
+        };
+
+        var written = await ViolationsWriter.WriteAsync(dir.Path, results, new HistoryBuilder().Post(1, "a", 1, "r", 1, "a").Build(), []);
+
+        Assert.Equal(21, written);
+        Assert.Equal(20, Directory.GetFiles(dir.Path, "Lost-*.json").Length);
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir.Path, "Dup-001.json")));
+        Assert.Equal("Dup", json.RootElement.GetProperty("violation").GetProperty("checker").GetString());
+        Assert.Equal("accepted", json.RootElement.GetProperty("history")[0].GetProperty("e").GetString());
+    }
+}
