@@ -102,6 +102,37 @@ public sealed class BackoffWithinPolicyTests
     }
 
     [Fact]
+    public void Check_ImmediateReconnectDoesNotResetTheCount_NextFailureBacksOffFurther()
+    {
+        // Attempt 1 failed, attempt 2 connected for 100 ms and got 4408: the reconnect is immediate, but the
+        // count goes on, so when that immediate attempt fails the next wait is attempt 3 (200..400 ms).
+        var compliant = new HistoryBuilder().Attempt(0, "a", "failed").Attempt(75, "a").Closed(175, "a", code: 4408)
+            .Attempt(176, "a", "failed").Attempt(476, "a").Build();
+        Assert.Empty(new BackoffWithinPolicy().Check(compliant, HistoryBuilder.Context()).Violations);
+
+        // A client that treated the immediate reconnect as a fresh start would wait only attempt 1 (50..100 ms).
+        var reset = new HistoryBuilder().Attempt(0, "a", "failed").Attempt(75, "a").Closed(175, "a", code: 4408)
+            .Attempt(176, "a", "failed").Attempt(251, "a").Build();
+        var v = Assert.Single(new BackoffWithinPolicy().Check(reset, HistoryBuilder.Context()).Violations);
+        Assert.Contains("waited 75 ms", v.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_NetworkReturnKeepsTheCount_ShortConnectionAfterItBacksOffFurther()
+    {
+        // Offline: attempts 1 and 2 fail; the network returns and the client tries at once (not judged) and
+        // connects for 100 ms; its count is now 3, so the next wait is attempt 3 (200..400 ms), not attempt 1.
+        HistoryBuilder Run(long lastDelay) => new HistoryBuilder()
+            .Attempt(0, "a").Closed(5_000, "a").Attempt(5_001, "a", "failed").Attempt(5_076, "a", "failed")
+            .Harness(5_100, HarnessEventKinds.OfflineEnd, "a").Attempt(5_101, "a").Closed(5_201, "a")
+            .Attempt(5_201 + lastDelay, "a");
+
+        Assert.Empty(new BackoffWithinPolicy().Check(Run(300).Build(), HistoryBuilder.Context()).Violations);
+        var v = Assert.Single(new BackoffWithinPolicy().Check(Run(75).Build(), HistoryBuilder.Context()).Violations);
+        Assert.Contains("waited 75 ms", v.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_NoJitterAtCap_FailsKolmogorovSmirnov()
     {
         var h = Outage("a", [75, 150, 300, 600, .. Enumerable.Repeat(1_600L, 40)]).Build();

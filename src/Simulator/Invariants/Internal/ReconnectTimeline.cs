@@ -8,8 +8,10 @@ namespace ChatResilience.Simulator.Invariants.Internal;
 /// <see cref="ReconnectEnvelope.HealthyAfter"/>, else one more than the attempt that led to the failure. Where
 /// a connection's length is within the tolerance of HealthyAfter both readings are kept, and a delay passes if
 /// either does; readings a delay contradicts are dropped. Closes the protocol answers with an immediate
-/// reconnect (4401, 4408, 4409) add the immediate reading. Attempts after the client closed on its own, crashed,
-/// restarted or came back online are fresh starts and not judged.
+/// reconnect (4401, 4408, 4409) also allow an immediate attempt, but, as in the client, they do not reset the
+/// count: only a healthy connection does, so a client cut again and again still backs off. The first attempt after
+/// the network comes back is not judged either, and keeps the count too. Attempts after the client closed on its
+/// own, crashed or restarted are fresh starts with the count at 0.
 /// </summary>
 internal static class ReconnectTimeline
 {
@@ -47,7 +49,7 @@ internal static class ReconnectTimeline
 
                     var lasted = c.AtMs - s.ConnectedAtMs;
                     var next = new SortedSet<int>();
-                    if (lasted >= healthyMs - tol || ImmediateCloseCodes.Contains(c.Code))
+                    if (lasted >= healthyMs - tol)
                     {
                         next.Add(0);
                     }
@@ -60,9 +62,13 @@ internal static class ReconnectTimeline
                     s.FailureAtMs = c.AtMs;
                     s.Hint = c.HintMs;
                     s.Candidates = next;
+                    s.ImmediateAllowed = ImmediateCloseCodes.Contains(c.Code);
                     break;
-                case HarnessEvent { ClientId: { } client, Kind: HarnessEventKinds.ClientCrash or HarnessEventKinds.ClientRestart or HarnessEventKinds.OfflineEnd }:
+                case HarnessEvent { ClientId: { } client, Kind: HarnessEventKinds.ClientCrash or HarnessEventKinds.ClientRestart }:
                     StateOf(states, client).Reset();
+                    break;
+                case HarnessEvent { ClientId: { } client, Kind: HarnessEventKinds.OfflineEnd }:
+                    StateOf(states, client).NetworkReturned();
                     break;
             }
         }
@@ -81,17 +87,18 @@ internal static class ReconnectTimeline
             var hint = a.HintMs ?? s.Hint;
             var hintSpan = hint is { } h ? TimeSpan.FromMilliseconds(h) : (TimeSpan?)null;
             matched = [];
+            var immediate = s.ImmediateAllowed && hint is null && delay <= tol;
             foreach (var n in s.Candidates)
             {
                 var (min, max) = policy.Bounds(n, hintSpan);
-                if (delay >= (long)min.TotalMilliseconds - tol && delay <= (long)Math.Ceiling(max.TotalMilliseconds) + tol)
+                if (immediate || (delay >= (long)min.TotalMilliseconds - tol && delay <= (long)Math.Ceiling(max.TotalMilliseconds) + tol))
                 {
                     matched.Add(n);
                 }
             }
 
             var judged = matched.Count > 0 ? matched.Min : s.Candidates.Min;
-            var (jMin, jMax) = policy.Bounds(judged, hintSpan);
+            var (jMin, jMax) = immediate ? (TimeSpan.Zero, TimeSpan.Zero) : policy.Bounds(judged, hintSpan);
             samples.Add(new ReconnectDelaySample
             {
                 ClientId = a.ClientId,
@@ -103,7 +110,7 @@ internal static class ReconnectTimeline
                 HintMs = hint,
                 Within = matched.Count > 0,
                 Connected = connected,
-                AtCap = hint is null && (matched.Count > 0 ? matched : s.Candidates).All(policy.IsAtCap),
+                AtCap = !immediate && hint is null && (matched.Count > 0 ? matched : s.Candidates).All(policy.IsAtCap),
             });
 
             if (matched.Count == 0)
@@ -113,10 +120,12 @@ internal static class ReconnectTimeline
         }
         else
         {
-            matched = [0];
+            // A fresh start (first attempt, or the network came back): not judged, and the count stays.
+            matched = s.Candidates;
         }
 
         s.Hint = null;
+        s.ImmediateAllowed = false;
         s.Candidates = matched;
         if (connected)
         {
@@ -152,14 +161,29 @@ internal static class ReconnectTimeline
 
         public long? Hint { get; set; }
 
+        /// <summary>The last close asks for an immediate reconnect (4401, 4408, 4409); the count goes on regardless.</summary>
+        public bool ImmediateAllowed { get; set; }
+
         /// <summary>The attempt numbers the next attempt may have (see the class comment).</summary>
         public SortedSet<int> Candidates { get; set; } = [0];
+
+        /// <summary>
+        /// The network came back: the client tries at once, cutting its wait short, but (like an immediate
+        /// reconnect) it keeps its failure count, so the next attempt is not judged and the count stays.
+        /// </summary>
+        public void NetworkReturned()
+        {
+            FailureAtMs = null;
+            Hint = null;
+            ImmediateAllowed = false;
+        }
 
         public void Reset()
         {
             Connected = false;
             FailureAtMs = null;
             Hint = null;
+            ImmediateAllowed = false;
             Candidates = [0];
         }
     }
