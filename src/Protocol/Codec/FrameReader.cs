@@ -4,7 +4,7 @@ using ChatResilience.Protocol.Frames;
 namespace ChatResilience.Protocol.Codec;
 
 /// <summary>
-/// Hand-written readers for the hottest frames (<c>msg</c>, <c>send</c>, <c>ack</c>) when <c>t</c> comes first,
+/// Hand-written readers for the hottest frames (<c>msg</c>, <c>send</c>, <c>ack</c>, <c>page</c>) when <c>t</c> comes first,
 /// as every writer of this library puts it. System.Text.Json's polymorphic path reads no faster than reflection
 /// and allocates its read stack on every call; these allocate only the resulting frame and its strings.
 /// They never decide that input is invalid: anything unexpected (a wrong type, a missing field, a second
@@ -31,6 +31,11 @@ internal static class FrameReader
             {
                 return ReadAck(json);
             }
+
+            if (json.StartsWith("""{"t":"page","""u8))
+            {
+                return ReadPage(json);
+            }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
@@ -43,6 +48,13 @@ internal static class FrameReader
     private static MsgFrame? ReadMsg(ReadOnlySpan<byte> json)
     {
         var r = Open(json);
+        var msg = ReadMsgBody(ref r);
+        return msg is not null && AtEnd(ref r) ? msg : null;
+    }
+
+    /// <summary>Reads a msg object's properties up to its end (the reader is inside the object).</summary>
+    private static MsgFrame? ReadMsgBody(ref Utf8JsonReader r)
+    {
         string? room = null, id = null, from = null, clientId = null, body = null;
         long? seq = null;
         long epoch = 0, clientSeq = 0, sentAt = 0, basis = 0, at = 0;
@@ -69,7 +81,7 @@ internal static class FrameReader
             }
         }
 
-        if (!AtEnd(ref r) || room is null || id is null || from is null || clientId is null || body is null || seq is not { } s)
+        if (room is null || id is null || from is null || clientId is null || body is null || seq is not { } s)
         {
             return null;
         }
@@ -140,6 +152,68 @@ internal static class FrameReader
         }
 
         return new AckFrame { Id = id, Seq = s, Room = room, RoomSeq = roomSeq, Dup = dup };
+    }
+
+    private static PageFrame? ReadPage(ReadOnlySpan<byte> json)
+    {
+        var r = Open(json);
+        string? room = null, rid = null;
+        List<MsgFrame>? msgs = null;
+        long head = 0;
+        var more = false;
+        while (NextProperty(ref r))
+        {
+            var ok =
+                r.ValueTextEquals("room"u8) ? String(ref r, out room)
+                : r.ValueTextEquals("msgs"u8) ? Msgs(ref r, out msgs)
+                : r.ValueTextEquals("head"u8) ? Int(ref r, out head)
+                : r.ValueTextEquals("more"u8) ? Bool(ref r, out more)
+                : r.ValueTextEquals("rid"u8) ? NullableString(ref r, out rid)
+                : Skip(ref r);
+            if (!ok)
+            {
+                return null;
+            }
+        }
+
+        // A page without msgs is refused by the generic path (its source-generated constructor leaves it null).
+        if (!AtEnd(ref r) || room is null || msgs is null)
+        {
+            return null;
+        }
+
+        return new PageFrame { Room = room, Msgs = msgs, Head = head, More = more, Rid = rid };
+    }
+
+    private static bool Msgs(ref Utf8JsonReader r, out List<MsgFrame>? msgs)
+    {
+        r.Read();
+        msgs = null;
+        if (r.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        var list = new List<MsgFrame>();
+        while (r.Read() && r.TokenType == JsonTokenType.StartObject)
+        {
+            if (ReadMsgBody(ref r) is not { } msg)
+            {
+                return false;
+            }
+
+            list.Add(msg);
+        }
+
+        msgs = list;
+        return r.TokenType == JsonTokenType.EndArray;
+    }
+
+    private static bool NullableString(ref Utf8JsonReader r, out string? value)
+    {
+        r.Read();
+        value = r.TokenType == JsonTokenType.String ? r.GetString() : null;
+        return r.TokenType is JsonTokenType.String or JsonTokenType.Null;
     }
 
     /// <summary>A reader positioned after <c>"t":"…"</c>, the first property.</summary>

@@ -6,13 +6,13 @@ using CsCheck;
 namespace ChatResilience.Protocol.Tests.Codec;
 
 /// <summary>
-/// The hand-written readers for msg/send/ack must agree with the generic source-generated path: on valid
+/// The hand-written readers for msg/send/ack/page must agree with the generic source-generated path: on valid
 /// frames they return the same frame, and whenever they accept mutated input the generic path accepts it
 /// too and reads the same frame (otherwise they must decline and leave the error to the generic path).
 /// </summary>
 public sealed class FrameReaderTests
 {
-    private static readonly Gen<Frame> HotFrame = FrameGen.Any.Where(f => f is MsgFrame or SendFrame or AckFrame);
+    private static readonly Gen<Frame> HotFrame = FrameGen.Any.Where(f => f is MsgFrame or SendFrame or AckFrame or PageFrame);
 
     [Fact]
     public void ValidHotFrames_ReadLikeTheGenericPath()
@@ -64,6 +64,10 @@ public sealed class FrameReaderTests
     [InlineData("""{"t":"ack","id":"m","seq":1,"room":"a"} x""")]
     [InlineData("""{"t":"send","id":"m","seq":1.5,"room":"a","body":"","sentAt":1}""")]
     [InlineData("""{"t":"send","id":"m","seq":1,"room":"a","body":"","sentAt":1,"meta":{"k":1}}""")]
+    [InlineData("""{"t":"page","room":"a","msgs":null}""")]
+    [InlineData("""{"t":"page","room":"a","head":1}""")]
+    [InlineData("""{"t":"page","room":"a","msgs":[{"t":"msg","room":"a","seq":1,"id":"m","from":"u","clientId":"c","body":""}]}""")]
+    [InlineData("""{"t":"page","room":"a","msgs":[{"room":"a","seq":1}]}""")]
     public void UnusualInput_IsLeftToTheGenericPath(string json)
     {
         Assert.Null(FrameReader.TryRead(System.Text.Encoding.UTF8.GetBytes(json)));
