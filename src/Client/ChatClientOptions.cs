@@ -1,6 +1,6 @@
 using ChatResilience.Client.Reconnect;
 using ChatResilience.Protocol.Compression;
-using ChatResilience.Client.Session;
+using ChatResilience.Protocol;
 
 namespace ChatResilience.Client;
 
@@ -79,7 +79,7 @@ public sealed record ChatClientOptions
             errors.Add("ServerUri must be an absolute ws:// or wss:// URI");
         }
 
-        if (!SendValidation.IsId(ClientId))
+        if (!ProtocolFields.IsId(ClientId))
         {
             errors.Add("ClientId must be 1-64 chars of [A-Za-z0-9._:-]");
         }

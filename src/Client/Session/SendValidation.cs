@@ -9,46 +9,9 @@ namespace ChatResilience.Client.Session;
 /// </summary>
 internal static class SendValidation
 {
-    public static bool IsId(string? value)
-    {
-        if (value is null || value.Length is 0 or > ProtocolConstants.MaxIdChars)
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    public static bool IsRoom(string? value)
-    {
-        if (value is null || value.Length is 0 or > ProtocolConstants.MaxRoomChars)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || (i > 0 && c is '.' or '_' or ':' or '-')))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     public static void ThrowIfInvalidRoom(string room)
     {
-        if (!IsRoom(room))
+        if (!ProtocolFields.IsRoom(room))
         {
             throw new ArgumentException($"room must match ^[a-z0-9][a-z0-9._:-]{{0,127}}$, was '{room}'", nameof(room));
         }

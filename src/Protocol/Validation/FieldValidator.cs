@@ -42,7 +42,7 @@ internal readonly struct FieldValidator(FrameLimits limits, string frameType)
 
     public void Id(string field, string? value)
     {
-        if (!IsId(value))
+        if (!ProtocolFields.IsId(value))
         {
             Fail(field, "must be 1-64 chars of [A-Za-z0-9._:-]");
         }
@@ -58,7 +58,7 @@ internal readonly struct FieldValidator(FrameLimits limits, string frameType)
 
     public void Room(string field, string? value)
     {
-        if (!IsRoom(value))
+        if (!ProtocolFields.IsRoom(value))
         {
             Fail(field, "must match ^[a-z0-9][a-z0-9._:-]{0,127}$");
         }
@@ -110,45 +110,5 @@ internal readonly struct FieldValidator(FrameLimits limits, string frameType)
                 Fail(field, $"values must be strings of at most {ProtocolConstants.MaxMetaValueChars} chars");
             }
         }
-    }
-
-    /// <summary>True for 1–64 chars of <c>[A-Za-z0-9._:-]</c>.</summary>
-    public static bool IsId(string? value)
-    {
-        if (value is null || value.Length is 0 or > ProtocolConstants.MaxIdChars)
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>True for <c>^[a-z0-9][a-z0-9._:-]{0,127}$</c>.</summary>
-    public static bool IsRoom(string? value)
-    {
-        if (value is null || value.Length is 0 or > ProtocolConstants.MaxRoomChars)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            var ok = char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || (i > 0 && c is '.' or '_' or ':' or '-');
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

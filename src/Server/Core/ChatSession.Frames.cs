@@ -241,14 +241,14 @@ internal sealed partial class ChatSession
             return;
         }
 
-        if (e.FrameType == FrameTypes.Send && IsId(e.SendId) && e.SendSeq is >= 1 and <= ProtocolConstants.MaxSafeInteger)
+        if (e.FrameType == FrameTypes.Send && ProtocolFields.IsId(e.SendId) && e.SendSeq is >= 1 and <= ProtocolConstants.MaxSafeInteger)
         {
             // Readable id and seq: settled by a nack like any send (PROTOCOL.md §6.2), dedup first.
             await SettleAsync(null, e.SendId!, e.SendSeq.Value, e, isCancel: false);
             return;
         }
 
-        SendError(e.Code, e.Message, IsId(e.Rid) ? e.Rid : null);
+        SendError(e.Code, e.Message, ProtocolFields.IsId(e.Rid) ? e.Rid : null);
     }
 
     private async Task RefreshAuthAsync(AuthFrame auth)
@@ -271,22 +271,4 @@ internal sealed partial class ChatSession
     }
 
     private static string Truncate(string s) => s.Length <= 100 ? s : s[..100];
-
-    internal static bool IsId(string? value)
-    {
-        if (value is null || value.Length is 0 or > ProtocolConstants.MaxIdChars)
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

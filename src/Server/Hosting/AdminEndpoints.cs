@@ -15,7 +15,7 @@ internal static class AdminEndpoints
         var admin = app.MapGroup("/admin").RequireAuthorization(Policy);
         admin.MapDelete("/rooms/{room}", async (string room, ChatServerCore core, CancellationToken ct) =>
         {
-            if (!IsRoom(room))
+            if (!Protocol.ProtocolFields.IsRoom(room))
             {
                 return Results.BadRequest("invalid room name");
             }
@@ -24,32 +24,12 @@ internal static class AdminEndpoints
         });
         admin.MapDelete("/rooms/{room}/members/{userId}", async (string room, string userId, ChatServerCore core, CancellationToken ct) =>
         {
-            if (!IsRoom(room) || !ChatSession.IsId(userId))
+            if (!Protocol.ProtocolFields.IsRoom(room) || !Protocol.ProtocolFields.IsId(userId))
             {
                 return Results.BadRequest("invalid room or user id");
             }
 
             return await core.RemoveMemberAsync(room, userId, ct) ? Results.NoContent() : Results.NotFound();
         });
-    }
-
-    /// <summary>True for <c>^[a-z0-9][a-z0-9._:-]{0,127}$</c> (PROTOCOL.md §2).</summary>
-    internal static bool IsRoom(string? value)
-    {
-        if (value is null || value.Length is 0 or > Protocol.ProtocolConstants.MaxRoomChars)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || (i > 0 && c is '.' or '_' or ':' or '-')))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

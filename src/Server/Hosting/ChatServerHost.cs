@@ -190,7 +190,7 @@ public sealed partial class ChatServerHost : IAsyncDisposable
             return Results.BadRequest("body must be {\"sub\": \"...\", \"admin\"?: bool, \"lifetimeSeconds\"?: n}");
         }
 
-        if (request is null || !ChatSession.IsId(request.Sub) || request.LifetimeSeconds is <= 0 or > 31_536_000)
+        if (request is null || !Protocol.ProtocolFields.IsId(request.Sub) || request.LifetimeSeconds is <= 0 or > 31_536_000)
         {
             return Results.BadRequest("sub must be 1-64 chars of [A-Za-z0-9._:-]; lifetimeSeconds 1..31536000");
         }

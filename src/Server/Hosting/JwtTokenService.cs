@@ -107,7 +107,7 @@ public sealed class JwtTokenService : ITokenValidator
         }
 
         var sub = jwt.Subject;
-        if (!ChatSession.IsId(sub))
+        if (!Protocol.ProtocolFields.IsId(sub))
         {
             return TokenValidation.Invalid("token sub must be 1-64 chars of [A-Za-z0-9._:-]");
         }
