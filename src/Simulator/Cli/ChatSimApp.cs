@@ -2,6 +2,7 @@ using ChatResilience.Simulator.Harness;
 using ChatResilience.Simulator.Invariants;
 using ChatResilience.Simulator.Scenarios;
 using Spectre.Console;
+using ChatResilience.Simulator.Reports;
 
 namespace ChatResilience.Simulator.Cli;
 
@@ -31,21 +32,21 @@ public static class ChatSimApp
         catch (ScenarioException e)
         {
             await error.WriteLineAsync(e.Message);
-            return CliExitCodes.BadArguments;
+            return ExitCodes.BadArguments;
         }
     }
 
     private static int Help(TextWriter output)
     {
         output.WriteLine(CliParser.Usage);
-        return CliExitCodes.Pass;
+        return ExitCodes.Pass;
     }
 
     private static int Usage(TextWriter error, string message)
     {
         error.WriteLine($"chatsim: {message}");
         error.WriteLine(CliParser.Usage);
-        return CliExitCodes.BadArguments;
+        return ExitCodes.BadArguments;
     }
 
     private static int Validate(string[] files, TextWriter output, TextWriter error)
@@ -70,7 +71,7 @@ public static class ChatSimApp
             }
         }
 
-        return bad == 0 ? CliExitCodes.Pass : CliExitCodes.BadArguments;
+        return bad == 0 ? ExitCodes.Pass : ExitCodes.BadArguments;
     }
 
     private static async Task<int> RunAsync(RunArguments a, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -143,8 +144,8 @@ public static class ChatSimApp
         }
 
         // The most telling outcome wins: a violation over a harness failure over an SLO breach over inconclusive.
-        int[] severity = [CliExitCodes.InvariantViolated, CliExitCodes.HarnessFailure, CliExitCodes.SloBreached, CliExitCodes.Inconclusive];
-        return severity.FirstOrDefault(exitCodes.Contains, CliExitCodes.Pass);
+        int[] severity = [ExitCodes.InvariantViolated, ExitCodes.HarnessFailure, ExitCodes.SloBreached, ExitCodes.Inconclusive];
+        return severity.FirstOrDefault(exitCodes.Contains, ExitCodes.Pass);
     }
 
     private static async Task<(SimulationResult, RunVerdict)> RunOnceAsync(SimulationSettings settings, bool plain, TextWriter output, CancellationToken cancellationToken)
@@ -197,7 +198,7 @@ public static class ChatSimApp
         }
 
         output.WriteLine($"verdict: exit {v.ExitCode} — reports in {outDir}");
-        if (v.ExitCode != CliExitCodes.Pass)
+        if (v.ExitCode != ExitCodes.Pass)
         {
             output.WriteLine($"repeat with: {repeatCommand}");
         }

@@ -1,5 +1,6 @@
 using ChatResilience.Simulator.Harness;
 using ChatResilience.Simulator.Invariants;
+using ChatResilience.Simulator.Reports;
 using ChatResilience.Simulator.Scenarios;
 
 namespace ChatResilience.Simulator.Cli;
@@ -13,12 +14,7 @@ public sealed record RunVerdict
     public required bool Interrupted { get; init; }
 
     /// <summary>0 pass, 1 invariant violated, 2 SLO breached, 3 inconclusive, 4 harness failure or interrupted.</summary>
-    public int ExitCode =>
-        HarnessError is not null || Interrupted ? CliExitCodes.HarnessFailure
-        : Invariants.Any(i => i.Status == InvariantStatus.Failed) ? CliExitCodes.InvariantViolated
-        : Slos.Any(s => s.Breached) ? CliExitCodes.SloBreached
-        : Invariants.Any(i => i.Status == InvariantStatus.Inconclusive) ? CliExitCodes.Inconclusive
-        : CliExitCodes.Pass;
+    public int ExitCode => ExitCodes.From(Invariants, Slos.Any(s => s.Breached), harnessFailed: HarnessError is not null || Interrupted);
 
     /// <summary>The names of the checkers that found violations.</summary>
     public IEnumerable<string> FailedCheckers => Invariants.Where(i => i.Status == InvariantStatus.Failed).Select(i => i.Name);

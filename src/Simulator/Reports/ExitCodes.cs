@@ -30,8 +30,14 @@ public static class ExitCodes
     /// </summary>
     public static int From(IEnumerable<InvariantResult> results, IEnumerable<SloResult> slos, bool harnessFailed)
     {
-        ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(slos);
+        return From(results, slos.Any(s => !s.Passed), harnessFailed);
+    }
+
+    /// <summary>The same precedence, for a caller that has already decided whether any SLO was breached.</summary>
+    public static int From(IEnumerable<InvariantResult> results, bool sloBreached, bool harnessFailed)
+    {
+        ArgumentNullException.ThrowIfNull(results);
         if (harnessFailed)
         {
             return HarnessFailure;
@@ -43,7 +49,7 @@ public static class ExitCodes
             return InvariantViolated;
         }
 
-        if (slos.Any(s => !s.Passed))
+        if (sloBreached)
         {
             return SloBreached;
         }

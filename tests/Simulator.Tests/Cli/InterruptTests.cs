@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChatResilience.Simulator.Cli;
 using ChatResilience.Simulator.Tests.Gate;
+using ChatResilience.Simulator.Reports;
 
 namespace ChatResilience.Simulator.Tests.Cli;
 
@@ -25,7 +26,7 @@ public sealed class InterruptTests : IDisposable
         var started = DateTime.UtcNow;
         var exit = await ChatSimApp.MainAsync(["run", file, "--out", outDir, "--plain"], output, error, ctrlC.Token);
 
-        Assert.Equal(CliExitCodes.HarnessFailure, exit);
+        Assert.Equal(ExitCodes.HarnessFailure, exit);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(40), "the run did not stop soon after the cancellation");
         Assert.Contains("INTERRUPTED  partial report written", output.ToString(), StringComparison.Ordinal);
         using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "summary.json")));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChatResilience.Simulator.Cli;
+using ChatResilience.Simulator.Reports;
 
 namespace ChatResilience.Simulator.Tests.Gate;
 
@@ -26,7 +27,7 @@ public sealed class GateCanFailTests : IDisposable
     {
         var (exit, output, summary) = await RunAsync(scenario, "--bug", bug);
 
-        Assert.True(exit == CliExitCodes.InvariantViolated, $"exit {exit}, expected 1\n{output}");
+        Assert.True(exit == ExitCodes.InvariantViolated, $"exit {exit}, expected 1\n{output}");
         Assert.Contains($"FAIL         {checker}", output, StringComparison.Ordinal);
         var failed = summary.GetProperty("invariants").EnumerateArray().Where(i => i.GetProperty("status").GetString() == "Failed").Select(i => i.GetProperty("name").GetString());
         Assert.Contains(checker, failed);
@@ -39,8 +40,8 @@ public sealed class GateCanFailTests : IDisposable
         var first = await RunAsync("replays", "--seed", "5");
         var second = await RunAsync("replays", "--seed", "5");
 
-        Assert.True(first.Exit == CliExitCodes.Pass, first.Output);
-        Assert.True(second.Exit == CliExitCodes.Pass, second.Output);
+        Assert.True(first.Exit == ExitCodes.Pass, first.Output);
+        Assert.True(second.Exit == ExitCodes.Pass, second.Output);
         Assert.Equal(first.Summary.GetProperty("planHash").GetString(), second.Summary.GetProperty("planHash").GetString());
         Assert.Equal(first.Summary.GetProperty("executedFaultHash").GetString(), second.Summary.GetProperty("executedFaultHash").GetString());
         Assert.Equal(7, first.Summary.GetProperty("executedFaults").GetArrayLength());
