@@ -15,6 +15,12 @@ internal sealed class PrometheusExporter : IDisposable
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<(Instrument Instrument, string Labels), Series> _series = new();
 
+    /// <summary>
+    /// The meter .NET publishes for the process and runtime (CPU time, working set, GC, thread pool): exported
+    /// beside the server's own so a load run can report server CPU and memory from <c>/metrics</c> alone.
+    /// </summary>
+    public const string RuntimeMeterName = "System.Runtime";
+
     public PrometheusExporter(params string[] meterNames)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
