@@ -86,7 +86,7 @@ internal sealed partial class ToxicPipeline
         while (rate <= 0)
         {
             // rate 0 stalls with the connection open; re-check so a live update or removal releases the data.
-            if (toxic.Removed || !toxic.Active)
+            if (Released(toxic))
             {
                 await PassAsync(toxics, i + 1, data, timeProvider.GetTimestamp(), cancellationToken);
                 return;
@@ -101,17 +101,36 @@ internal sealed partial class ToxicPipeline
         while (data.Length > slice)
         {
             await DelayAsync(BandwidthPacing.SliceInterval, cancellationToken);
+            if (Released(toxic))
+            {
+                break;
+            }
+
             await PassAsync(toxics, i + 1, data[..(int)slice], timeProvider.GetTimestamp(), cancellationToken);
             data = data[(int)slice..];
             toxic.BandwidthCarry -= BandwidthPacing.SliceInterval;
         }
 
+        // The remaining debt is waited in slices too, so a removal is noticed within one slice.
+        // Counted down by the steps asked for, not by the clock: a sub-millisecond delay may complete at once, and
+        // the loop must still end.
         var start = timeProvider.GetTimestamp();
-        await DelayAsync(toxic.BandwidthCarry, cancellationToken);
+        var remaining = toxic.BandwidthCarry;
+        while (!Released(toxic) && remaining > TimeSpan.Zero)
+        {
+            var step = remaining < BandwidthPacing.SliceInterval ? remaining : BandwidthPacing.SliceInterval;
+            await DelayAsync(step, cancellationToken);
+            remaining -= step;
+        }
+
         // Timers overshoot; subtracting the real elapsed time credits the next chunk (as Toxiproxy does).
-        toxic.BandwidthCarry -= timeProvider.GetElapsedTime(start);
+        toxic.BandwidthCarry = Released(toxic) ? TimeSpan.Zero : toxic.BandwidthCarry - timeProvider.GetElapsedTime(start);
         await PassAsync(toxics, i + 1, data, timeProvider.GetTimestamp(), cancellationToken);
     }
+
+    // Toxiproxy's bandwidth toxic hands the rest of a chunk on at once when it is interrupted (removed or disabled):
+    // a device behind a removed 2 KB/s toxic must not keep trickling a backlog it already has.
+    private static bool Released(LinkToxic toxic) => toxic.Removed || !toxic.Active;
 
     private async ValueTask SliceAsync(LinkToxic[] toxics, int i, ToxicSpec spec, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {

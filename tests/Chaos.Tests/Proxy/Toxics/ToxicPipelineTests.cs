@@ -115,6 +115,22 @@ public class ToxicPipelineTests
     });
 
     [Fact]
+    public Task Bandwidth_Removed_HandsTheRestOfAPacedChunkOnAtOnce() => Task.Run(async () =>
+    {
+        var (time, host, pipeline) = Create();
+        pipeline.Reconcile([Specs.Bandwidth(10, name: "bw")]); // 1000 bytes per 100 ms slice: 5000 bytes take 500 ms
+        var processing = pipeline.ProcessAsync(new byte[5000], time.GetTimestamp(), CancellationToken.None).AsTask();
+        time.Advance(Ms(100));
+        time.Advance(Ms(100));
+        Assert.Equal(2000, host.Writes.Sum(w => w.Data.Length));
+        pipeline.Reconcile([]);
+        time.Advance(Ms(100)); // the slice in progress notices the removal when it ends
+        await processing.WithinLimit();
+        Assert.Equal(5000, host.Writes.Sum(w => w.Data.Length));
+        Assert.Equal(Ms(300), host.Writes[^1].At);
+    });
+
+    [Fact]
     public Task Timeout_DropsData_AndClosesAfterIdle_ReArmedByEachChunk() => Task.Run(async () =>
     {
         var (time, host, pipeline) = Create();
