@@ -23,6 +23,7 @@ public sealed partial class SimulationRunner
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly RunHistoryRecorder _recorder;
+    private readonly Func<CancellationToken, Task<IChatTarget>>? _targetFactory;
     private readonly RunCounters _counters = new();
     private readonly List<Task> _background = [];
     private readonly Lock _backgroundGate = new();
@@ -36,7 +37,15 @@ public sealed partial class SimulationRunner
     private long _workloadStartMs;
 
     public SimulationRunner(SimulationSettings settings, IRunProgressSink progress, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
+        : this(settings, progress, time, loggerFactory, targetFactory: null)
     {
+    }
+
+    /// <summary>With a stand-in for the server under test (tests: a target that hangs, to prove the watchdog).</summary>
+    internal SimulationRunner(
+        SimulationSettings settings, IRunProgressSink progress, TimeProvider? time, ILoggerFactory? loggerFactory, Func<CancellationToken, Task<IChatTarget>>? targetFactory)
+    {
+        _targetFactory = targetFactory;
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(progress);
         _settings = settings;
@@ -68,7 +77,8 @@ public sealed partial class SimulationRunner
         var serverLog = new ServerLogCapture(() => _recorder.NowMs, _settings.ServerLog);
         try
         {
-            target = _settings.ServerUrl is { } url
+            target = _targetFactory is not null ? await _targetFactory(ct)
+                : _settings.ServerUrl is { } url
                 ? new ExternalChatTarget(url, _settings.TokenCommand!, _settings.AdminToken)
                 : await EmbeddedChatTarget.StartAsync(_settings.ServerBugs, Scenario.Clients.Count, _time, serverLog, ct);
             proxies = await ProxyFleet.StartAsync(ClientGroups.Names(Scenario.Clients), target.Upstream, _settings.Seed, _settings.ToxiproxyUrl, _time, _loggerFactory, ct);
