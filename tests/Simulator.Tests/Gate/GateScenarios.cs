@@ -64,4 +64,18 @@ internal static class GateScenarios
           "faults": [ { "type": "server_restart", "start": "2s", "graceful": true } ],
           "bounds": { "quiesce": "10s" } }
         """;
+
+    /// <summary>
+    /// Two devices go away for 5 s while six others talk fast (60 msg/s each): on return each resumes a backlog of
+    /// ~1 800 messages, whose replay takes long enough that live messages (theirs and the talkers') arrive during it
+    /// and must be held for the seam. A server that forgets them leaves a hole the client only heals from history.
+    /// </summary>
+    public const string Seam = """
+        { "schemaVersion": 1, "name": "gate-seam", "duration": "8s",
+          "clients": { "count": 8, "groups": [ { "name": "talk", "weight": 6 }, { "name": "away", "weight": 2 } ] },
+          "client": { "reconnect": { "delayBase": "50ms", "delayMax": "500ms" } },
+          "workload": { "rooms": [ { "name": "r", "count": 1, "size": 8 } ], "sendRatePerClient": 60,
+            "offline": [ { "group": "away", "fraction": 1, "start": "1s", "duration": "5s" } ] },
+          "bounds": { "quiesce": "15s", "convergence": "10s" } }
+        """;
 }
