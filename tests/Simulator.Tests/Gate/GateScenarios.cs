@@ -27,12 +27,19 @@ internal static class GateScenarios
           "bounds": { "quiesce": "10s", "convergence": "8s" } }
         """;
 
-    /// <summary>A busy room with connection resets: a client that reorders its frames breaks per-sender order.</summary>
+    /// <summary>
+    /// A busy room with connection resets under 500 ms of latency: a client that reorders its frames breaks per-sender
+    /// order. The reorder only shows when two sends are in flight at once and the first was already stored — then the
+    /// swapped resend lands the later seq first and its ack (dup) surfaces before the earlier one's. The latency keeps
+    /// about two stored-but-unacked sends per client at each reset (4 msg/s × 0.5 s); without it acks come back within
+    /// a millisecond on loopback and the race was left to machine load (the test once named another checker).
+    /// </summary>
     public const string Resets = """
         { "schemaVersion": 1, "name": "gate-resets", "duration": "8s", "clients": { "count": 8 },
           "client": { "reconnect": { "delayBase": "50ms", "delayMax": "500ms" } },
           "workload": { "rooms": [ { "name": "r", "count": 1, "size": 8 } ], "sendRatePerClient": 4 },
           "faults": [
+            { "type": "latency", "start": "1s", "duration": "6500ms", "attributes": { "latency": 500 } },
             { "type": "reset_peer", "start": "2s", "duration": "300ms", "attributes": { "timeout": 0 } },
             { "type": "reset_peer", "start": "4s", "duration": "300ms", "attributes": { "timeout": 0 } },
             { "type": "reset_peer", "start": "6s", "duration": "300ms", "attributes": { "timeout": 0 } } ],
