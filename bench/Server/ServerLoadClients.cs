@@ -8,9 +8,12 @@ using ChatResilience.Protocol.Frames;
 namespace ChatResilience.Bench.ServerLoad;
 
 /// <summary>Result of one send→ack run.</summary>
-internal sealed record SendAckResult(string Target, int Connections, int Window, long Acks, double Seconds, double P50Ms, double P99Ms)
+internal sealed record SendAckResult(string Target, int Connections, int Window, long Acks, double Seconds, double P50Ms, double P99Ms, string LoadAverage, double CpuSeconds)
 {
     public double PerSecond => Acks / Seconds;
+
+    /// <summary>Process CPU (server and load generator together) per ack: less sensitive to other jobs on the machine than acks/s.</summary>
+    public double CpuMicrosPerAck => Acks == 0 ? double.NaN : CpuSeconds * 1e6 / Acks;
 }
 
 /// <summary>
@@ -54,12 +57,17 @@ internal static class SendAckLoad
         }
     }
 
-    public static async Task<SendAckResult> RunAsync(string target, IReadOnlyList<IFrameConnection> connections, string roomPrefix, int window, TimeSpan duration)
+    /// <summary>
+    /// Runs the load for <paramref name="warmup"/> unmeasured (JIT tiering, pools, the first burst of a
+    /// window), then counts acks, latencies and process CPU for <paramref name="duration"/>.
+    /// </summary>
+    public static async Task<SendAckResult> RunAsync(string target, IReadOnlyList<IFrameConnection> connections, string roomPrefix, int window, TimeSpan duration, TimeSpan warmup = default)
     {
         using var stop = new CancellationTokenSource();
         var latencies = new List<double>[connections.Count];
         long acks = 0;
-        var start = Stopwatch.GetTimestamp();
+        var measuring = warmup <= TimeSpan.Zero ? 1 : 0;
+        using var process = Process.GetCurrentProcess();
         var tasks = new Task[connections.Count];
         for (var i = 0; i < connections.Count; i++)
         {
@@ -98,8 +106,12 @@ internal static class SendAckLoad
                                 sentAt.Remove(seq, out t0);
                             }
 
-                            latencies[index].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                            Interlocked.Increment(ref acks);
+                            if (Volatile.Read(ref measuring) == 1)
+                            {
+                                latencies[index].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                                Interlocked.Increment(ref acks);
+                            }
+
                             slots.Release();
                         }
                     }
@@ -135,13 +147,37 @@ internal static class SendAckLoad
             });
         }
 
+        if (warmup > TimeSpan.Zero)
+        {
+            await Task.Delay(warmup);
+        }
+
+        process.Refresh();
+        var cpuStart = process.TotalProcessorTime;
+        var start = Stopwatch.GetTimestamp();
+        Volatile.Write(ref measuring, 1);
         await Task.Delay(duration);
         var counted = Interlocked.Read(ref acks);
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuStart).TotalSeconds;
         await stop.CancelAsync();
         await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new SendAckResult(target, connections.Count, window, counted, elapsed, Percentile(all, 0.50), Percentile(all, 0.99));
+        return new SendAckResult(target, connections.Count, window, counted, elapsed, Percentile(all, 0.50), Percentile(all, 0.99), LoadAverage(), cpu);
+    }
+
+    /// <summary>The 1/5/15-minute load averages (Linux <c>/proc/loadavg</c>), recorded beside every number: the machine is shared.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
     }
 
     public static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
