@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using ChatResilience.Simulator.Reports;
+using ChatResilience.Simulator.Scenarios;
+using HdrHistogram;
+
+namespace ChatResilience.Simulator.Load;
+
+/// <summary>Turns a load result into its windows, SLO breaks, summary and exit code (pure apart from the git lookup).</summary>
+public static class LoadReport
+{
+    /// <summary>0 when every SLO held, 2 when one broke within the target, 4 on a harness failure or interruption.</summary>
+    public static int ExitCode(IReadOnlyList<SloBreak> breaks, string? harnessError, bool interrupted)
+    {
+        ArgumentNullException.ThrowIfNull(breaks);
+        return harnessError is not null || interrupted ? ExitCodes.HarnessFailure
+            : breaks.Any(b => b.Broke) ? ExitCodes.SloBreached
+            : ExitCodes.Pass;
+    }
+
+    /// <summary>The run's evaluation windows (ramp start to the end of the load).</summary>
+    public static IReadOnlyList<LoadWindow> Windows(LoadSettings settings, LoadResult result)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(result);
+        return LoadWindowBuilder.Build(result.History.Events, result.OriginMs, result.Connects, result.Samples, settings.Window, Math.Max(1, result.LoadEndMs));
+    }
+
+    public static LoadSummary Summarize(LoadSettings settings, LoadedScenario scenario, LoadResult result, IReadOnlyList<LoadWindow> windows, string reproCommand, string? gitCommit = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(windows);
+        var breaks = SloBreakDetector.Detect(settings.Scenario.Slos, windows);
+        var counts = RunCounts.From(result.History);
+        var connectFailures = result.Connects.LongCount(c => c.JoinedMs is null);
+        var holdFromS = settings.Hold > TimeSpan.Zero ? settings.Ramp.Duration.TotalSeconds : 0;
+        var hold = windows.Where(w => w.StartS >= holdFromS - 1e-9).ToList();
+        if (hold.Count == 0)
+        {
+            hold = [.. windows];
+        }
+
+        var cpu = result.Samples.Where(s => s.ServerCpuPercent is not null).Select(s => s.ServerCpuPercent!.Value).ToList();
+        var memory = result.Samples.Where(s => s.ServerMemoryBytes is not null).Select(s => s.ServerMemoryBytes!.Value).ToList();
+        return new LoadSummary
+        {
+            ToolVersion = typeof(LoadReport).Assembly.GetName().Version?.ToString() ?? "0",
+            Seed = settings.Seed,
+            GitCommit = gitCommit,
+            ScenarioName = settings.Scenario.Name,
+            ScenarioSha256 = scenario.Hash,
+            Machine = MachineInfo.Current(),
+            StartedAt = result.StartedAt,
+            Duration = TimeSpan.FromMilliseconds(result.EndMs),
+            Load = new LoadParameters
+            {
+                Target = settings.Target,
+                RampRate = settings.RampRate,
+                Hold = settings.Hold,
+                MessageRatePerClient = settings.MessageRatePerClient,
+                Window = settings.Window,
+            },
+            PeakConnections = result.Samples.Count == 0 ? 0 : result.Samples.Max(s => s.Connected),
+            ConnectTime = ConnectPercentiles(result.Connects),
+            DeliveryLatency = LatencyRecorder.FromHistory(result.History).Online(),
+            HoldRates = new LoadRates
+            {
+                SentPerSecond = Math.Round(hold.Average(w => w.SentPerSecond), 2),
+                AckedPerSecond = Math.Round(hold.Average(w => w.AckedPerSecond), 2),
+                DeliveredPerSecond = Math.Round(hold.Average(w => w.DeliveredPerSecond), 2),
+            },
+            PeakRates = new LoadRates
+            {
+                SentPerSecond = windows.Max(w => w.SentPerSecond),
+                AckedPerSecond = windows.Max(w => w.AckedPerSecond),
+                DeliveredPerSecond = windows.Max(w => w.DeliveredPerSecond),
+            },
+            Counts = counts,
+            ConnectFailures = connectFailures,
+            SendsSkippedNotJoined = result.SendsSkippedNotJoined,
+            Errors = connectFailures + counts.Failed + counts.Refused,
+            Server = new ServerResources
+            {
+                Source = result.ResourceSource,
+                CpuPercentMean = cpu.Count == 0 ? null : Math.Round(cpu.Average(), 1),
+                CpuPercentMax = cpu.Count == 0 ? null : Math.Round(cpu.Max(), 1),
+                MemoryBytesMax = memory.Count == 0 ? null : memory.Max(),
+                MemoryBytesEnd = memory.Count == 0 ? null : memory[^1],
+                Error = result.ResourceError,
+            },
+            SloBreaks = breaks,
+            HarnessError = result.HarnessError,
+            Interrupted = result.Interrupted,
+            ExitCode = ExitCode(breaks, result.HarnessError, result.Interrupted),
+            ReproCommand = reproCommand,
+        };
+    }
+
+    /// <summary>Connect-time percentiles of the connects that joined (HdrHistogram, 3 significant digits).</summary>
+    public static LatencyPercentiles ConnectPercentiles(IReadOnlyList<ConnectRecord> connects)
+    {
+        ArgumentNullException.ThrowIfNull(connects);
+        var h = new LongHistogram(LatencyRecorder.HighestTrackableMs, 3);
+        foreach (var c in connects)
+        {
+            if (c.ConnectMs is { } ms)
+            {
+                h.RecordValue(Math.Clamp(ms, 0, LatencyRecorder.HighestTrackableMs));
+            }
+        }
+
+        return h.TotalCount == 0 ? new LatencyPercentiles() : new LatencyPercentiles
+        {
+            Count = h.TotalCount,
+            P50 = h.GetValueAtPercentile(50),
+            P90 = h.GetValueAtPercentile(90),
+            P99 = h.GetValueAtPercentile(99),
+            P999 = h.GetValueAtPercentile(99.9),
+            Max = h.GetMaxValue(),
+        };
+    }
+
+    /// <summary>The SLOs as JUnit/HTML rows: observed is the breaking value, or the worst window value when held.</summary>
+    public static IReadOnlyList<SloResult> SloResults(IReadOnlyList<SloBreak> breaks, IReadOnlyList<LoadWindow> windows)
+    {
+        ArgumentNullException.ThrowIfNull(breaks);
+        ArgumentNullException.ThrowIfNull(windows);
+        return [.. breaks.Select(b =>
+        {
+            var values = windows.Select(w => w.Metric(b.Metric)).Where(m => m.Samples > 0 && !double.IsNaN(m.Value)).Select(m => m.Value).ToList();
+            var worst = values.Count == 0 ? 0 : b.LowerBound ? values.Min() : values.Max();
+            return new SloResult
+            {
+                Name = b.Metric,
+                Unit = b.Metric.EndsWith("_ms", StringComparison.Ordinal) ? "ms" : "ratio",
+                Threshold = b.Threshold,
+                Observed = b.Value ?? worst,
+                Passed = !b.Broke,
+            };
+        })];
+    }
+
+    /// <summary>The commit chatsim runs from (<c>git rev-parse HEAD</c> in the working directory), or "unknown".</summary>
+    public static string GitCommit()
+    {
+        try
+        {
+            var psi = new ProcessStartInfo("git", "rev-parse HEAD") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            using var p = Process.Start(psi);
+            var output = p?.StandardOutput.ReadToEnd().Trim();
+            p?.WaitForExit(5000);
+            return p?.ExitCode == 0 && !string.IsNullOrEmpty(output) ? output : "unknown";
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            return "unknown";
+        }
+    }
+}
