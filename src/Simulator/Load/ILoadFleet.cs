@@ -22,6 +22,9 @@ internal interface ILoadFleet : IAsyncDisposable
     /// <summary>True when the server runs in this process (its CPU and memory are this process's, in part).</summary>
     bool ServerInProcess { get; }
 
+    /// <summary>Connects and drops one throwaway client before the ramp (warm-up); returns why it failed, or null.</summary>
+    Task<string?> WarmUpAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
+
     /// <summary>Connects client <paramref name="index"/> and joins its rooms, within <paramref name="timeout"/>.</summary>
     Task ConnectAsync(int index, TimeSpan timeout, CancellationToken cancellationToken = default);
 

@@ -74,6 +74,11 @@ public sealed class LoadRunner
         {
             fleet = await LocalLoadFleet.StartAsync(_settings.Scenario, plan, _settings.Seed, _recorder, _counters, _time, Observe, ct);
             probe = new ServerResourceProbe(fleet.MetricsUri, fleet.ServerInProcess, _time);
+            if (await fleet.WarmUpAsync(_settings.ConnectTimeout, ct) is { } warmUpError)
+            {
+                await _progress.WriteLineAsync($"  warm-up client failed ({warmUpError}); the first connects include cold-start costs");
+            }
+
             origin = _recorder.NowMs;
             startedAt = _time.GetUtcNow();
             var originTimestamp = _time.GetTimestamp();
@@ -81,13 +86,16 @@ public sealed class LoadRunner
             var f = fleet;
             schedule = new FaultSchedule(
                 [.. plan.Faults.Where(p => FaultTypes.Network.Contains(p.Type)).Select(p => FaultMapping.ToChaosFault(p, ProxyFleet.ProxyName(p.Group!)))], fleet.Injector, _time);
-            var faults = schedule.RunAsync(ct);
+            // Faults follow the scenario's timeline but end with the load: a fault longer than ramp + hold is cut there.
+            using var faultsStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var faults = RunFaultsAsync(schedule, faultsStop.Token);
             var sends = RunSendsAsync(f, plan, ramp, origin, originTimestamp, ct);
             var connects = await new RampDriver(ramp, _time).RunAsync(i => ConnectOneAsync(f, i, originTimestamp, ct), ct);
             await sends;
             await DelayUntilAsync(originTimestamp, loadEndMs, ct);
-            await Task.WhenAll(connects);
+            await faultsStop.CancelAsync();
             await faults;
+            await Task.WhenAll(connects);
             await schedule.RemoveActiveAsync(ct);
             await DrainAsync(ct);
         }
@@ -189,6 +197,18 @@ public sealed class LoadRunner
 
             // Intended time is the plan's, so a send the harness makes late still counts from when it was meant to go.
             await fleet.ComposeAsync(send, origin + send.AtMs, ct);
+        }
+    }
+
+    private static async Task RunFaultsAsync(FaultSchedule schedule, CancellationToken stop)
+    {
+        try
+        {
+            await schedule.RunAsync(stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The load ended; active faults are removed next.
         }
     }
 

@@ -109,17 +109,22 @@ public static class LoadWindowBuilder
             a.Memory = Max(a.Memory, s.ServerMemoryBytes);
         }
 
-        var seconds = widthMs / 1000.0;
-        return [.. w.Select((a, i) => new LoadWindow
+        return [.. w.Select((a, i) =>
+        {
+        // The last window may be cut short by the end of the load: its rates are per second of its own length.
+        var startMs = i * widthMs;
+        var endOfWindowMs = Math.Min((i + 1) * widthMs, Math.Max(endMs, startMs + 1));
+        var seconds = (endOfWindowMs - startMs) / 1000.0;
+        return new LoadWindow
         {
             Index = i,
-            StartS = i * seconds,
-            EndS = Math.Min((i + 1) * widthMs, Math.Max(endMs, widthMs)) / 1000.0,
+            StartS = startMs / 1000.0,
+            EndS = endOfWindowMs / 1000.0,
             Connections = a.Connections,
             Started = a.Started,
-            SentPerSecond = a.Sent / seconds,
-            AckedPerSecond = a.Acked / seconds,
-            DeliveredPerSecond = a.Delivered / seconds,
+            SentPerSecond = Math.Round(a.Sent / seconds, 3),
+            AckedPerSecond = Math.Round(a.Acked / seconds, 3),
+            DeliveredPerSecond = Math.Round(a.Delivered / seconds, 3),
             ConnectP50Ms = P(a.Connect, 50),
             ConnectP99Ms = P(a.Connect, 99),
             ConnectSamples = a.Connect.TotalCount,
@@ -135,6 +140,7 @@ public static class LoadWindowBuilder
             ConnectedSamples = a.ConnectedSamples,
             ServerCpuPercent = a.Cpu,
             ServerMemoryBytes = a.Memory,
+        };
         })];
     }
 

@@ -14,9 +14,11 @@ internal sealed class LocalLoadFleet : ILoadFleet
     private readonly VirtualClient[] _clients;
     private readonly int[] _joined;
     private readonly RunCounters _counters;
+    private readonly VirtualClientContext _ctx;
 
-    private LocalLoadFleet(EmbeddedChatTarget target, ProxyFleet proxies, VirtualClient[] clients, RunCounters counters)
+    private LocalLoadFleet(EmbeddedChatTarget target, ProxyFleet proxies, VirtualClient[] clients, RunCounters counters, VirtualClientContext ctx)
     {
+        _ctx = ctx;
         _target = target;
         _proxies = proxies;
         _clients = clients;
@@ -61,7 +63,30 @@ internal sealed class LocalLoadFleet : ILoadFleet
             RunStopping = runStopping,
             Observe = observe,
         };
-        return new LocalLoadFleet(target, proxies, [.. plan.Clients.Select(c => new VirtualClient(c, ctx))], counters);
+        return new LocalLoadFleet(target, proxies, [.. plan.Clients.Select(c => new VirtualClient(c, ctx))], counters, ctx);
+    }
+
+    /// <summary>
+    /// Connects and joins one throwaway client (its own room, its own recorder) so the ramp's first connects do not
+    /// pay for JIT and connection-pool warm-up; returns why it failed, or null.
+    /// </summary>
+    public async Task<string?> WarmUpAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var plan = new PlannedClient { Index = _clients.Length, ClientId = "sim-warmup", UserId = "sim-warmup", Group = _clients[0].Plan.Group, Rooms = ["chatsim-warmup"] };
+        var client = new VirtualClient(plan, _ctx with { Recorder = new RunHistoryRecorder(_ctx.Time), Counters = new RunCounters() });
+        try
+        {
+            await client.StartAsync(timeout, cancellationToken);
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+        {
+            return e.Message;
+        }
+        finally
+        {
+            await client.DisposeAsync();
+        }
     }
 
     public async Task ConnectAsync(int index, TimeSpan timeout, CancellationToken cancellationToken = default)
