@@ -123,11 +123,11 @@ public static class ChatSimApp
             var runDir = a.Repeat == 1 ? outDir : Path.Combine(outDir, $"run-{i}");
             output.WriteLine($"chatsim: {scenario.Name} seed {seed}, {scenario.Clients.Count} clients, {DurationText.Format(scenario.Duration)}{(a.Repeat > 1 ? $" (run {i}/{a.Repeat})" : "")}");
             var (result, verdict) = await RunOnceAsync(settings, a.Plain, output, cancellationToken);
-            ReportFiles.Write(runDir, loaded, seed, result, verdict, a.RepeatCommand(seed));
-            await HtmlReportFile.WriteAsync(runDir, loaded, seed, result, verdict, a.RepeatCommand(seed), CancellationToken.None);
+            // Not the run's token: after Ctrl-C the partial report must still be written.
+            await RunReport.WriteAsync(runDir, loaded, seed, result, verdict, a.RepeatCommand(seed), CancellationToken.None);
             PrintVerdict(output, result, verdict, runDir, a.RepeatCommand(seed));
             exitCodes.Add(verdict.ExitCode);
-            foreach (var name in verdict.FailedCheckers.Concat(verdict.Slos.Where(s => s.Breached).Select(s => "slo:" + s.Metric)))
+            foreach (var name in verdict.FailedCheckers.Concat(verdict.Slos.Where(s => !s.Passed).Select(s => "slo:" + s.Name)))
             {
                 failures[name] = failures.GetValueOrDefault(name) + 1;
             }
@@ -184,7 +184,7 @@ public static class ChatSimApp
 
         foreach (var s in v.Slos)
         {
-            output.WriteLine($"  {(s.Breached ? "BREACHED" : "MET"),-12} {s.Metric,-26} {s.Value:0.###} {(s.LowerBound ? "≥" : "≤")} {s.Threshold} ({s.Samples} samples)");
+            output.WriteLine($"  {(s.Passed ? "MET" : "BREACHED"),-12} {s.Name,-26} {s.Observed:0.###} {(s.LowerBound ? "≥" : "≤")} {s.Threshold} ({s.Samples} samples)");
         }
 
         if (r.HarnessError is not null)

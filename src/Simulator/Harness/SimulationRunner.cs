@@ -65,11 +65,12 @@ public sealed partial class SimulationRunner
 
         IChatTarget? target = null;
         ProxyFleet? proxies = null;
+        var serverLog = new ServerLogCapture(() => _recorder.NowMs, _settings.ServerLog);
         try
         {
             target = _settings.ServerUrl is { } url
                 ? new ExternalChatTarget(url, _settings.TokenCommand!, _settings.AdminToken)
-                : await EmbeddedChatTarget.StartAsync(_settings.ServerBugs, Scenario.Clients.Count, _time, NullLoggerProvider.Instance, ct);
+                : await EmbeddedChatTarget.StartAsync(_settings.ServerBugs, Scenario.Clients.Count, _time, serverLog, ct);
             proxies = await ProxyFleet.StartAsync(ClientGroups.Names(Scenario.Clients), target.Upstream, _settings.Seed, _settings.ToxiproxyUrl, _time, _loggerFactory, ct);
             var fleet = proxies;
             var ctx = new VirtualClientContext
@@ -151,6 +152,8 @@ public sealed partial class SimulationRunner
             FaultHash = Hash(actions),
             FaultActions = actions,
             Samples = [.. _samples],
+            ServerLog = serverLog.Snapshot(),
+            ServerLogDropped = serverLog.Dropped,
             HarnessError = _harnessError,
             StuckClients = stuck,
             Interrupted = cancellationToken.IsCancellationRequested,

@@ -23,6 +23,9 @@ public sealed record SimulationSettings
     /// <summary>How long one client may take to connect and join at start. Default: 20 s.</summary>
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>What the run keeps of the embedded server's log. Default: Information and up, 20 000 lines.</summary>
+    public ServerLogCaptureOptions ServerLog { get; init; } = new();
+
     /// <summary>Null when the run can start, else every reason it cannot (exit 64).</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -32,6 +35,7 @@ public sealed record SimulationSettings
             problems.Add(budget);
         }
 
+        problems.AddRange(ServerLog.Problems().Select(p => "server log: " + p));
         if (ServerUrl is not null)
         {
             foreach (var (f, i) in Scenario.Faults.Select((f, i) => (f, i)).Where(p => p.f.Type == FaultTypes.ServerRestart))
