@@ -24,7 +24,7 @@ public static class LoadCommand
             $"chatsim load: {loaded.Scenario.Name} seed {seed}: ramp to {settings.Target} connections at {settings.RampRate}/s ({settings.Ramp.Duration.TotalSeconds:0.#} s), hold {DurationText.Format(settings.Hold)}, {settings.MessageRatePerClient} msg/s per client");
         var result = await new LoadRunner(settings, output).RunAsync(cancellationToken);
         var windows = LoadReport.Windows(settings, result);
-        var summary = LoadReport.Summarize(settings, loaded, result, windows, repeat, LoadReport.GitCommit());
+        var summary = LoadReport.Summarize(settings, loaded, result, windows, repeat, GitRevision.Current());
         await LoadReportWriter.WriteAllAsync(outDir, summary, new LoadSeries { Samples = result.Samples, Windows = windows, Connects = result.Connects }, CancellationToken.None);
         Print(output, summary, outDir);
         return summary.ExitCode;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ChatResilience.Simulator.Reports;
 using ChatResilience.Simulator.Scenarios;
 using HdrHistogram;
@@ -121,40 +120,46 @@ public static class LoadReport
         };
     }
 
-    /// <summary>The SLOs as JUnit/HTML rows: observed is the breaking value, or the worst window value when held.</summary>
+    /// <summary>The SLOs as JUnit rows: observed is the breaking value, or the worst window value when held.</summary>
     public static IReadOnlyList<SloResult> SloResults(IReadOnlyList<SloBreak> breaks, IReadOnlyList<LoadWindow> windows)
     {
         ArgumentNullException.ThrowIfNull(breaks);
         ArgumentNullException.ThrowIfNull(windows);
         return [.. breaks.Select(b =>
         {
-            var values = windows.Select(w => w.Metric(b.Metric)).Where(m => m.Samples > 0 && !double.IsNaN(m.Value)).Select(m => m.Value).ToList();
-            var worst = values.Count == 0 ? 0 : b.LowerBound ? values.Min() : values.Max();
-            return new SloResult
-            {
-                Name = b.Metric,
-                Unit = b.Metric.EndsWith("_ms", StringComparison.Ordinal) ? "ms" : "ratio",
-                Threshold = b.Threshold,
-                Observed = b.Value ?? worst,
-                Passed = !b.Broke,
-            };
+            var values = windows.Select(w => w.Metric(b.Metric)).Where(m => m.Samples > 0 && !double.IsNaN(m.Value)).ToList();
+            double? worst = values.Count == 0 ? null : b.LowerBound ? values.Min(m => m.Value) : values.Max(m => m.Value);
+            return SloResult.Judge(b.Metric, b.Threshold, b.Value ?? worst, values.Sum(m => m.Samples));
         })];
     }
 
-    /// <summary>The commit chatsim runs from (<c>git rev-parse HEAD</c> in the working directory), or "unknown".</summary>
-    public static string GitCommit()
+    /// <summary>
+    /// The load summary in the shape of a run summary (no invariants: load mode checks SLOs only), so junit.xml comes
+    /// from the one <see cref="JUnitReport"/> writer.
+    /// </summary>
+    public static RunSummary AsRunSummary(LoadSummary summary, IReadOnlyList<LoadWindow> windows)
     {
-        try
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(windows);
+        return new RunSummary
         {
-            var psi = new ProcessStartInfo("git", "rev-parse HEAD") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            using var p = Process.Start(psi);
-            var output = p?.StandardOutput.ReadToEnd().Trim();
-            p?.WaitForExit(5000);
-            return p?.ExitCode == 0 && !string.IsNullOrEmpty(output) ? output : "unknown";
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
-        {
-            return "unknown";
-        }
+            ToolVersion = summary.ToolVersion,
+            Scenario = summary.ScenarioName,
+            ScenarioHash = summary.ScenarioSha256,
+            Seed = summary.Seed,
+            ExitCode = summary.ExitCode,
+            RepeatCommand = summary.ReproCommand,
+            GitCommit = summary.GitCommit,
+            Machine = summary.Machine,
+            StartedAt = summary.StartedAt,
+            DurationMs = (long)summary.Duration.TotalMilliseconds,
+            ExecutedFaultHash = "",
+            Clients = summary.Load.Target,
+            HarnessError = summary.HarnessError,
+            Interrupted = summary.Interrupted,
+            Counts = summary.Counts,
+            Slos = SloResults(summary.SloBreaks, windows),
+            OnlineLatency = summary.DeliveryLatency,
+        };
     }
 }

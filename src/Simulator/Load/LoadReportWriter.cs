@@ -17,7 +17,7 @@ public static class LoadReportWriter
         await File.WriteAllTextAsync(Path.Combine(directory, ReportWriter.SummaryFileName), ToJson(summary), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, SeriesFileName), JsonSerializer.Serialize(series, LoadJsonContext.Default.LoadSeries), cancellationToken);
         await JUnitReport.WriteAsync(
-            Path.Combine(directory, ReportWriter.JUnitFileName), JUnitReport.Build([], LoadReport.SloResults(summary.SloBreaks, series.Windows), summary.Duration), cancellationToken);
+            Path.Combine(directory, ReportWriter.JUnitFileName), JUnitReport.Build(LoadReport.AsRunSummary(summary, series.Windows)), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, ReportWriter.HtmlFileName), LoadHtmlReport.Build(summary, series), cancellationToken);
     }
 

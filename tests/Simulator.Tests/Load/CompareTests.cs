@@ -116,7 +116,7 @@ public sealed class CompareTests : IDisposable
     public async Task Compare_RunSummaries_ComparesLatencyAndRates()
     {
         static string Run(int p99, int sent) => $$"""
-            { "scenarioName": "gate", "duration": "00:01:00", "onlineLatency": { "count": 100, "p50": 10, "p90": 20, "p99": {{p99}}, "p999": 40, "max": 50 },
+            { "scenario": "gate", "scenarioHash": "h", "durationMs": 60000, "onlineLatency": { "count": 100, "p50": 10, "p90": 20, "p99": {{p99}}, "p999": 40, "max": 50 },
               "counts": { "sent": {{sent}}, "delivered": 600, "failed": 0, "refused": 0 },
               "slos": [ { "name": "delivery_latency_p99_ms", "unit": "ms", "threshold": 8000, "observed": {{p99}}, "passed": true } ] }
             """;

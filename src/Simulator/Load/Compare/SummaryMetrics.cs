@@ -52,8 +52,9 @@ public static class SummaryMetrics
             }
 
             var kind = root.TryGetProperty("kind", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString()! : RunKind;
-            var scenario = String(root, "scenarioName", source);
-            var hash = root.TryGetProperty("scenarioSha256", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString() : null;
+            // Load summaries name these scenarioName/scenarioSha256, run summaries scenario/scenarioHash.
+            var scenario = root.TryGetProperty("scenarioName", out var sn) && sn.ValueKind == JsonValueKind.String ? sn.GetString()! : String(root, "scenario", source);
+            var hash = OptionalString(root, "scenarioSha256") ?? OptionalString(root, "scenarioHash");
             var metrics = kind switch
             {
                 LoadSummary.LoadKind => LoadMetrics(root, source),
@@ -120,7 +121,11 @@ public static class SummaryMetrics
             foreach (var s in slos.EnumerateArray())
             {
                 var name = String(s, "name", source, $"slos[{i}].");
-                m.Add(new($"slo.{name}", Number(s, "observed", source, $"slos[{i}]."), name.EndsWith("_min", StringComparison.Ordinal)));
+                if (s.TryGetProperty("observed", out var observed) && observed.ValueKind == JsonValueKind.Number)
+                {
+                    m.Add(new($"slo.{name}", observed.GetDouble(), name.EndsWith("_min", StringComparison.Ordinal)));
+                }
+
                 i++;
             }
         }
@@ -152,8 +157,16 @@ public static class SummaryMetrics
         }
     }
 
+    private static string? OptionalString(JsonElement e, string field) =>
+        e.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
     private static double Duration(JsonElement root, string source)
     {
+        if (root.TryGetProperty("durationMs", out var ms) && ms.ValueKind == JsonValueKind.Number)
+        {
+            return ms.GetDouble() / 1000;
+        }
+
         var text = String(root, "duration", source);
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var d)
             ? d.TotalSeconds
