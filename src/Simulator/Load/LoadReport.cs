@@ -21,7 +21,15 @@ public static class LoadReport
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(result);
-        return LoadWindowBuilder.Build(result.History.Events, result.OriginMs, result.Connects, result.Samples, settings.Window, Math.Max(1, result.LoadEndMs));
+        return LoadWindowBuilder.Build(result.History.Events, result.OriginMs, result.Connects, result.Samples, settings.Window, Math.Max(1, result.LoadEndMs), JoinedAt(result));
+    }
+
+    /// <summary>Client id → first join, ms since the ramp start, for the clients that joined.</summary>
+    public static IReadOnlyDictionary<string, long> JoinedAt(LoadResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Connects.Where(c => c.JoinedMs is not null && c.Index < result.Plan.Clients.Count)
+            .ToDictionary(c => result.Plan.Clients[c.Index].ClientId, c => c.JoinedMs!.Value, StringComparer.Ordinal);
     }
 
     public static LoadSummary Summarize(LoadSettings settings, LoadedScenario scenario, LoadResult result, IReadOnlyList<LoadWindow> windows, string reproCommand, string? gitCommit = null)
@@ -62,7 +70,7 @@ public static class LoadReport
             },
             PeakConnections = result.Samples.Count == 0 ? 0 : result.Samples.Max(s => s.Connected),
             ConnectTime = ConnectPercentiles(result.Connects),
-            DeliveryLatency = LatencyRecorder.FromHistory(result.History).Online(),
+            DeliveryLatency = LoadWindowBuilder.Latency(result.History.Events, result.OriginMs, JoinedAt(result)).Online(),
             HoldRates = new LoadRates
             {
                 SentPerSecond = Math.Round(hold.Average(w => w.SentPerSecond), 2),

@@ -39,7 +39,10 @@ public sealed record LoadSummary
     /// <summary>Connect start → rooms joined, harness-observed.</summary>
     public LatencyPercentiles ConnectTime { get; init; } = new();
 
-    /// <summary>Online delivery latency from the intended send time (HdrHistogram; no coordinated omission).</summary>
+    /// <summary>
+    /// Online delivery latency from the intended send time (HdrHistogram; no coordinated omission), to readers that
+    /// had joined by then (a reader joining later gets the message as backfill, counted in delivered/s only).
+    /// </summary>
     public LatencyPercentiles DeliveryLatency { get; init; } = new();
 
     /// <summary>Average rates over the hold (over the whole load when there is no hold).</summary>

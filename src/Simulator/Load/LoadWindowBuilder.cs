@@ -13,8 +13,19 @@ public static class LoadWindowBuilder
     /// <param name="samples">Once-a-second samples (times relative to the ramp start).</param>
     /// <param name="window">Window width.</param>
     /// <param name="endMs">End of the last window, ms since the ramp start (the load's end).</param>
+    /// <param name="joinedAtMs">
+    /// Client id → when it first joined, ms since the ramp start; a delivery counts for latency only when its reader
+    /// had joined by the message's intended send time (a later joiner gets the message as backfill, which is not
+    /// delivery latency). Null counts every delivery.
+    /// </param>
     public static IReadOnlyList<LoadWindow> Build(
-        IReadOnlyList<HistoryEvent> events, long originMs, IReadOnlyList<ConnectRecord> connects, IReadOnlyList<LoadSample> samples, TimeSpan window, long endMs)
+        IReadOnlyList<HistoryEvent> events,
+        long originMs,
+        IReadOnlyList<ConnectRecord> connects,
+        IReadOnlyList<LoadSample> samples,
+        TimeSpan window,
+        long endMs,
+        IReadOnlyDictionary<string, long>? joinedAtMs = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(connects);
@@ -78,7 +89,8 @@ public static class LoadWindowBuilder
                         w[di].Delivered++;
                     }
 
-                    if (sends.TryGetValue((d.SenderClientId, d.MessageId), out var sent) && !sent.Offline && Slot(sent.IntendedRel) is { } li)
+                    if (sends.TryGetValue((d.SenderClientId, d.MessageId), out var sent) && !sent.Offline && Slot(sent.IntendedRel) is { } li
+                        && IsLive(joinedAtMs, d.ClientId, sent.IntendedRel))
                     {
                         w[li].Delivery.RecordValue(Math.Clamp(rel - sent.IntendedRel, 0, LatencyRecorder.HighestTrackableMs));
                     }
@@ -142,6 +154,37 @@ public static class LoadWindowBuilder
             ServerMemoryBytes = a.Memory,
         };
         })];
+    }
+
+    /// <summary>True when the reader had joined by the intended send time (or joins are unknown).</summary>
+    public static bool IsLive(IReadOnlyDictionary<string, long>? joinedAtMs, string readerClientId, long intendedRelMs) =>
+        joinedAtMs is null || (joinedAtMs.TryGetValue(readerClientId, out var joined) && joined <= intendedRelMs);
+
+    /// <summary>
+    /// Online delivery latency of the whole load (HdrHistogram from the intended send time), counting only readers
+    /// that had joined by then — the load counterpart of <see cref="LatencyRecorder.FromHistory"/>.
+    /// </summary>
+    public static LatencyRecorder Latency(IReadOnlyList<HistoryEvent> events, long originMs, IReadOnlyDictionary<string, long>? joinedAtMs)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var recorder = new LatencyRecorder();
+        var sends = new Dictionary<(string, string), (long IntendedRel, bool Offline)>();
+        foreach (var e in events)
+        {
+            switch (e)
+            {
+                case SendAcceptedEvent s:
+                    sends.TryAdd((s.ClientId, s.MessageId), (s.IntendedAtMs - originMs, s.Offline));
+                    break;
+                case DeliveredEvent d when !string.Equals(d.ClientId, d.SenderClientId, StringComparison.Ordinal)
+                                           && sends.TryGetValue((d.SenderClientId, d.MessageId), out var sent)
+                                           && !sent.Offline && IsLive(joinedAtMs, d.ClientId, sent.IntendedRel):
+                    recorder.RecordOnline(e.AtMs - originMs - sent.IntendedRel, e.AtMs - originMs);
+                    break;
+            }
+        }
+
+        return recorder;
     }
 
     private static double? Max(double? a, double? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);

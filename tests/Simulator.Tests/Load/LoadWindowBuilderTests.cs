@@ -40,4 +40,25 @@ public sealed class LoadWindowBuilderTests
         Assert.Equal(0.5, w[1].ConnectedFractionMin, 3);
         Assert.InRange(w[1].SettleP99Ms, 99, 101);
     }
+
+    [Fact]
+    public void Build_DeliveryToAReaderWhoJoinedAfterTheIntendedSend_IsBackfillNotLatency()
+    {
+        var events = new List<HistoryEvent>
+        {
+            new SendAcceptedEvent { AtMs = 1_000, ClientId = "a", UserId = "ua", MessageId = "m1", Room = "r", IntendedAtMs = 1_000 },
+            new DeliveredEvent { AtMs = 1_050, ClientId = "early", Room = "r", MessageId = "m1", SenderClientId = "a", SenderUserId = "ua" },
+            new DeliveredEvent { AtMs = 4_000, ClientId = "late", Room = "r", MessageId = "m1", SenderClientId = "a", SenderUserId = "ua" },
+        };
+        var joined = new Dictionary<string, long> { ["a"] = 0, ["early"] = 500, ["late"] = 3_900 };
+
+        var w = LoadWindowBuilder.Build(events, 0, [], [], TimeSpan.FromSeconds(5), 5_000, joined);
+        var overall = LoadWindowBuilder.Latency(events, 0, joined).Online();
+
+        Assert.Equal(1, w[0].DeliverySamples);
+        Assert.InRange(w[0].DeliveryP99Ms, 49, 51);
+        Assert.Equal(0.4, w[0].DeliveredPerSecond, 3); // both deliveries still count as throughput
+        Assert.Equal(1, overall.Count);
+        Assert.Equal(50, overall.Max);
+    }
 }
