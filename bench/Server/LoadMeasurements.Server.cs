@@ -14,7 +14,7 @@ namespace ChatResilience.Bench;
 /// "server-throughput": send→ack msgs/s and p50/p99 at 100 and 1,000 connections, window 1 and 16, for the
 /// chat server with the in-memory and the SQLite log, beside a raw Kestrel WebSocket echo driven by the
 /// same load generator in the same run; then broadcast to one room of 1,000 members vs a raw fan-out.
-/// Options: <c>--seconds n</c> per point (default 3), <c>--out path</c> (default bench/results/server-throughput.md),
+/// Options: <c>--seconds n</c> measured per point (default 3) after <c>--warmup n</c> unmeasured seconds (default 1), <c>--out path</c> (default bench/results/server-throughput.md),
 /// <c>--conns 100,1000</c>, <c>--windows 1,16</c>, <c>--targets echo,echo2,mem,sqlite,broadcast</c> (default all) to
 /// re-measure a subset while profiling. Each point records the 1-minute load average beside its numbers.
 /// </summary>
@@ -27,6 +27,7 @@ public static partial class LoadMeasurements
         var seconds = ArgValue(args, "--seconds", 3);
         var output = ArgString(args, "--out") ?? Path.Combine("bench", "results", "server-throughput.md");
         var duration = TimeSpan.FromSeconds(seconds);
+        var warmup = TimeSpan.FromSeconds(ArgValue(args, "--warmup", 1));
         var connectionCounts = ArgInts(args, "--conns") ?? [100, 1000];
         var windows = ArgInts(args, "--windows") ?? [1, 16];
         var targets = (ArgString(args, "--targets") ?? "echo,echo2,mem,sqlite,broadcast").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -52,7 +53,7 @@ public static partial class LoadMeasurements
                     foreach (var w in windows)
                     {
                         var conns = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => SendAckLoad.ConnectAsync(uri, null, CancellationToken.None)));
-                        results.Add(Report(await SendAckLoad.RunAsync(name, conns, "echo-", w, duration)));
+                        results.Add(Report(await SendAckLoad.RunAsync(name, conns, "echo-", w, duration, warmup)));
                     }
                 }
             }
@@ -79,7 +80,7 @@ public static partial class LoadMeasurements
                         await SendAckLoad.ChatHandshakeAsync(c, $"c{run}-{i}", prefix + i, CancellationToken.None);
                         return (IFrameConnection)c;
                     }));
-                    results.Add(Report(await SendAckLoad.RunAsync(name, conns, prefix, w, duration)));
+                    results.Add(Report(await SendAckLoad.RunAsync(name, conns, prefix, w, duration, warmup)));
                 }
             }
         }
@@ -189,7 +190,7 @@ public static partial class LoadMeasurements
         var inv = CultureInfo.InvariantCulture;
         b.AppendLine("# Server throughput (`dotnet run -c Release --project bench -- load server-throughput`)");
         b.AppendLine();
-        b.AppendLine(inv, $"One run, one process, one load generator: N WebSocket connections on 127.0.0.1, each keeping `window` ~200-byte `send` frames in flight for {seconds} s per point; the chat server acks after the commit (SQLite: WAL, synchronous=FULL, group commit). The raw echo is a minimal Kestrel WebSocket app returning each frame, driven by the same generator. Machine: 2 shared cores (other jobs running), so absolute numbers are noisy; ratios are the point.");
+        b.AppendLine(inv, $"One run, one process, one load generator: N WebSocket connections on 127.0.0.1, each keeping `window` ~200-byte `send` frames in flight for {seconds} s per point (after 1 s of unmeasured warm-up; CPU µs/ack is the whole process, server and generator, over the measured seconds); the chat server acks after the commit (SQLite: WAL, synchronous=FULL, group commit). The raw echo is a minimal Kestrel WebSocket app returning each frame, driven by the same generator. Machine: 2 shared cores (other jobs running), so absolute numbers are noisy; ratios are the point.");
         b.AppendLine();
         b.AppendLine("| target | conns | window | acks/s | p50 ms | p99 ms | % of echo | % of echo x2 | target | CPU µs/ack | load avg (1/5/15 min) |");
         b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|");
