@@ -12,6 +12,9 @@ internal sealed class ServerResourceProbe : IDisposable
     /// <summary>Source text when the numbers come from /metrics.</summary>
     public const string FromMetrics = "server /metrics";
 
+    /// <summary>Source text when they come from the /metrics of a server inside this process.</summary>
+    public const string FromInProcessMetrics = "server /metrics (embedded server: the System.Runtime meter measures the whole chatsim process — server, proxies and clients)";
+
     /// <summary>Source text of the in-process fallback.</summary>
     public const string FromProcess = "chatsim process counters (server, proxies and clients together: /metrics exports no process CPU/memory)";
 
@@ -28,7 +31,7 @@ internal sealed class ServerResourceProbe : IDisposable
         _metricsUri = metricsUri;
         _processFallback = processFallback;
         _time = time;
-        Source = metricsUri is null ? (processFallback ? FromProcess : "none") : FromMetrics;
+        Source = metricsUri is null ? (processFallback ? FromProcess : "none") : processFallback ? FromInProcessMetrics : FromMetrics;
     }
 
     /// <summary>Where the numbers come from (changes to the fallback on the first scrape that lacks them).</summary>

@@ -17,6 +17,9 @@ public sealed class PrometheusTextParserTests
         Assert.NotEmpty(samples);
         Assert.Contains(samples, s => s.Name.StartsWith("chat_server_", StringComparison.Ordinal));
         Assert.Equal(text.Split('\n').Count(l => l.Length > 0 && l[0] != '#'), samples.Count);
+        var resources = ResourceReading.From(samples); // the System.Runtime meter's process CPU and working set
+        Assert.True(resources.CpuSeconds > 0, text);
+        Assert.True(resources.MemoryBytes > 1_000_000, text);
     }
 
     [Fact]
