@@ -20,6 +20,8 @@ public static class ChatSimApp
             {
                 "run" => await RunAsync(CliParser.ParseRun(args[1..]), output, error, cancellationToken),
                 "validate" => Validate(args[1..], output, error),
+                "load" => await Load.LoadCommand.RunAsync(Load.LoadArguments.Parse(args[1..]), output, cancellationToken),
+                "compare" => Load.Compare.CompareCommand.Run(Load.Compare.CompareArguments.Parse(args[1..]), output, error),
                 "help" or "--help" or "-h" => Help(output),
                 null => Usage(error, "a command is required"),
                 var c => Usage(error, $"unknown command '{c}'"),
@@ -39,6 +41,7 @@ public static class ChatSimApp
     private static int Help(TextWriter output)
     {
         output.WriteLine(CliParser.Usage);
+        output.WriteLine(Load.LoadArguments.Usage);
         return ExitCodes.Pass;
     }
 
@@ -46,6 +49,7 @@ public static class ChatSimApp
     {
         error.WriteLine($"chatsim: {message}");
         error.WriteLine(CliParser.Usage);
+        error.WriteLine(Load.LoadArguments.Usage);
         return ExitCodes.BadArguments;
     }
 

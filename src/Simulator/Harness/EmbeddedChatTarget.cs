@@ -32,6 +32,9 @@ internal sealed class EmbeddedChatTarget : IChatTarget
 
     public bool CanRestart => true;
 
+    /// <summary>The server's base URL (http://127.0.0.1:port), e.g. for <c>/metrics</c>.</summary>
+    public Uri BaseUri => Volatile.Read(ref _host).BaseUri;
+
     public static async Task<EmbeddedChatTarget> StartAsync(ServerBugSwitches bugs, int clients, TimeProvider time, ILoggerProvider? logs, CancellationToken cancellationToken)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "chatsim-" + Guid.NewGuid().ToString("N")[..12]);
