@@ -45,11 +45,20 @@ internal sealed class ServerResourceProbe : IDisposable
 
     public async Task<(double? CpuPercent, double? MemoryBytes)> SampleAsync(CancellationToken cancellationToken)
     {
+        // The CPU counter is read somewhere inside the scrape: the scrape's midpoint bounds the timing error by half
+        // its duration (a slow scrape on a busy machine otherwise reads as more CPU than the cores can give).
+        var before = _time.GetTimestamp();
         var reading = await ReadAsync(cancellationToken);
-        var now = _time.GetTimestamp();
-        var cpu = _lastAt == 0 ? null : ResourceReading.CpuPercent(_lastCpu, reading.CpuSeconds, _time.GetElapsedTime(_lastAt, now));
+        var after = _time.GetTimestamp();
+        var at = before + ((after - before) / 2);
+        var cpu = _lastAt == 0 ? null : ResourceReading.CpuPercent(_lastCpu, reading.CpuSeconds, _time.GetElapsedTime(_lastAt, at));
+        if (cpu is { } c && _processFallback)
+        {
+            cpu = Math.Round(Math.Min(c, 100.0 * Environment.ProcessorCount), 1); // in process: cannot exceed this machine's cores
+        }
+
         _lastCpu = reading.CpuSeconds;
-        _lastAt = now;
+        _lastAt = at;
         return (cpu, reading.MemoryBytes);
     }
 

@@ -16,7 +16,7 @@ public sealed class CompareTests : IDisposable
         _err.Dispose();
     }
 
-    private static string Load(double p99 = 400, double sent = 100, int breakAt = 1500, string scenario = "load-ramp", string extra = "") => $$"""
+    private static string Load(double p99 = 400, double sent = 100, int breakAt = 1500, string scenario = "load-ramp", string extra = "", bool broke = true) => $$"""
         {
           "kind": "load", "schemaVersion": 1, "scenarioName": "{{scenario}}", "scenarioSha256": "abc",
           "connectTime": { "count": 10, "p50": 20, "p90": 30, "p99": 40, "p999": 45, "max": 50 },
@@ -24,7 +24,7 @@ public sealed class CompareTests : IDisposable
           "holdRates": { "sentPerSecond": {{sent}}, "ackedPerSecond": {{sent}}, "deliveredPerSecond": {{sent * 49}} },
           "peakConnections": 2000, "connectFailures": 0, "errors": 0,
           "server": { "source": "server /metrics", "cpuPercentMax": 150, "memoryBytesMax": 300000000 },
-          "sloBreaks": [ { "metric": "delivery_latency_p99_ms", "broke": true, "connections": {{breakAt}}, "messagesPerSecond": 300 } ]{{extra}}
+          "sloBreaks": [ { "metric": "delivery_latency_p99_ms", "broke": {{(broke ? "true" : "false")}}, "connections": {{breakAt}}, "messagesPerSecond": 300 } ]{{extra}}
         }
         """;
 
@@ -65,6 +65,16 @@ public sealed class CompareTests : IDisposable
         Assert.Matches(@"delivery_latency_p99_ms\s+400\s+200\s+-50\.0%.*improved", table);
         Assert.Matches(@"hold_sent_per_s\s+100\s+80\s+-20\.0%.*REGRESSED", table);
         Assert.Matches(@"slo_break\.delivery_latency_p99_ms\.connections\s+1500\s+1000.*REGRESSED", table);
+    }
+
+    [Fact]
+    public async Task Compare_SloHeldBeforeBrokeNowAtTheSameLoad_IsARegression()
+    {
+        var exit = await CompareAsync(Write("a.json", Load(broke: false)), Write("b.json", Load()));
+
+        Assert.Equal(1, exit);
+        Assert.Matches(@"slo_break\.delivery_latency_p99_ms\.held\s+1\s+0\s+-100\.0%.*REGRESSED", _out.ToString());
+        Assert.Matches(@"slo_break\.delivery_latency_p99_ms\.connections\s+1500\s+1500\s+0\.0%.*ok", _out.ToString());
     }
 
     [Fact]

@@ -87,6 +87,11 @@ public static class SummaryMetrics
             foreach (var b in breaks.EnumerateArray())
             {
                 var name = String(b, "metric", source, $"sloBreaks[{i}].");
+                // Held (1) or broke (0): a newly broken SLO is a regression even when it broke at the same load as it held to.
+                var broke = b.TryGetProperty("broke", out var br) && br.ValueKind is JsonValueKind.True or JsonValueKind.False
+                    ? br.GetBoolean()
+                    : throw new SummaryFileException($"{source}: sloBreaks[{i}].broke: missing or not true/false");
+                m.Add(new($"slo_break.{name}.held", broke ? 0 : 1, true));
                 m.Add(new($"slo_break.{name}.connections", Number(b, "connections", source, $"sloBreaks[{i}]."), true));
                 m.Add(new($"slo_break.{name}.msg_per_s", Number(b, "messagesPerSecond", source, $"sloBreaks[{i}]."), true));
                 i++;
