@@ -20,6 +20,8 @@ public static class ChatSimApp
             {
                 "run" => await RunAsync(CliParser.ParseRun(args[1..]), output, error, cancellationToken),
                 "validate" => Validate(args[1..], output, error),
+                "worker" => await Sharding.WorkerCli.RunAsync(args[1..], output, cancellationToken),
+                "server" => await Sharding.ServerCommand.RunAsync(args[1..], output, Console.In, cancellationToken),
                 "help" or "--help" or "-h" => Help(output),
                 null => Usage(error, "a command is required"),
                 var c => Usage(error, $"unknown command '{c}'"),
@@ -106,6 +108,8 @@ public static class ChatSimApp
             ServerBugs = bugs.Server,
             ClientBugs = bugs.Client,
         };
+        var shards = Sharding.ShardedRun.OptionsFor(a, scenario.Clients.Count);
+        settings = settings with { Sharded = shards is not null };
         if (settings.Problems() is { Count: > 0 } problems)
         {
             throw new CliException(string.Join(Environment.NewLine, problems));
@@ -118,7 +122,9 @@ public static class ChatSimApp
         {
             var runDir = a.Repeat == 1 ? outDir : Path.Combine(outDir, $"run-{i}");
             output.WriteLine($"chatsim: {scenario.Name} seed {seed}, {scenario.Clients.Count} clients, {DurationText.Format(scenario.Duration)}{(a.Repeat > 1 ? $" (run {i}/{a.Repeat})" : "")}");
-            var (result, verdict) = await RunOnceAsync(settings, a.Plain, output, cancellationToken);
+            var (result, verdict) = shards is null
+                ? await RunOnceAsync(settings, a.Plain, output, cancellationToken)
+                : await Sharding.ShardedRun.RunOnceAsync(settings, shards, a, runDir, output, cancellationToken);
             ReportFiles.Write(runDir, loaded, seed, result, verdict, a.RepeatCommand(seed));
             await HtmlReportFile.WriteAsync(runDir, loaded, seed, result, verdict, a.RepeatCommand(seed), CancellationToken.None);
             PrintVerdict(output, result, verdict, runDir, a.RepeatCommand(seed));
