@@ -15,6 +15,7 @@ internal sealed class CoordinatorState
     private readonly TaskCompletionSource _allReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _allQuiesceReports = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _allResults = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<string> _workerFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WorkerCommand _command = new();
 
     /// <param name="shardCount">How many workers the run needs.</param>
@@ -36,6 +37,9 @@ internal sealed class CoordinatorState
     public Task AllQuiesceReports => _allQuiesceReports.Task;
 
     public Task AllResults => _allResults.Task;
+
+    /// <summary>Completes with the first error a worker's result reports (its run failed): no point waiting for the rest.</summary>
+    public Task<string> WorkerFailed => _workerFailed.Task;
 
     /// <summary>Registers a worker; null error means accepted.</summary>
     public (WorkerAssignment? Assignment, int Status, string? Error) Register(RegisterRequest request)
@@ -87,7 +91,7 @@ internal sealed class CoordinatorState
 
             w.Last = heartbeat;
             w.LastSeenMs = _nowMs();
-            if (_workers.Count == ShardCount && _workers.Values.All(x => x.Last?.Phase is "ready" or "workload" or "healing" or "quiescing" or "waiting" or "uploading" or "done"))
+            if (_workers.Count == ShardCount && _workers.Values.All(x => x.Last?.Phase is "ready" or "workload"))
             {
                 _allReady.TrySetResult();
             }
@@ -153,6 +157,11 @@ internal sealed class CoordinatorState
 
             w.LastSeenMs = _nowMs();
             w.Result = result;
+            if (result.HarnessError is { } error)
+            {
+                _workerFailed.TrySetResult($"worker {workerId}: {error}");
+            }
+
             if (_workers.Count == ShardCount && _workers.Values.All(x => x.Result is not null))
             {
                 _allResults.TrySetResult();

@@ -84,10 +84,10 @@ internal sealed partial class ShardCoordinator
 
             monitor = MonitorAsync(plan, state, server, workers, run, monitorStop.Token);
             _phase = "registering";
-            await Await(state.AllRegistered, _options.RegistrationTimeout, $"not every one of {_options.Workers} worker(s) registered", ct);
+            await Await(state.AllRegistered, _options.RegistrationTimeout, $"not every one of {_options.Workers} worker(s) registered", state, ct);
             _phase = "connecting";
             var connectBound = _settings.StartupTimeout + TimeSpan.FromMilliseconds(Scenario.Clients.Count * 20.0 / _options.Workers) + PhaseSlack;
-            await Await(state.AllReady, connectBound, "not every worker connected its clients", ct);
+            await Await(state.AllReady, connectBound, "not every worker connected its clients", state, ct);
 
             var startAt = NowMs + (long)StartLead.TotalMilliseconds;
             state.Start(startAt);
@@ -99,10 +99,10 @@ internal sealed partial class ShardCoordinator
             await faults;
 
             _phase = "quiescing";
-            await Await(state.AllQuiesceReports, Scenario.Bounds.Quiesce + PhaseSlack, "not every worker reported its quiesce state", ct);
+            await Await(state.AllQuiesceReports, Scenario.Bounds.Quiesce + PhaseSlack, "not every worker reported its quiesce state", state, ct);
             state.SetQuiesceTargets(state.ComputeQuiesceTargets());
             _phase = "collecting";
-            await Await(state.AllResults, Scenario.Bounds.Quiesce + PhaseSlack, "not every worker uploaded its results", ct);
+            await Await(state.AllResults, Scenario.Bounds.Quiesce + PhaseSlack, "not every worker uploaded its results", state, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -160,11 +160,15 @@ internal sealed partial class ShardCoordinator
         StartupTimeoutMs = (long)_settings.StartupTimeout.TotalMilliseconds,
     };
 
-    private async Task Await(Task gate, TimeSpan bound, string what, CancellationToken ct)
+    private async Task Await(Task gate, TimeSpan bound, string what, CoordinatorState state, CancellationToken ct)
     {
         try
         {
-            await gate.WaitAsync(bound, _time, ct);
+            var first = await Task.WhenAny(gate, state.WorkerFailed).WaitAsync(bound, _time, ct);
+            if (first == state.WorkerFailed && !gate.IsCompleted)
+            {
+                throw new HarnessException(await state.WorkerFailed);
+            }
         }
         catch (TimeoutException)
         {
