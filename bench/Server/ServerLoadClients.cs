@@ -8,9 +8,12 @@ using ChatResilience.Protocol.Frames;
 namespace ChatResilience.Bench.ServerLoad;
 
 /// <summary>Result of one send→ack run.</summary>
-internal sealed record SendAckResult(string Target, int Connections, int Window, long Acks, double Seconds, double P50Ms, double P99Ms)
+internal sealed record SendAckResult(string Target, int Connections, int Window, long Acks, double Seconds, double P50Ms, double P99Ms, string LoadAverage, double CpuSeconds)
 {
     public double PerSecond => Acks / Seconds;
+
+    /// <summary>Process CPU (server and load generator together) per ack: less sensitive to other jobs on the machine than acks/s.</summary>
+    public double CpuMicrosPerAck => Acks == 0 ? double.NaN : CpuSeconds * 1e6 / Acks;
 }
 
 /// <summary>
@@ -59,6 +62,8 @@ internal static class SendAckLoad
         using var stop = new CancellationTokenSource();
         var latencies = new List<double>[connections.Count];
         long acks = 0;
+        using var process = Process.GetCurrentProcess();
+        var cpuStart = process.TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         var tasks = new Task[connections.Count];
         for (var i = 0; i < connections.Count; i++)
@@ -138,10 +143,25 @@ internal static class SendAckLoad
         await Task.Delay(duration);
         var counted = Interlocked.Read(ref acks);
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuStart).TotalSeconds;
         await stop.CancelAsync();
         await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new SendAckResult(target, connections.Count, window, counted, elapsed, Percentile(all, 0.50), Percentile(all, 0.99));
+        return new SendAckResult(target, connections.Count, window, counted, elapsed, Percentile(all, 0.50), Percentile(all, 0.99), LoadAverage(), cpu);
+    }
+
+    /// <summary>The 1/5/15-minute load averages (Linux <c>/proc/loadavg</c>), recorded beside every number: the machine is shared.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
     }
 
     public static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
 using ZstdSharp;
@@ -75,7 +74,7 @@ public static class FrameCompression
     /// <summary>
     /// Decompresses a binary frame. Throws <see cref="ProtocolException"/>: <c>too_large</c> past
     /// <paramref name="maxBytes"/>; <c>invalid_frame</c> (undecodable) for an empty frame, a codec not in
-    /// <paramref name="accepted"/>, or corrupt or truncated data.
+    /// <paramref name="accepted"/>, or data that is corrupt, truncated, or followed by trailing bytes.
     /// </summary>
     public static byte[] Decompress(ReadOnlySpan<byte> binaryFrame, IReadOnlySet<CompressionCodec> accepted, int maxBytes) =>
         DecompressFrame(binaryFrame.ToArray(), accepted, maxBytes);
@@ -102,76 +101,95 @@ public static class FrameCompression
 
         var body = binaryFrame[1..];
         var payload = MemoryMarshal.TryGetArray(body, out var segment) ? segment : new ArraySegment<byte>(body.ToArray());
+        var json = codec switch
+        {
+            CompressionCodec.Deflate => DecompressDeflate(payload, maxBytes),
+            CompressionCodec.Brotli => BrotliBounded.Decompress(payload, maxBytes),
+            _ => DecompressZstd(payload, maxBytes),
+        };
+        return json.Length > 0 ? json : throw Undecodable("compressed frame decodes to nothing");
+    }
+
+    internal static ProtocolException Undecodable(string message) =>
+        new(ErrorCodes.InvalidFrame, message) { Undecodable = true };
+
+    internal static ProtocolException TooLarge(int maxBytes) =>
+        new(ErrorCodes.TooLarge, $"decompressed frame exceeds maxFrameBytes ({maxBytes})");
+
+    private static byte[] DecompressDeflate(ArraySegment<byte> payload, int maxBytes)
+    {
+        var input = new DeflateEndProbe(payload);
+        byte[] json;
+        try
+        {
+            using var decoder = new DeflateStream(input, CompressionMode.Decompress);
+            json = ReadBounded(decoder, maxBytes);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            throw Undecodable($"corrupt deflate data: {e.Message}");
+        }
+
+        if (input.AskedPastEnd)
+        {
+            throw Undecodable("truncated deflate stream");
+        }
+
+        return input.LastByteDelivered ? json : throw Undecodable("trailing data after the deflate stream");
+    }
+
+    private static byte[] DecompressZstd(ArraySegment<byte> payload, int maxBytes)
+    {
         try
         {
             using var input = new MemoryStream(payload.Array!, payload.Offset, payload.Count, writable: false);
-            using Stream decoder = codec switch
-            {
-                CompressionCodec.Deflate => new DeflateStream(input, CompressionMode.Decompress),
-                CompressionCodec.Brotli => new BrotliStream(input, CompressionMode.Decompress),
-                _ => new DecompressionStream(input),
-            };
+            using var decoder = new DecompressionStream(input);
             return ReadBounded(decoder, maxBytes);
         }
-        catch (Exception e) when (e is InvalidDataException or ZstdException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is ZstdException or IOException or InvalidOperationException)
         {
-            throw Undecodable($"corrupt {CompressionCodecNames.Name(codec)} data: {e.Message}");
+            throw Undecodable($"corrupt zstd data: {e.Message}");
         }
     }
 
     private static byte[] ReadBounded(Stream decoder, int maxBytes)
     {
-        // Grow geometrically up to maxBytes, then probe for one more byte: its presence proves the frame is
-        // too large, and neither a small frame nor a bomb ever rents more than a maxBytes buffer.
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Clamp(maxBytes, 1, 64 * 1024));
-        var length = 0;
+        var output = new BoundedOutput(maxBytes);
+        Span<byte> probe = stackalloc byte[1];
         try
         {
             while (true)
             {
-                var capacity = Math.Min(buffer.Length, maxBytes);
-                if (length == capacity)
+                var free = output.Free;
+                if (free.IsEmpty)
                 {
-                    if (capacity == maxBytes)
+                    if (!output.AtBound)
                     {
-                        Span<byte> probe = stackalloc byte[1];
-                        if (decoder.Read(probe) > 0)
-                        {
-                            throw new ProtocolException(ErrorCodes.TooLarge, $"decompressed frame exceeds maxFrameBytes ({maxBytes})");
-                        }
-
-                        break;
+                        output.Grow();
+                        continue;
                     }
 
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)capacity * 2, maxBytes));
-                    buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
-                    continue;
+                    // At the bound: one more byte proves the frame is too large without decoding the rest.
+                    if (decoder.Read(probe) > 0)
+                    {
+                        throw TooLarge(maxBytes);
+                    }
+
+                    return output.ToArray();
                 }
 
-                var read = decoder.Read(buffer, length, Math.Min(ChunkBytes, capacity - length));
+                var read = decoder.Read(free[..Math.Min(ChunkBytes, free.Length)]);
                 if (read == 0)
                 {
-                    break;
+                    return output.ToArray();
                 }
 
-                length += read;
+                output.Advance(read);
             }
-
-            if (length == 0)
-            {
-                throw Undecodable("compressed frame decodes to nothing");
-            }
-
-            return buffer.AsSpan(0, length).ToArray();
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            output.Dispose();
         }
     }
-
-    private static ProtocolException Undecodable(string message) =>
-        new(ErrorCodes.InvalidFrame, message) { Undecodable = true };
 }

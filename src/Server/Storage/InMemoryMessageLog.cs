@@ -1,25 +1,36 @@
+using System.Collections.Concurrent;
+
 namespace ChatResilience.Server.Storage;
 
 /// <summary>
-/// The log in process memory, for tests and for a server run without a file. One lock orders every
-/// mutation, so appends "commit" in call order and callbacks run in seq order. Lost on restart: a new
-/// instance starts every room again at epoch 1.
+/// The log in process memory, for tests and for a server run without a file. Each room has its own lock,
+/// so a room's appends "commit" in call order and its callbacks run in seq order, while appends to other
+/// rooms proceed in parallel (one global lock was the most contended lock of the send→ack path under
+/// 100–1,000 connections). Outcomes and marks are concurrent maps (marks only ever rise). Lost on restart:
+/// a new instance starts every room again at epoch 1.
 /// </summary>
 public sealed class InMemoryMessageLog : IMessageLog
 {
+    // Guards the room map's shape (create, recreate, delete) and memberships and read markers; a room's
+    // messages are guarded by the room itself. Order: _lock, then a room; never the reverse.
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, RoomData> _rooms = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string User, string Client, long Seq), SettlementOutcome> _outcomes = [];
-    private readonly Dictionary<(string User, string Client), long> _marks = [];
+    private readonly ConcurrentDictionary<string, RoomData> _rooms = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string User, string Client, long Seq), SettlementOutcome> _outcomes = new();
+    private readonly ConcurrentDictionary<(string User, string Client), long> _marks = new();
     private readonly Dictionary<(string Room, string User), MembershipState> _members = [];
     private readonly Dictionary<(string Room, string User), long> _read = [];
 
     /// <inheritdoc />
     public ValueTask<RoomInfo?> GetRoomAsync(string room, CancellationToken cancellationToken = default)
     {
-        lock (_lock)
+        if (!_rooms.TryGetValue(room, out var r))
         {
-            return ValueTask.FromResult(_rooms.TryGetValue(room, out var r) ? r.Info() : null);
+            return ValueTask.FromResult<RoomInfo?>(null);
+        }
+
+        lock (r.Sync)
+        {
+            return ValueTask.FromResult<RoomInfo?>(r.Info());
         }
     }
 
@@ -37,7 +48,10 @@ public sealed class InMemoryMessageLog : IMessageLog
                 r = _rooms[room] = new RoomData(room, r.Epoch + 1);
             }
 
-            return ValueTask.FromResult(r.Info());
+            lock (r.Sync)
+            {
+                return ValueTask.FromResult(r.Info());
+            }
         }
     }
 
@@ -51,9 +65,15 @@ public sealed class InMemoryMessageLog : IMessageLog
                 return ValueTask.FromResult<RoomInfo?>(null);
             }
 
-            r.Deleted = true;
-            r.Messages.Clear();
-            r.Answers.Clear();
+            RoomInfo info;
+            lock (r.Sync)
+            {
+                r.Deleted = true;
+                r.Messages.Clear();
+                r.Answers.Clear();
+                info = r.Info();
+            }
+
             foreach (var key in _members.Keys.Where(k => k.Room == room).ToList())
             {
                 _members.Remove(key);
@@ -64,26 +84,29 @@ public sealed class InMemoryMessageLog : IMessageLog
                 _read.Remove(key);
             }
 
-            return ValueTask.FromResult<RoomInfo?>(r.Info());
+            return ValueTask.FromResult<RoomInfo?>(info);
         }
     }
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<string>> ListRoomsAsync(CancellationToken cancellationToken = default)
     {
-        lock (_lock)
-        {
-            return ValueTask.FromResult<IReadOnlyList<string>>([.. _rooms.Values.Where(r => !r.Deleted).Select(r => r.Name)]);
-        }
+        return ValueTask.FromResult<IReadOnlyList<string>>([.. _rooms.Values.Where(r => !r.Deleted).Select(r => r.Name)]);
     }
 
     /// <inheritdoc />
     public ValueTask<AppendResult> AppendAsync(StoredMessage message, string? senderUserId, Action<StoredMessage>? onCommitted = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        lock (_lock)
+        if (!_rooms.TryGetValue(message.Room, out var r))
         {
-            if (!_rooms.TryGetValue(message.Room, out var r) || r.Deleted)
+            return ValueTask.FromException<AppendResult>(new RoomUnavailableException($"room '{message.Room}' does not exist"));
+        }
+
+        lock (r.Sync)
+        {
+            // A room deleted (and maybe recreated) since the lookup: its old data is a tombstone.
+            if (r.Deleted)
             {
                 return ValueTask.FromException<AppendResult>(new RoomUnavailableException($"room '{message.Room}' does not exist"));
             }
@@ -103,13 +126,12 @@ public sealed class InMemoryMessageLog : IMessageLog
 
             if (senderUserId is not null)
             {
-                var key = (senderUserId, stored.ClientId);
                 _outcomes[(senderUserId, stored.ClientId, stored.ClientSeq)] = new SettlementOutcome
                 {
                     UserId = senderUserId, ClientId = stored.ClientId, Seq = stored.ClientSeq, Id = stored.Id,
                     Room = stored.Room, RoomSeq = stored.Seq, At = stored.At,
                 };
-                _marks[key] = Math.Max(_marks.GetValueOrDefault(key), stored.ClientSeq);
+                RaiseMark(senderUserId, stored.ClientId, stored.ClientSeq);
             }
 
             onCommitted?.Invoke(stored);
@@ -120,9 +142,14 @@ public sealed class InMemoryMessageLog : IMessageLog
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<StoredMessage>> ReadAsync(string room, long afterSeq, int limit, CancellationToken cancellationToken = default)
     {
-        lock (_lock)
+        if (!_rooms.TryGetValue(room, out var r))
         {
-            if (!_rooms.TryGetValue(room, out var r) || r.Deleted || r.Messages.Count == 0)
+            return ValueTask.FromResult<IReadOnlyList<StoredMessage>>([]);
+        }
+
+        lock (r.Sync)
+        {
+            if (r.Deleted || r.Messages.Count == 0)
             {
                 return ValueTask.FromResult<IReadOnlyList<StoredMessage>>([]);
             }
@@ -138,13 +165,13 @@ public sealed class InMemoryMessageLog : IMessageLog
     /// <inheritdoc />
     public ValueTask<long> TrimAsync(string room, RetentionCut cut, CancellationToken cancellationToken = default)
     {
-        lock (_lock)
+        if (!_rooms.TryGetValue(room, out var r))
         {
-            if (!_rooms.TryGetValue(room, out var r))
-            {
-                return ValueTask.FromResult(1L);
-            }
+            return ValueTask.FromResult(1L);
+        }
 
+        lock (r.Sync)
+        {
             var remove = 0;
             foreach (var m in r.Messages)
             {
@@ -172,46 +199,36 @@ public sealed class InMemoryMessageLog : IMessageLog
     public ValueTask RecordOutcomeAsync(SettlementOutcome outcome, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        lock (_lock)
-        {
-            _outcomes[(outcome.UserId, outcome.ClientId, outcome.Seq)] = outcome;
-            var key = (outcome.UserId, outcome.ClientId);
-            _marks[key] = Math.Max(_marks.GetValueOrDefault(key), outcome.Seq);
-            return ValueTask.CompletedTask;
-        }
+        _outcomes[(outcome.UserId, outcome.ClientId, outcome.Seq)] = outcome;
+        RaiseMark(outcome.UserId, outcome.ClientId, outcome.Seq);
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
     public ValueTask<SettlementOutcome?> GetOutcomeAsync(string userId, string clientId, long seq, CancellationToken cancellationToken = default)
     {
-        lock (_lock)
-        {
-            return ValueTask.FromResult(_outcomes.GetValueOrDefault((userId, clientId, seq)));
-        }
+        return ValueTask.FromResult(_outcomes.GetValueOrDefault((userId, clientId, seq)));
     }
 
     /// <inheritdoc />
     public ValueTask<long?> GetClientMarkAsync(string userId, string clientId, CancellationToken cancellationToken = default)
     {
-        lock (_lock)
-        {
-            return ValueTask.FromResult(_marks.TryGetValue((userId, clientId), out var m) ? m : (long?)null);
-        }
+        return ValueTask.FromResult(_marks.TryGetValue((userId, clientId), out var m) ? m : (long?)null);
     }
 
     /// <inheritdoc />
     public ValueTask<int> TrimOutcomesAsync(long olderThanAtMs, CancellationToken cancellationToken = default)
     {
-        lock (_lock)
+        var removed = 0;
+        foreach (var (key, outcome) in _outcomes)
         {
-            var old = _outcomes.Where(kv => kv.Value.At < olderThanAtMs).Select(kv => kv.Key).ToList();
-            foreach (var key in old)
+            if (outcome.At < olderThanAtMs && _outcomes.TryRemove(key, out _))
             {
-                _outcomes.Remove(key);
+                removed++;
             }
-
-            return ValueTask.FromResult(old.Count);
         }
+
+        return ValueTask.FromResult(removed);
     }
 
     /// <inheritdoc />
@@ -265,9 +282,14 @@ public sealed class InMemoryMessageLog : IMessageLog
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<StoredMessage>> GetUnansweredAsync(string room, string assistantUserId, CancellationToken cancellationToken = default)
     {
-        lock (_lock)
+        if (!_rooms.TryGetValue(room, out var r))
         {
-            if (!_rooms.TryGetValue(room, out var r) || r.Deleted)
+            return ValueTask.FromResult<IReadOnlyList<StoredMessage>>([]);
+        }
+
+        lock (r.Sync)
+        {
+            if (r.Deleted)
             {
                 return ValueTask.FromResult<IReadOnlyList<StoredMessage>>([]);
             }
@@ -279,13 +301,26 @@ public sealed class InMemoryMessageLog : IMessageLog
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
+    private void RaiseMark(string userId, string clientId, long seq) =>
+        _marks.AddOrUpdate((userId, clientId), static (_, s) => s, static (_, current, s) => Math.Max(current, s), seq);
+
     private sealed class RoomData(string name, long epoch)
     {
+        private volatile bool _deleted;
+
+        public Lock Sync { get; } = new();
         public string Name { get; } = name;
         public long Epoch { get; } = epoch;
         public long Head { get; set; }
         public long TrimmedTo { get; set; }
-        public bool Deleted { get; set; }
+
+        /// <summary>Set under <see cref="Sync"/> (and the map lock); volatile so lock-free readers of the map see it.</summary>
+        public bool Deleted
+        {
+            get => _deleted;
+            set => _deleted = value;
+        }
+
         public List<StoredMessage> Messages { get; } = [];
         public Dictionary<long, StoredMessage> Answers { get; } = [];
 

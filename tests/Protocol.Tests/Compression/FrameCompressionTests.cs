@@ -91,28 +91,71 @@ public sealed class FrameCompressionTests
         Assert.True(elapsed < TimeSpan.FromSeconds(2), $"{codec}: took {elapsed}");
     }
 
-    [Fact]
-    public void Decompress_TruncatedZstd_IsUndecodableInvalidFrame()
+    [Theory]
+    [MemberData(nameof(Codecs))]
+    public void Decompress_TruncatedAtEveryPoint_IsUndecodableInvalidFrame(CompressionCodec codec)
     {
-        var frame = FrameCompression.Compress(CompressionCodec.Zstd, Json(5000));
+        // Every prefix, down to the codec byte plus one: deflate and brotli used to end quietly at the cut and
+        // return a shorter payload (cutting only the last byte of deflate even gave back the whole JSON).
+        var frame = FrameCompression.Compress(codec, Json(5000));
 
-        var e = Assert.Throws<ProtocolException>(() => FrameCompression.Decompress(frame.AsSpan(0, frame.Length / 2), All, 1 << 20));
+        for (var cut = frame.Length - 1; cut >= 2; cut--)
+        {
+            var e = Assert.Throws<ProtocolException>(() => FrameCompression.Decompress(frame.AsSpan(0, cut), All, 1 << 20));
+            Assert.True((ErrorCodes.InvalidFrame, true) == (e.Code, e.Undecodable), $"{codec} cut at {cut} of {frame.Length}: {e.Code} {e.Message}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Codecs))]
+    public void Decode_TruncatedCompressedFrame_IsUndecodable_SoTheServerCloses1007(CompressionCodec codec)
+    {
+        var frame = FrameCompression.Compress(codec, Json(5000));
+        var transcoder = new FrameTranscoder(FrameLimits.Default);
+
+        foreach (var cut in new[] { 2, frame.Length / 4, frame.Length / 2, frame.Length - 1 })
+        {
+            var e = Assert.Throws<ProtocolException>(() => transcoder.Decode(new WireMessage(frame.AsMemory(0, cut), IsBinary: true)));
+            Assert.True((ErrorCodes.InvalidFrame, true) == (e.Code, e.Undecodable), $"{codec} cut at {cut}: {e.Code} {e.Message}");
+        }
+    }
+
+    public static TheoryData<CompressionCodec, byte[]> TrailingData => new()
+    {
+        { CompressionCodec.Deflate, [0x00] }, { CompressionCodec.Deflate, [0x01, 0x02, 0x03] }, { CompressionCodec.Deflate, [.. Enumerable.Repeat((byte)0xAB, 100)] },
+        { CompressionCodec.Brotli, [0x00] }, { CompressionCodec.Brotli, [0x01, 0x02, 0x03] }, { CompressionCodec.Brotli, [.. Enumerable.Repeat((byte)0xAB, 100)] },
+        { CompressionCodec.Zstd, [0x00] }, { CompressionCodec.Zstd, [0x01, 0x02, 0x03] }, { CompressionCodec.Zstd, [.. Enumerable.Repeat((byte)0xAB, 100)] },
+    };
+
+    [Theory]
+    [MemberData(nameof(TrailingData))]
+    public void Decompress_TrailingGarbage_IsUndecodableInvalidFrame(CompressionCodec codec, byte[] garbage)
+    {
+        byte[] frame = [.. FrameCompression.Compress(codec, Json(5000)), .. garbage];
+
+        var e = Assert.Throws<ProtocolException>(() => FrameCompression.Decompress(frame, All, 1 << 20));
 
         Assert.Equal((ErrorCodes.InvalidFrame, true), (e.Code, e.Undecodable));
     }
 
     [Theory]
     [MemberData(nameof(Codecs))]
-    public void Decode_TruncatedCompressedFrame_IsInvalidFrame(CompressionCodec codec)
+    public void Decompress_SmallAndOddSizes_RoundTrip(CompressionCodec codec)
     {
-        // .NET's DeflateStream and BrotliStream end quietly at a truncated input, so for those codecs the
-        // truncation surfaces as the cut-off JSON it yields: still invalid_frame, though not Undecodable.
-        var frame = FrameCompression.Compress(codec, Json(5000));
-        var transcoder = new FrameTranscoder(FrameLimits.Default);
+        // The end checks must not reject valid streams of any length, including one-byte payloads.
+        foreach (var size in new[] { 1, 2, 7, 100, 1023, 8191, 8192, 8193, 65_535, 65_536, 65_537, 300_000 })
+        {
+            var json = Json(size).AsSpan(0, size).ToArray();
+            var frame = FrameCompression.Compress(codec, json);
+            Assert.Equal(json, FrameCompression.Decompress(frame, All, 1 << 20));
+            Assert.Equal(json, FrameCompression.Decompress(frame, All, size));
+        }
 
-        var e = Assert.Throws<ProtocolException>(() => transcoder.Decode(new WireMessage(frame.AsMemory(0, frame.Length / 2), IsBinary: true)));
-
-        Assert.Equal(ErrorCodes.InvalidFrame, e.Code);
+        // Incompressible bytes (deflate level 0 = stored blocks) end the stream differently.
+        var noise = new byte[20_000];
+        new Random(7).NextBytes(noise);
+        var stored = FrameCompression.Compress(codec, noise, codec == CompressionCodec.Deflate ? 0 : null);
+        Assert.Equal(noise, FrameCompression.Decompress(stored, All, noise.Length));
     }
 
     [Theory]
