@@ -51,7 +51,7 @@ public sealed partial class SimulationRunner
     /// <summary>Runs the scenario. Cancelling <paramref name="cancellationToken"/> (Ctrl-C) stops it early with a partial result.</summary>
     public async Task<SimulationResult> RunAsync(CancellationToken cancellationToken = default)
     {
-        var plan = Sharding.ShardPlan.Of(WorkloadPlanner.Create(Scenario, _settings.Seed), _settings.Shard?.Assignment);
+        var plan = Sharding.ShardPlan.Of(WorkloadPlanner.Create(Scenario, _settings.Seed, _settings.Shard is { } own ? own.Assignment.Owns : null), _settings.Shard?.Assignment);
         _plannedNetworkWindows = [.. plan.Faults.Where(f => FaultTypes.Network.Contains(f.Type)).Select(f => (f.StartMs, f.EndMs ?? long.MaxValue))];
         using var watchdog = new CancellationTokenSource();
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watchdog.Token);

@@ -8,7 +8,8 @@ internal sealed partial class ShardCoordinator
 {
     private async Task MonitorAsync(WorkloadPlan plan, CoordinatorState state, IChatTarget server, List<Task<int>> workers, CancellationTokenSource run, CancellationToken stop)
     {
-        var silentLimit = (long)(_options.HeartbeatInterval.TotalMilliseconds * _options.MissedHeartbeats);
+        // Never stricter than the scenario's own watchdog: an overloaded machine delays heartbeats as much as progress.
+        var silentLimit = (long)Math.Max(_options.HeartbeatInterval.TotalMilliseconds * _options.MissedHeartbeats, _options.IgnoreScenarioWatchdog ? 0 : Scenario.Bounds.Watchdog.TotalMilliseconds);
         try
         {
             while (!stop.IsCancellationRequested)
@@ -40,7 +41,7 @@ internal sealed partial class ShardCoordinator
                 if (silent.Count > 0 || (exited.Count > 0 && _phase != "stopping"))
                 {
                     _harnessError ??= silent.Count > 0
-                        ? $"watchdog: {string.Join("; ", silent)} (> {_options.MissedHeartbeats} heartbeats of {_options.HeartbeatInterval.TotalSeconds:0.#} s)"
+                        ? $"watchdog: {string.Join("; ", silent)} (limit {silentLimit / 1000.0:0.#} s)"
                         : $"worker process {exited[0].i + 1} exited early ({(exited[0].w.IsCompletedSuccessfully ? $"exit {exited[0].w.Result}" : exited[0].w.Exception?.InnerException?.Message ?? "cancelled")})";
                     await run.CancelAsync();
                     return;

@@ -21,7 +21,7 @@ public sealed record ShardRunOptions
     /// <summary>How often workers heartbeat. Default: 1 s.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>A worker silent for more than this many heartbeat intervals fails the run (exit 4). Default: 10.</summary>
+    /// <summary>A worker silent for more than this many heartbeat intervals (and, for real worker processes, the scenario's watchdog bound) fails the run (exit 4). Default: 10.</summary>
     public int MissedHeartbeats { get; init; } = 10;
 
     /// <summary>How long to wait for every worker to register. Default: 60 s.</summary>
@@ -48,6 +48,9 @@ public sealed record ShardRunOptions
 
         return problems;
     }
+
+    /// <summary>Tests: the silence limit is the heartbeat count alone, not at least the scenario's watchdog bound. Default: false.</summary>
+    internal bool IgnoreScenarioWatchdog { get; init; }
 
     /// <summary>The server of the run (the server process; tests pass the embedded one).</summary>
     internal Func<int, CancellationToken, Task<IChatTarget>>? StartServer { get; init; }

@@ -31,6 +31,21 @@ public sealed class ShardPlanTests
     }
 
     [Fact]
+    public void WorkerPlanningOnlyItsSends_GetsTheSameShardAsFromTheFullPlan()
+    {
+        var scenario = ScenarioLoader.Load(RepoPaths.Scenario("gate.json")).Scenario;
+        var shard = new ShardAssignment(2, 1, 3);
+
+        var fromFull = ShardPlan.Of(WorkloadPlanner.Create(scenario, 7), shard);
+        var fromOwn = ShardPlan.Of(WorkloadPlanner.Create(scenario, 7, shard.Owns), shard);
+
+        Assert.NotEmpty(fromOwn.Sends);
+        Assert.Equal(fromFull.Sends, fromOwn.Sends);
+        Assert.Equal(fromFull.Clients.Select(c => c.ClientId), fromOwn.Clients.Select(c => c.ClientId));
+        Assert.Equal(fromFull.Faults.Select(f => f.Describe()), fromOwn.Faults.Select(f => f.Describe()));
+    }
+
+    [Fact]
     public void NoShard_IsTheWholePlan()
     {
         var plan = WorkloadPlanner.Create(ScenarioLoader.Load(RepoPaths.Scenario("flaky-mobile.json")).Scenario, 1);

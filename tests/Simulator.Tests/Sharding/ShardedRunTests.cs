@@ -65,6 +65,7 @@ public sealed class ShardedRunTests
             Workers = 1,
             HeartbeatInterval = TimeSpan.FromMilliseconds(100),
             MissedHeartbeats = 3,
+            IgnoreScenarioWatchdog = true,
             StartServer = (_, _) => Task.FromResult<IChatTarget>(new NoServer()),
             LaunchWorker = async (url, _, ct) =>
             {
