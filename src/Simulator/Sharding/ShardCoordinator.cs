@@ -27,6 +27,7 @@ internal sealed partial class ShardCoordinator
     private readonly Action<string> _log;
     private readonly TimeProvider _time;
     private readonly long _start;
+    private readonly long _startUnixMs;
     private readonly ConcurrentQueue<HistoryEvent> _events = new();
     private readonly List<string> _harnessFaultLog = [];
     private readonly List<ConnectedSample> _samples = [];
@@ -45,6 +46,7 @@ internal sealed partial class ShardCoordinator
         _log = log;
         _time = time ?? TimeProvider.System;
         _start = _time.GetTimestamp();
+        _startUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
     }
 
     private Scenario Scenario => _settings.Scenario;
@@ -120,7 +122,7 @@ internal sealed partial class ShardCoordinator
         {
             _phase = "stopping";
             state?.Stop(_harnessError);
-            await WaitWorkersAsync(workers, run);
+            await WaitWorkersAsync(workers, run, cancellationToken.IsCancellationRequested);
             await monitorStop.CancelAsync();
             if (monitor is not null)
             {
@@ -158,6 +160,7 @@ internal sealed partial class ShardCoordinator
         Bugs = new Dictionary<string, string>(_bugs, StringComparer.Ordinal),
         HeartbeatIntervalMs = (long)_options.HeartbeatInterval.TotalMilliseconds,
         StartupTimeoutMs = (long)_settings.StartupTimeout.TotalMilliseconds,
+        CoordinatorStartUnixMs = _startUnixMs,
     };
 
     private async Task Await(Task gate, TimeSpan bound, string what, CoordinatorState state, CancellationToken ct)
@@ -185,7 +188,7 @@ internal sealed partial class ShardCoordinator
         }
     }
 
-    private async Task WaitWorkersAsync(List<Task<int>> workers, CancellationTokenSource run)
+    private async Task WaitWorkersAsync(List<Task<int>> workers, CancellationTokenSource run, bool interrupted)
     {
         try
         {
@@ -199,7 +202,11 @@ internal sealed partial class ShardCoordinator
         }
         catch (Exception e) when (e is OperationCanceledException or HarnessException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
-            _harnessError ??= $"worker: {e.Message}";
+            // After Ctrl-C the workers were killed on purpose: the report says "interrupted", not a worker failure.
+            if (!interrupted)
+            {
+                _harnessError ??= $"worker: {e.Message}";
+            }
         }
     }
 

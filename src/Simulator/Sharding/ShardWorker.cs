@@ -81,7 +81,8 @@ public sealed class ShardWorker
         var code = ExitCodes.Pass;
         try
         {
-            var events = result.History.Events.Select(e => ClockShift.Apply(e, (long)Math.Round(shiftMs), assignment.WorkerId));
+            var serverShiftMs = assignment.CoordinatorStartUnixMs == 0 ? (long)Math.Round(shiftMs) : runner.StartUnixMs - assignment.CoordinatorStartUnixMs;
+            var events = result.History.Events.Select(e => ClockShift.Apply(e, (long)Math.Round(shiftMs), serverShiftMs, assignment.WorkerId));
             using (var content = new NdjsonContent(events))
             using (var response = await http.PostAsync(new Uri(_coordinator, $"v1/workers/{assignment.WorkerId}/history"), content, cancellationToken))
             {

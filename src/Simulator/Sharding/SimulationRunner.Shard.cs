@@ -8,6 +8,9 @@ public sealed partial class SimulationRunner
     /// <summary>The current progress (a worker's heartbeat sends it to the coordinator).</summary>
     public RunProgress CurrentProgress() => Snapshot(_workloadStartTimestamp == 0 ? _time.GetTimestamp() : _workloadStartTimestamp);
 
+    /// <summary>Wall-clock time of this run's start, ms since the Unix epoch (server times are relative to it).</summary>
+    internal long StartUnixMs => _recorder.StartUnixMs;
+
     private async Task WaitForShardStartAsync(CancellationToken ct)
     {
         if (_settings.Shard is { } shard)

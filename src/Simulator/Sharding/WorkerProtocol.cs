@@ -44,6 +44,9 @@ public sealed record WorkerAssignment
     /// <summary>How often the worker heartbeats, ms.</summary>
     public required long HeartbeatIntervalMs { get; init; }
 
+    /// <summary>The coordinator's wall clock at its run start, ms since the Unix epoch (server times are converted against it).</summary>
+    public long CoordinatorStartUnixMs { get; init; }
+
     /// <summary>How long one client may take to connect and join at start, ms.</summary>
     public required long StartupTimeoutMs { get; init; }
 }

@@ -52,6 +52,16 @@ public sealed class MergedVerdictTests
     }
 
     [Fact]
+    public void ClockShift_ServerTimesTakeTheWallClockShiftSoWorkersAgreeOnThem()
+    {
+        var delivered = new DeliveredEvent { AtMs = 10, ClientId = "c", Room = "r", Epoch = 1, RoomSeq = 1, MessageId = "m", SenderClientId = "c", SenderUserId = "u", SenderSeq = 1, ServerAtMs = 7 };
+
+        var moved = (DeliveredEvent)ClockShift.Apply(delivered, 100, 40, 2);
+
+        Assert.Equal((110L, 47L), (moved.AtMs, moved.ServerAtMs));
+    }
+
+    [Fact]
     public void KeepFromWorker_DropsTheServerSideFaultsAndHealsTheCoordinatorRecordsOnce()
     {
         Assert.False(ShardCoordinator.KeepFromWorker(new HarnessEvent { Kind = HarnessEventKinds.RoomDeleted }));
