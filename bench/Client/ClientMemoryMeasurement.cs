@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ChatResilience.Client;
@@ -12,43 +11,54 @@ using ChatResilience.Protocol.Frames;
 namespace ChatResilience.Bench.Client;
 
 /// <summary>
-/// "client-memory": RSS (and managed heap) after a full GC, minus the baseline, over N idle connected
-/// clients, and per queued outbox message. Clients connect over in-memory connections to a responder that
-/// writes <c>welcome</c> straight into the client's inbound queue and never reads, so nothing but the
-/// client (and its end of the pipe) is measured; no WebSocket buffers are included.
+/// "client-memory": RSS (and managed heap) after a full compacting GC, minus the baseline, over N items:
+/// <c>websocket</c> = idle clients on real WebSockets to the real server in a child process (the number the
+/// ≤ 32 KB target is about); <c>in-memory</c> = idle clients on in-memory connections to a responder that
+/// never reads (the client alone); <c>outbox</c> = messages queued while offline in each store. Each kind
+/// runs in its own process invocation so one measurement's freed memory does not hide in the next's baseline.
 /// </summary>
 public static class ClientMemoryMeasurement
 {
+    private static readonly string[] Kinds = ["websocket", "in-memory", "outbox"];
+
     public static async Task<int> RunAsync(string[] args)
     {
-        var clients = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2000;
-        var messages = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000;
-        var output = args.Length > 2 ? args[2] : null;
+        var kind = args.Length > 0 ? args[0] : "websocket";
+        if (!Kinds.Contains(kind))
+        {
+            await Console.Error.WriteLineAsync($"usage: load client-memory <{string.Join('|', Kinds)}> [clients=2000] [messages=20000] [append-to-file]");
+            return 64;
+        }
+
+        var clients = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
+        var messages = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20_000;
+        var output = args.Length > 3 ? args[3] : null;
+        var loadBefore = LoadAverage();
+        var rows = new StringBuilder();
+        switch (kind)
+        {
+            case "websocket":
+                foreach (var (count, delta) in await IdleWebSocketClientsMeasurement.MeasureAsync([clients / 2, clients]))
+                {
+                    rows.AppendLine(Row("idle client, real WebSocket to the server in another process, joined to a room", count, delta));
+                }
+
+                break;
+            case "in-memory":
+                rows.AppendLine(Row("idle client, in-memory connection (no WebSocket), heartbeat timer armed", clients, await MeasureIdleClientsAsync(clients)));
+                break;
+            default:
+                rows.AppendLine(Row("queued outbox message, InMemoryOutboxStore (120-char body)", messages, await MeasureOutboxAsync(messages, null)));
+                rows.AppendLine(Row("queued outbox message, SqliteOutboxStore (120-char body)", messages, await MeasureSqliteOutboxAsync(messages)));
+                break;
+        }
+
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"## client-memory ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version})");
+        report.AppendLine(CultureInfo.InvariantCulture, $"### client-memory {kind} ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}; load average before {loadBefore}, after {LoadAverage()})");
         report.AppendLine();
         report.AppendLine("| measurement | count | RSS delta | RSS per item | managed heap per item |");
         report.AppendLine("|---|---:|---:|---:|---:|");
-
-        var idle = await MeasureIdleClientsAsync(clients);
-        report.AppendLine(Row("idle connected client (in-memory connection, heartbeat timer armed)", clients, idle));
-        var memory = await MeasureOutboxAsync(messages, null);
-        report.AppendLine(Row("queued outbox message, InMemoryOutboxStore (120-char body)", messages, memory));
-        var path = Path.Combine(Path.GetTempPath(), $"client-memory-{Guid.NewGuid():N}.db");
-        try
-        {
-            var sqlite = await MeasureOutboxAsync(messages, path);
-            report.AppendLine(Row("queued outbox message, SqliteOutboxStore (120-char body)", messages, sqlite));
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(path + suffix);
-            }
-        }
-
+        report.Append(rows);
         Console.WriteLine(report);
         if (output is not null)
         {
@@ -58,23 +68,39 @@ public static class ClientMemoryMeasurement
         return 0;
     }
 
-    private static string Row(string what, int count, (long Rss, long Heap) delta) =>
-        string.Create(CultureInfo.InvariantCulture, $"| {what} | {count} | {delta.Rss / 1024.0 / 1024.0:F1} MiB | {delta.Rss / (double)count / 1024.0:F2} KiB | {delta.Heap / (double)count / 1024.0:F2} KiB |");
-
-    private static (long Rss, long Heap) Snapshot()
+    private static string LoadAverage()
     {
-        for (var i = 0; i < 3; i++)
+        try
         {
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-            GC.WaitForPendingFinalizers();
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
         }
-
-        using var process = Process.GetCurrentProcess();
-        process.Refresh();
-        return (process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: true));
+        catch (IOException)
+        {
+            return "n/a";
+        }
     }
 
-    private static async Task<(long Rss, long Heap)> MeasureIdleClientsAsync(int count)
+    private static string Row(string what, int count, MemorySnapshot delta) =>
+        string.Create(CultureInfo.InvariantCulture, $"| {what} | {count} | {delta.Rss / 1024.0 / 1024.0:F1} MiB | {delta.Rss / (double)count / 1024.0:F2} KiB | {delta.Heap / (double)count / 1024.0:F2} KiB |");
+
+    private static async Task<MemorySnapshot> MeasureSqliteOutboxAsync(int count)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"client-memory-{Guid.NewGuid():N}.db");
+        try
+        {
+            return await MeasureOutboxAsync(count, path);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(path + suffix);
+            }
+        }
+    }
+
+    private static async Task<MemorySnapshot> MeasureIdleClientsAsync(int count)
     {
         var factory = new WelcomingFactory();
 
@@ -84,7 +110,7 @@ public static class ClientMemoryMeasurement
             await warm.ConnectAsync();
         }
 
-        var before = Snapshot();
+        var before = MemorySnapshot.Take();
         var list = new List<ChatClient>(count);
         for (var i = 0; i < count; i++)
         {
@@ -93,33 +119,33 @@ public static class ClientMemoryMeasurement
             list.Add(client);
         }
 
-        var after = Snapshot();
+        var after = MemorySnapshot.Take();
         GC.KeepAlive(list);
         foreach (var client in list)
         {
             await client.DisposeAsync();
         }
 
-        return (after.Rss - before.Rss, after.Heap - before.Heap);
+        return after - before;
     }
 
-    private static async Task<(long Rss, long Heap)> MeasureOutboxAsync(int count, string? sqlitePath)
+    private static async Task<MemorySnapshot> MeasureOutboxAsync(int count, string? sqlitePath)
     {
         IOutboxStore store = sqlitePath is null ? new InMemoryOutboxStore() : SqliteOutboxStore.Open(new SqliteOutboxOptions { Path = sqlitePath });
         var factory = new WelcomingFactory();
         var client = new ChatClient(Options("queue"), _ => ValueTask.FromResult("t"), store, factory, TimeProvider.System, new Random(1));
         await client.SendAsync("room", "warm up");
-        var before = Snapshot();
+        var before = MemorySnapshot.Take();
         var body = new string('x', 120);
         for (var i = 0; i < count; i++)
         {
             await client.SendAsync("room", body);
         }
 
-        var after = Snapshot();
+        var after = MemorySnapshot.Take();
         await client.DisposeAsync();
         await store.DisposeAsync();
-        return (after.Rss - before.Rss, after.Heap - before.Heap);
+        return after - before;
     }
 
     private static ChatClientOptions Options(string id) => new()

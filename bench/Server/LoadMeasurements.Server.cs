@@ -14,7 +14,7 @@ namespace ChatResilience.Bench;
 /// "server-throughput": send→ack msgs/s and p50/p99 at 100 and 1,000 connections, window 1 and 16, for the
 /// chat server with the in-memory and the SQLite log, beside a raw Kestrel WebSocket echo driven by the
 /// same load generator in the same run; then broadcast to one room of 1,000 members vs a raw fan-out.
-/// Options: <c>--seconds n</c> per point (default 3), <c>--out path</c> (default bench/results/server-throughput.md),
+/// Options: <c>--seconds n</c> measured per point (default 3) after <c>--warmup n</c> unmeasured seconds (default 1), <c>--out path</c> (default bench/results/server-throughput.md),
 /// <c>--conns 100,1000</c>, <c>--windows 1,16</c>, <c>--targets echo,echo2,mem,sqlite,broadcast</c> (default all) to
 /// re-measure a subset while profiling. Each point records the 1-minute load average beside its numbers.
 /// </summary>
@@ -27,6 +27,7 @@ public static partial class LoadMeasurements
         var seconds = ArgValue(args, "--seconds", 3);
         var output = ArgString(args, "--out") ?? Path.Combine("bench", "results", "server-throughput.md");
         var duration = TimeSpan.FromSeconds(seconds);
+        var warmup = TimeSpan.FromSeconds(ArgValue(args, "--warmup", 1));
         var connectionCounts = ArgInts(args, "--conns") ?? [100, 1000];
         var windows = ArgInts(args, "--windows") ?? [1, 16];
         var targets = (ArgString(args, "--targets") ?? "echo,echo2,mem,sqlite,broadcast").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -38,50 +39,49 @@ public static partial class LoadMeasurements
             HeartbeatInterval = TimeSpan.FromMinutes(5), HelloTimeout = TimeSpan.FromMinutes(1),
         };
 
-        await using (var raw = await RawKestrelApps.StartAsync())
+        // Every target runs each point back to back (echo, echo x2, in-memory, SQLite, then the next point), so
+        // a change in the machine's load during the run hits all sides of a ratio alike.
+        var quiet = Microsoft.Extensions.Logging.Abstractions.NullLoggerProvider.Instance;
+        await using var raw = await RawKestrelApps.StartAsync();
+        await using var memHost = targets.Contains("mem") ? await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0, Chat = chat, EnableAssistant = false }, loggerProvider: quiet) : null;
+        await using var sqliteHost = targets.Contains("sqlite") ? await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0, Chat = chat with { StoragePath = dbPath }, EnableAssistant = false }, loggerProvider: quiet) : null;
+        var run = 0;
+        foreach (var n in connectionCounts)
         {
-            foreach (var (name, uri, key) in new[] { ("raw echo", raw.EchoUri, "echo"), ("raw echo x2", raw.Echo2Uri, "echo2") })
+            foreach (var w in windows)
             {
-                if (!targets.Contains(key))
+                foreach (var (name, uri, key) in new[] { ("raw echo", raw.EchoUri, "echo"), ("raw echo x2", raw.Echo2Uri, "echo2") })
                 {
-                    continue;
-                }
-
-                foreach (var n in connectionCounts)
-                {
-                    foreach (var w in windows)
+                    if (targets.Contains(key))
                     {
                         var conns = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => SendAckLoad.ConnectAsync(uri, null, CancellationToken.None)));
-                        results.Add(Report(await SendAckLoad.RunAsync(name, conns, "echo-", w, duration)));
+                        results.Add(Report(await SendAckLoad.RunAsync(name, conns, "echo-", w, duration, warmup)));
                     }
+                }
+
+                foreach (var (name, host) in new[] { ("chat in-memory", memHost), ("chat SQLite", sqliteHost) })
+                {
+                    if (host is null)
+                    {
+                        continue;
+                    }
+
+                    var id = ++run;
+                    var prefix = $"load-{id}-";
+                    var conns = await Task.WhenAll(Enumerable.Range(0, n).Select(async i =>
+                    {
+                        var c = await SendAckLoad.ConnectAsync(host.WebSocketUri, host.IssueToken($"u{id}-{i}"), CancellationToken.None);
+                        await SendAckLoad.ChatHandshakeAsync(c, $"c{id}-{i}", prefix + i, CancellationToken.None);
+                        return (IFrameConnection)c;
+                    }));
+                    results.Add(Report(await SendAckLoad.RunAsync(name, conns, prefix, w, duration, warmup)));
                 }
             }
         }
 
-        foreach (var (name, storage) in new[] { ("chat in-memory", (string?)null), ("chat SQLite", dbPath) })
+        if (sqliteHost is not null)
         {
-            if (!targets.Contains(storage is null ? "mem" : "sqlite"))
-            {
-                continue;
-            }
-
-            await using var host = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0, Chat = chat with { StoragePath = storage }, EnableAssistant = false }, loggerProvider: Microsoft.Extensions.Logging.Abstractions.NullLoggerProvider.Instance);
-            var run = 0;
-            foreach (var n in connectionCounts)
-            {
-                foreach (var w in windows)
-                {
-                    run++;
-                    var prefix = $"load-{run}-";
-                    var conns = await Task.WhenAll(Enumerable.Range(0, n).Select(async i =>
-                    {
-                        var c = await SendAckLoad.ConnectAsync(host.WebSocketUri, host.IssueToken($"u{run}-{i}"), CancellationToken.None);
-                        await SendAckLoad.ChatHandshakeAsync(c, $"c{run}-{i}", prefix + i, CancellationToken.None);
-                        return (IFrameConnection)c;
-                    }));
-                    results.Add(Report(await SendAckLoad.RunAsync(name, conns, prefix, w, duration)));
-                }
-            }
+            await sqliteHost.StopAsync();
         }
 
         foreach (var f in new[] { dbPath, dbPath + "-wal", dbPath + "-shm" })
@@ -189,11 +189,11 @@ public static partial class LoadMeasurements
         var inv = CultureInfo.InvariantCulture;
         b.AppendLine("# Server throughput (`dotnet run -c Release --project bench -- load server-throughput`)");
         b.AppendLine();
-        b.AppendLine(inv, $"One run, one process, one load generator: N WebSocket connections on 127.0.0.1, each keeping `window` ~200-byte `send` frames in flight for {seconds} s per point; the chat server acks after the commit (SQLite: WAL, synchronous=FULL, group commit). The raw echo is a minimal Kestrel WebSocket app returning each frame, driven by the same generator. Machine: 2 shared cores (other jobs running), so absolute numbers are noisy; ratios are the point.");
+        b.AppendLine(inv, $"One run, one process, one load generator, targets interleaved point by point: N WebSocket connections on 127.0.0.1, each keeping `window` ~200-byte `send` frames in flight for {seconds} s per point (after 1 s of unmeasured warm-up; CPU µs/ack is the whole process, server and generator, over the measured seconds); the chat server acks after the commit (SQLite: WAL, synchronous=FULL, group commit). The raw echo is a minimal Kestrel WebSocket app returning each frame, driven by the same generator. Machine: 2 shared cores (other jobs running), so absolute numbers are noisy; ratios are the point.");
         b.AppendLine();
         b.AppendLine("| target | conns | window | acks/s | p50 ms | p99 ms | % of echo | % of echo x2 | target | CPU µs/ack | load avg (1/5/15 min) |");
         b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|");
-        foreach (var r in results)
+        foreach (var r in results.OrderBy(r => TargetOrder(r.Target)))
         {
             var echo = results.FirstOrDefault(e => e.Target == "raw echo" && e.Connections == r.Connections && e.Window == r.Window);
             var echo2 = results.FirstOrDefault(e => e.Target == "raw echo x2" && e.Connections == r.Connections && e.Window == r.Window);
@@ -222,6 +222,8 @@ public static partial class LoadMeasurements
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;
     }
+
+    private static int TargetOrder(string target) => target switch { "raw echo" => 0, "raw echo x2" => 1, "chat in-memory" => 2, _ => 3 };
 
     private static int[]? ArgInts(string[] args, string name) =>
         ArgString(args, name)?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();

@@ -57,14 +57,17 @@ internal static class SendAckLoad
         }
     }
 
-    public static async Task<SendAckResult> RunAsync(string target, IReadOnlyList<IFrameConnection> connections, string roomPrefix, int window, TimeSpan duration)
+    /// <summary>
+    /// Runs the load for <paramref name="warmup"/> unmeasured (JIT tiering, pools, the first burst of a
+    /// window), then counts acks, latencies and process CPU for <paramref name="duration"/>.
+    /// </summary>
+    public static async Task<SendAckResult> RunAsync(string target, IReadOnlyList<IFrameConnection> connections, string roomPrefix, int window, TimeSpan duration, TimeSpan warmup = default)
     {
         using var stop = new CancellationTokenSource();
         var latencies = new List<double>[connections.Count];
         long acks = 0;
+        var measuring = warmup <= TimeSpan.Zero ? 1 : 0;
         using var process = Process.GetCurrentProcess();
-        var cpuStart = process.TotalProcessorTime;
-        var start = Stopwatch.GetTimestamp();
         var tasks = new Task[connections.Count];
         for (var i = 0; i < connections.Count; i++)
         {
@@ -103,8 +106,12 @@ internal static class SendAckLoad
                                 sentAt.Remove(seq, out t0);
                             }
 
-                            latencies[index].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                            Interlocked.Increment(ref acks);
+                            if (Volatile.Read(ref measuring) == 1)
+                            {
+                                latencies[index].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                                Interlocked.Increment(ref acks);
+                            }
+
                             slots.Release();
                         }
                     }
@@ -140,6 +147,15 @@ internal static class SendAckLoad
             });
         }
 
+        if (warmup > TimeSpan.Zero)
+        {
+            await Task.Delay(warmup);
+        }
+
+        process.Refresh();
+        var cpuStart = process.TotalProcessorTime;
+        var start = Stopwatch.GetTimestamp();
+        Volatile.Write(ref measuring, 1);
         await Task.Delay(duration);
         var counted = Interlocked.Read(ref acks);
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;

@@ -56,6 +56,31 @@ public sealed class WebSocketFrameConnection : IFrameConnection
     /// <inheritdoc />
     public async ValueTask<WireMessage?> ReceiveAsync(CancellationToken cancellationToken = default)
     {
+        // Wait for the next message with a zero-byte receive, so an idle connection holds no buffer: with a
+        // 16 KiB array rented for every pending receive, thousands of idle clients (or server sessions)
+        // pinned 16 KiB each, far more than the shared pool keeps, so each was a fresh allocation.
+        ValueWebSocketReceiveResult first;
+        try
+        {
+            first = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException)
+        {
+            MarkClosed(new CloseInfo(CloseInfo.AbnormalClosure, e.Message, ClosedByPeer: true));
+            return null;
+        }
+
+        if (first.MessageType == WebSocketMessageType.Close)
+        {
+            await OnCloseReceivedAsync(cancellationToken);
+            return null;
+        }
+
+        if (first.EndOfMessage)
+        {
+            return new WireMessage(Array.Empty<byte>(), first.MessageType == WebSocketMessageType.Binary);
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(ReceiveChunkBytes);
         var length = 0;
         try

@@ -7,18 +7,25 @@ namespace ChatResilience.Server.Hosting;
 
 /// <summary>
 /// A small Prometheus text exporter over <see cref="MeterListener"/>: sums counters and up-down counters,
-/// keeps count and sum of histograms and the last value of gauges, per tag set. Never throws while recording.
+/// keeps count and sum of histograms and the last value of observable instruments (gauges, and observable
+/// counters, which report running totals), per tag set. Never throws while recording.
 /// </summary>
 internal sealed class PrometheusExporter : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<(Instrument Instrument, string Labels), Series> _series = new();
 
-    public PrometheusExporter(string meterName)
+    /// <summary>
+    /// The meter .NET publishes for the process and runtime (CPU time, working set, GC, thread pool): exported
+    /// beside the server's own so a load run can report server CPU and memory from <c>/metrics</c> alone.
+    /// </summary>
+    public const string RuntimeMeterName = "System.Runtime";
+
+    public PrometheusExporter(params string[] meterNames)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == meterName)
+            if (meterNames.Contains(instrument.Meter.Name, StringComparer.Ordinal))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -40,7 +47,7 @@ internal sealed class PrometheusExporter : IDisposable
             var name = Name(instrument);
             var kind = instrument switch
             {
-                Counter<long> or Counter<double> => "counter",
+                Counter<long> or Counter<double> or ObservableCounter<long> or ObservableCounter<double> => "counter",
                 Histogram<long> or Histogram<double> => "summary",
                 _ => "gauge",
             };
@@ -72,18 +79,17 @@ internal sealed class PrometheusExporter : IDisposable
         {
             var labels = Labels(tags);
             var series = _series.GetOrAdd((instrument, labels), _ => new Series());
-            lock (series)
-            {
-                if (instrument.IsObservable && instrument is not ObservableCounter<long>)
-                {
-                    series.Value = value;
-                }
-                else
-                {
-                    series.Value += value;
-                }
 
-                series.Count++;
+            // Observable instruments report their current value (a gauge's level, an observable counter's
+            // running total); the others report increments. Lock-free: a lock per series was contended by
+            // every connection's frame counters on the send→ack path.
+            if (instrument.IsObservable)
+            {
+                series.Set(value);
+            }
+            else
+            {
+                series.Add(value);
             }
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
@@ -119,7 +125,7 @@ internal sealed class PrometheusExporter : IDisposable
             "By" => "_bytes",
             _ => "",
         };
-        return instrument is Counter<long> or Counter<double> ? name + unit + "_total" : name + unit;
+        return instrument is Counter<long> or Counter<double> or ObservableCounter<long> or ObservableCounter<double> ? name + unit + "_total" : name + unit;
     }
 
     private static string Sanitize(string s)
@@ -135,8 +141,34 @@ internal sealed class PrometheusExporter : IDisposable
 
     private sealed class Series
     {
-        public double Value { get; set; }
+        private double _value;
+        private long _count;
 
-        public long Count { get; set; }
+        public double Value => Volatile.Read(ref _value);
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public void Set(double value)
+        {
+            Volatile.Write(ref _value, value);
+            Interlocked.Increment(ref _count);
+        }
+
+        public void Add(double value)
+        {
+            var current = Volatile.Read(ref _value);
+            while (true)
+            {
+                var seen = Interlocked.CompareExchange(ref _value, current + value, current);
+                if (BitConverter.DoubleToInt64Bits(seen) == BitConverter.DoubleToInt64Bits(current))
+                {
+                    break;
+                }
+
+                current = seen;
+            }
+
+            Interlocked.Increment(ref _count);
+        }
     }
 }

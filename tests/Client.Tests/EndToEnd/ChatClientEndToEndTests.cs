@@ -120,7 +120,14 @@ public sealed class ChatClientEndToEndTests
         }
 
         await nacked.Task.Within();
+
+        // m3 was pipelined behind m2 and may reach the server after the nack: count only once all four arrived,
+        // so what follows sees retransmissions alone.
+        await EventuallyAsync(() => server.Received.OfType<SendFrame>().Count() >= 4, "the four first transmissions");
         var sendsBefore = server.Received.OfType<SendFrame>().Count();
+
+        // A negative check: with the fake clock standing still, no retransmission may come. A client that ignored
+        // retryAfterMs resends at once (its sender loop is already rung), well inside this wall-time window.
         await Task.Delay(100);
         Assert.Equal(sendsBefore, server.Received.OfType<SendFrame>().Count());
         Assert.False(handles[1].Completion.IsCompleted);

@@ -36,6 +36,42 @@ public abstract class FrameConnectionContract
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EmptyMessage_ArrivesEmpty_AndTheNextOneIntact(bool binary)
+    {
+        var (a, b) = await CreatePairAsync(FrameLimits.DefaultMaxFrameBytes);
+        await using var _ = a;
+        await using var __ = b;
+        using var cts = new CancellationTokenSource(Bound);
+
+        await a.SendAsync(new WireMessage(Array.Empty<byte>(), binary), cts.Token);
+        await a.SendAsync(new WireMessage(Payload(1, 100), binary), cts.Token);
+
+        var empty = await b.ReceiveAsync(cts.Token);
+        var next = await b.ReceiveAsync(cts.Token);
+        Assert.Equal((0, binary), (empty!.Value.Payload.Length, empty.Value.IsBinary));
+        Assert.Equal(Payload(1, 100), next!.Value.Payload.ToArray());
+    }
+
+    [Fact]
+    public async Task ReceiveWaitingBeforeTheSend_GetsTheWholeMessage()
+    {
+        // The idle case: the receive is pending (holding no buffer, for WebSockets) when a large message comes.
+        var (a, b) = await CreatePairAsync(FrameLimits.DefaultMaxFrameBytes);
+        await using var _ = a;
+        await using var __ = b;
+        using var cts = new CancellationTokenSource(Bound);
+
+        var receiving = b.ReceiveAsync(cts.Token).AsTask();
+        Assert.False(receiving.IsCompleted);
+        await a.SendAsync(new WireMessage(Payload(2, 100_000), IsBinary: true), cts.Token);
+
+        var m = await receiving;
+        Assert.Equal(Payload(2, 100_000), m!.Value.Payload.ToArray());
+    }
+
     [Fact]
     public async Task ConcurrentSends_AreSerialised_NoMessageTornOrLost()
     {

@@ -144,6 +144,26 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task Metrics_ExposeProcessCpuMemoryGcAndThreadPool()
+    {
+        await using var h = await HostHarness.StartAsync();
+        GC.Collect();
+        var metrics = await h.Http().GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var cpu = Value(metrics, "dotnet_process_cpu_time_seconds_total{cpu_mode=\"user\"}");
+        Assert.True(cpu > 0, $"cpu seconds {cpu}");
+        Assert.Contains("# TYPE dotnet_process_cpu_time_seconds_total counter", metrics, StringComparison.Ordinal);
+        Assert.True(Value(metrics, "dotnet_process_memory_working_set_bytes") > 1_000_000);
+        Assert.True(Value(metrics, "dotnet_gc_last_collection_heap_size_bytes{gc_heap_generation=\"gen0\"}") >= 0);
+        Assert.True(Value(metrics, "dotnet_gc_collections_total{gc_heap_generation=\"gen2\"}") >= 1);
+        Assert.True(Value(metrics, "dotnet_thread_pool_queue_length_total") >= 0);
+        Assert.True(Value(metrics, "dotnet_thread_pool_thread_count_total") >= 1);
+
+        // CPU time is a running total read at each scrape: it never goes back.
+        var again = await h.Http().GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.True(Value(again, "dotnet_process_cpu_time_seconds_total{cpu_mode=\"user\"}") >= cpu);
+    }
+
+    [Fact]
     public async Task OverCapacity_503WithRetryAfter()
     {
         await using var h = await HostHarness.StartAsync(new ChatServerOptions { MaxConnections = 1 });
@@ -152,6 +172,13 @@ public sealed class HostingTests
         await c.ExpectAsync<WelcomeFrame>();
         var e = await Assert.ThrowsAnyAsync<Exception>(() => h.OpenAsync(h.Host.IssueToken("u2")));
         Assert.Contains("503", e.Message, StringComparison.Ordinal);
+    }
+
+    private static double Value(string metrics, string series)
+    {
+        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException($"no series {series} in /metrics:\n{metrics}");
+        return double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static string BadToken(HostHarness h, string kind)
