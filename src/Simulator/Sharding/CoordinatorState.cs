@@ -15,6 +15,7 @@ internal sealed class CoordinatorState
     private readonly TaskCompletionSource _allReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _allQuiesceReports = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _allResults = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _allSawStop = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<string> _workerFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WorkerCommand _command = new();
 
@@ -37,6 +38,9 @@ internal sealed class CoordinatorState
     public Task AllQuiesceReports => _allQuiesceReports.Task;
 
     public Task AllResults => _allResults.Task;
+
+    /// <summary>Completes when every registered worker has received the stop order in a heartbeat answer.</summary>
+    public Task AllSawStop => _allSawStop.Task;
 
     /// <summary>Completes with the first error a worker's result reports (its run failed): no point waiting for the rest.</summary>
     public Task<string> WorkerFailed => _workerFailed.Task;
@@ -91,6 +95,15 @@ internal sealed class CoordinatorState
 
             w.Last = heartbeat;
             w.LastSeenMs = _nowMs();
+            if (_command.Stop)
+            {
+                w.SawStop = true;
+                if (_workers.Values.All(x => x.SawStop))
+                {
+                    _allSawStop.TrySetResult();
+                }
+            }
+
             if (_workers.Count == ShardCount && _workers.Values.All(x => x.Last?.Phase is "ready" or "workload"))
             {
                 _allReady.TrySetResult();
@@ -175,7 +188,17 @@ internal sealed class CoordinatorState
 
     public void SetQuiesceTargets(Dictionary<string, long> targets) => Update(c => c with { QuiesceTargets = targets });
 
-    public void Stop(string? abort = null) => Update(c => c with { Stop = true, Abort = c.Abort ?? abort });
+    public void Stop(string? abort = null)
+    {
+        Update(c => c with { Stop = true, Abort = c.Abort ?? abort });
+        lock (_gate)
+        {
+            if (_workers.Values.All(x => x.SawStop))
+            {
+                _allSawStop.TrySetResult();
+            }
+        }
+    }
 
     /// <summary>The per-room target: the highest seq any worker's members delivered.</summary>
     public Dictionary<string, long> ComputeQuiesceTargets()
@@ -241,5 +264,6 @@ internal sealed class CoordinatorState
         public QuiesceReport? Quiesce { get; set; }
         public IReadOnlyList<History.HistoryEvent>? History { get; set; }
         public WorkerResult? Result { get; set; }
+        public bool SawStop { get; set; }
     }
 }

@@ -123,6 +123,11 @@ internal sealed partial class ShardCoordinator
             _phase = "stopping";
             state?.Stop(_harnessError);
             await WaitWorkersAsync(workers, run, cancellationToken.IsCancellationRequested);
+            if (state is not null)
+            {
+                await WaitStopSeenAsync(state);
+            }
+
             await monitorStop.CancelAsync();
             if (monitor is not null)
             {
@@ -207,6 +212,20 @@ internal sealed partial class ShardCoordinator
             {
                 _harnessError ??= $"worker: {e.Message}";
             }
+        }
+    }
+
+    // Workers elsewhere learn of the stop only from a heartbeat answer: keep the API up until each has had one
+    // (bounded: a dead worker does not hold the coordinator).
+    private async Task WaitStopSeenAsync(CoordinatorState state)
+    {
+        try
+        {
+            await state.AllSawStop.WaitAsync((_options.HeartbeatInterval * 3) + TimeSpan.FromSeconds(2), _time);
+        }
+        catch (TimeoutException)
+        {
+            // A worker that does not heartbeat gives up on its own once the coordinator is gone.
         }
     }
 

@@ -116,6 +116,21 @@ public sealed class CoordinatorApiTests : IAsyncLifetime
         Assert.Equal(3, _state.Heartbeats().Single().Connected);
     }
 
+    [Fact]
+    public async Task Stop_IsSeenByEveryWorkerThroughItsNextHeartbeat()
+    {
+        await RegisterAsync("a");
+        await RegisterAsync("b");
+        _state.Stop();
+        using var first = await _http.PostAsJsonAsync(Url("v1/workers/1/heartbeat"), new WorkerHeartbeat { Phase = "done" });
+        var afterOne = _state.AllSawStop.IsCompleted;
+        using var second = await _http.PostAsJsonAsync(Url("v1/workers/2/heartbeat"), new WorkerHeartbeat { Phase = "done" });
+
+        Assert.True((await first.Content.ReadFromJsonAsync<WorkerCommand>())!.Stop);
+        Assert.False(afterOne);
+        Assert.True(_state.AllSawStop.IsCompletedSuccessfully);
+    }
+
     private async Task<WorkerAssignment> RegisterAsync(string instance)
     {
         using var response = await _http.PostAsJsonAsync(Url("v1/register"), new RegisterRequest(WorkerProtocol.Version, instance, "h", 1));
