@@ -9,6 +9,7 @@ public sealed partial class SqliteMessageLog
     private SqliteCommand? _insertMessage;
     private SqliteCommand? _upsertOutcome;
     private SqliteCommand? _upsertMark;
+    private SqliteCommand? _upsertRoom;
 
     private ValueTask<T> EnqueueAsync<T>(Func<Batch, T> execute, Action<T>? afterCommit, CancellationToken cancellationToken)
     {
@@ -169,11 +170,14 @@ public sealed partial class SqliteMessageLog
         /// <summary>Writes each changed room's row once per batch, however many appends moved its head.</summary>
         public void FlushRooms()
         {
+            // Prepared once: with one room per connection a batch moves hundreds of rooms, and preparing the
+            // statement per room per batch ran on the single writer thread.
+            var upsert = log._upsertRoom ??= Prepare(
+                "INSERT INTO rooms(name, epoch, head, first_seq, deleted) VALUES($n,$e,$h,$f,$d) ON CONFLICT(name) DO UPDATE SET epoch=excluded.epoch, head=excluded.head, first_seq=excluded.first_seq, deleted=excluded.deleted",
+                "$n", "$e", "$h", "$f", "$d");
             foreach (var r in Changed.Values)
             {
-                Exec(
-                "INSERT INTO rooms(name, epoch, head, first_seq, deleted) VALUES($n,$e,$h,$f,$d) ON CONFLICT(name) DO UPDATE SET epoch=excluded.epoch, head=excluded.head, first_seq=excluded.first_seq, deleted=excluded.deleted",
-                ("$n", r.Room), ("$e", r.Epoch), ("$h", r.Head), ("$f", r.FirstSeq), ("$d", r.Deleted ? 1L : 0L));
+                Run(upsert, r.Room, r.Epoch, r.Head, r.FirstSeq, r.Deleted ? 1L : 0L);
             }
         }
 
