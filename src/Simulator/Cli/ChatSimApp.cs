@@ -22,6 +22,8 @@ public static class ChatSimApp
                 "validate" => Validate(args[1..], output, error),
                 "load" => await Load.LoadCommand.RunAsync(Load.LoadArguments.Parse(args[1..]), output, cancellationToken),
                 "compare" => Load.Compare.CompareCommand.Run(Load.Compare.CompareArguments.Parse(args[1..]), output, error),
+                "worker" => await Sharding.WorkerCli.RunAsync(args[1..], output, cancellationToken),
+                "server" => await Sharding.ServerCommand.RunAsync(args[1..], output, Console.In, cancellationToken),
                 "help" or "--help" or "-h" => Help(output),
                 null => Usage(error, "a command is required"),
                 var c => Usage(error, $"unknown command '{c}'"),
@@ -110,6 +112,8 @@ public static class ChatSimApp
             ServerBugs = bugs.Server,
             ClientBugs = bugs.Client,
         };
+        var shards = Sharding.ShardedRun.OptionsFor(a, scenario.Clients.Count);
+        settings = settings with { Sharded = shards is not null };
         if (settings.Problems() is { Count: > 0 } problems)
         {
             throw new CliException(string.Join(Environment.NewLine, problems));
@@ -122,7 +126,10 @@ public static class ChatSimApp
         {
             var runDir = a.Repeat == 1 ? outDir : Path.Combine(outDir, $"run-{i}");
             output.WriteLine($"chatsim: {scenario.Name} seed {seed}, {scenario.Clients.Count} clients, {DurationText.Format(scenario.Duration)}{(a.Repeat > 1 ? $" (run {i}/{a.Repeat})" : "")}");
-            var (result, verdict) = await RunOnceAsync(settings, a.Plain, output, cancellationToken);
+            var (result, verdict) = shards is null
+                ? await RunOnceAsync(settings, a.Plain, output, cancellationToken)
+                : await Sharding.ShardedRun.RunOnceAsync(settings, shards, a, runDir, output, cancellationToken);
+
             // Not the run's token: after Ctrl-C the partial report must still be written.
             await RunReport.WriteAsync(runDir, loaded, seed, result, verdict, a.RepeatCommand(seed), CancellationToken.None);
             PrintVerdict(output, result, verdict, runDir, a.RepeatCommand(seed));

@@ -37,7 +37,8 @@ public sealed partial class SimulationRunner
 
                 var silent = _time.GetElapsedTime(lastChange);
                 var overdue = _time.GetElapsedTime(start) > budget;
-                if ((silent > Scenario.Bounds.Watchdog && _phase != "workload") || overdue)
+                // "ready" and "waiting" wait on the coordinator of a sharded run, which watches the other workers itself.
+                if ((silent > Scenario.Bounds.Watchdog && _phase is not ("workload" or "ready" or "waiting")) || overdue)
                 {
                     _harnessError ??= overdue
                         ? $"watchdog: run overdue (> {budget.TotalSeconds:0} s) in phase {_phase}"

@@ -60,7 +60,7 @@ public sealed partial class SimulationRunner
     /// <summary>Runs the scenario. Cancelling <paramref name="cancellationToken"/> (Ctrl-C) stops it early with a partial result.</summary>
     public async Task<SimulationResult> RunAsync(CancellationToken cancellationToken = default)
     {
-        var plan = WorkloadPlanner.Create(Scenario, _settings.Seed);
+        var plan = Sharding.ShardPlan.Of(WorkloadPlanner.Create(Scenario, _settings.Seed, _settings.Shard is { } own ? own.Assignment.Owns : null), _settings.Shard?.Assignment);
         _plannedNetworkWindows = [.. plan.Faults.Where(f => FaultTypes.Network.Contains(f.Type)).Select(f => (f.StartMs, f.EndMs ?? long.MaxValue))];
         using var watchdog = new CancellationTokenSource();
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watchdog.Token);
@@ -78,6 +78,7 @@ public sealed partial class SimulationRunner
         try
         {
             target = _targetFactory is not null ? await _targetFactory(ct)
+                : _settings.Shard is { } shard ? shard.Target
                 : _settings.ServerUrl is { } url
                 ? new ExternalChatTarget(url, _settings.TokenCommand!, _settings.AdminToken)
                 : await EmbeddedChatTarget.StartAsync(_settings.ServerBugs, Scenario.Clients.Count, _time, serverLog, ct);
@@ -112,6 +113,7 @@ public sealed partial class SimulationRunner
                 }
             });
 
+            await WaitForShardStartAsync(ct);
             _phase = "workload";
             _workloadStartTimestamp = _time.GetTimestamp();
             _workloadStartMs = _recorder.NowMs;
@@ -132,6 +134,7 @@ public sealed partial class SimulationRunner
 
             _phase = "quiescing";
             quiesced = await QuiesceAsync(ct);
+            quiesced = await QuiesceAcrossShardsAsync(quiesced, ct);
         }
         catch (OperationCanceledException) when (watchdog.IsCancellationRequested)
         {
