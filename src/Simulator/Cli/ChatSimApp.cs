@@ -20,6 +20,10 @@ public static class ChatSimApp
             {
                 "run" => await RunAsync(CliParser.ParseRun(args[1..]), output, error, cancellationToken),
                 "validate" => Validate(args[1..], output, error),
+                "load" => await Load.LoadCommand.RunAsync(Load.LoadArguments.Parse(args[1..]), output, cancellationToken),
+                "compare" => Load.Compare.CompareCommand.Run(Load.Compare.CompareArguments.Parse(args[1..]), output, error),
+                "worker" => await Sharding.WorkerCli.RunAsync(args[1..], output, cancellationToken),
+                "server" => await Sharding.ServerCommand.RunAsync(args[1..], output, Console.In, cancellationToken),
                 "help" or "--help" or "-h" => Help(output),
                 null => Usage(error, "a command is required"),
                 var c => Usage(error, $"unknown command '{c}'"),
@@ -39,6 +43,7 @@ public static class ChatSimApp
     private static int Help(TextWriter output)
     {
         output.WriteLine(CliParser.Usage);
+        output.WriteLine(Load.LoadArguments.Usage);
         return ExitCodes.Pass;
     }
 
@@ -46,6 +51,7 @@ public static class ChatSimApp
     {
         error.WriteLine($"chatsim: {message}");
         error.WriteLine(CliParser.Usage);
+        error.WriteLine(Load.LoadArguments.Usage);
         return ExitCodes.BadArguments;
     }
 
@@ -106,6 +112,8 @@ public static class ChatSimApp
             ServerBugs = bugs.Server,
             ClientBugs = bugs.Client,
         };
+        var shards = Sharding.ShardedRun.OptionsFor(a, scenario.Clients.Count);
+        settings = settings with { Sharded = shards is not null };
         if (settings.Problems() is { Count: > 0 } problems)
         {
             throw new CliException(string.Join(Environment.NewLine, problems));
@@ -118,12 +126,15 @@ public static class ChatSimApp
         {
             var runDir = a.Repeat == 1 ? outDir : Path.Combine(outDir, $"run-{i}");
             output.WriteLine($"chatsim: {scenario.Name} seed {seed}, {scenario.Clients.Count} clients, {DurationText.Format(scenario.Duration)}{(a.Repeat > 1 ? $" (run {i}/{a.Repeat})" : "")}");
-            var (result, verdict) = await RunOnceAsync(settings, a.Plain, output, cancellationToken);
-            ReportFiles.Write(runDir, loaded, seed, result, verdict, a.RepeatCommand(seed));
-            await HtmlReportFile.WriteAsync(runDir, loaded, seed, result, verdict, a.RepeatCommand(seed), CancellationToken.None);
+            var (result, verdict) = shards is null
+                ? await RunOnceAsync(settings, a.Plain, output, cancellationToken)
+                : await Sharding.ShardedRun.RunOnceAsync(settings, shards, a, runDir, output, cancellationToken);
+
+            // Not the run's token: after Ctrl-C the partial report must still be written.
+            await RunReport.WriteAsync(runDir, loaded, seed, result, verdict, a.RepeatCommand(seed), CancellationToken.None);
             PrintVerdict(output, result, verdict, runDir, a.RepeatCommand(seed));
             exitCodes.Add(verdict.ExitCode);
-            foreach (var name in verdict.FailedCheckers.Concat(verdict.Slos.Where(s => s.Breached).Select(s => "slo:" + s.Metric)))
+            foreach (var name in verdict.FailedCheckers.Concat(verdict.Slos.Where(s => !s.Passed).Select(s => "slo:" + s.Name)))
             {
                 failures[name] = failures.GetValueOrDefault(name) + 1;
             }
@@ -180,7 +191,7 @@ public static class ChatSimApp
 
         foreach (var s in v.Slos)
         {
-            output.WriteLine($"  {(s.Breached ? "BREACHED" : "MET"),-12} {s.Metric,-26} {s.Value:0.###} {(s.LowerBound ? "≥" : "≤")} {s.Threshold} ({s.Samples} samples)");
+            output.WriteLine($"  {(s.Passed ? "MET" : "BREACHED"),-12} {s.Name,-26} {s.Observed:0.###} {(s.LowerBound ? "≥" : "≤")} {s.Threshold} ({s.Samples} samples)");
         }
 
         if (r.HarnessError is not null)

@@ -11,6 +11,8 @@ public static class CliParser
           chatsim run <scenario.json> [--seed N] [--clients N] [--duration T] [--out DIR] [--repeat N]
                       [--server-url URL --token-command CMD [--admin-token TOKEN]] [--toxiproxy-url URL]
                       [--bug name=value]... [--plain]
+                      [--workers N | --external-workers N [--coordinator-listen IP:PORT] | --no-split]
+          chatsim worker --coordinator URL
           chatsim validate <scenario.json>...
         durations: 250ms, 30s, 2m, 1h.   exit codes: 0 pass, 1 invariant violated, 2 SLO breached,
         3 inconclusive, 4 harness failure (watchdog), 64 bad arguments or scenario.
@@ -28,6 +30,9 @@ public static class CliParser
         var repeat = 1;
         var plain = false;
         var bugs = new Dictionary<string, string>(StringComparer.Ordinal);
+        int? workers = null, externalWorkers = null;
+        var noSplit = false;
+        string? coordinatorListen = null;
         for (var i = 0; i < args.Count; i++)
         {
             var a = args[i];
@@ -75,6 +80,18 @@ public static class CliParser
                 case "--plain":
                     plain = true;
                     break;
+                case "--workers":
+                    workers = Int(a, Value(), 1, 256);
+                    break;
+                case "--external-workers":
+                    externalWorkers = Int(a, Value(), 1, 256);
+                    break;
+                case "--no-split":
+                    noSplit = true;
+                    break;
+                case "--coordinator-listen":
+                    coordinatorListen = Value();
+                    break;
                 default:
                     if (a.StartsWith('-'))
                     {
@@ -115,6 +132,10 @@ public static class CliParser
             ToxiproxyUrl = toxiproxyUrl,
             Bugs = bugs,
             Plain = plain,
+            Workers = workers,
+            ExternalWorkers = externalWorkers,
+            NoSplit = noSplit,
+            CoordinatorListen = coordinatorListen,
         };
     }
 

@@ -39,6 +39,18 @@ public sealed record RunArguments
     /// <summary>Forces plain progress lines even in a terminal. Default: false.</summary>
     public bool Plain { get; init; }
 
+    /// <summary>Splits the run across this many local worker processes (the server in its own process). Default: null (split only above the file budget).</summary>
+    public int? Workers { get; init; }
+
+    /// <summary>Waits for this many workers started elsewhere with <c>chatsim worker --coordinator URL</c>. Default: null.</summary>
+    public int? ExternalWorkers { get; init; }
+
+    /// <summary>Never split: a run above one process's file budget exits 64 with the arithmetic. Default: false.</summary>
+    public bool NoSplit { get; init; }
+
+    /// <summary>ip:port the coordinator API binds (workers on other machines need a reachable one). Default: 127.0.0.1, a free port.</summary>
+    public string? CoordinatorListen { get; init; }
+
     /// <summary>The command that repeats this run (scenario + seed, and the options that change behaviour).</summary>
     public string RepeatCommand(int seed)
     {

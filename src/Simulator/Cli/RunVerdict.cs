@@ -9,12 +9,18 @@ namespace ChatResilience.Simulator.Cli;
 public sealed record RunVerdict
 {
     public required IReadOnlyList<InvariantResult> Invariants { get; init; }
-    public required IReadOnlyList<SloOutcome> Slos { get; init; }
+    public required IReadOnlyList<SloResult> Slos { get; init; }
+
+    /// <summary>Every SLO metric measured, bounded by the scenario or not.</summary>
+    public required IReadOnlyDictionary<string, MetricValue> Metrics { get; init; }
+
+    /// <summary>Delivery latency of the run (online and offline apart), measured once for the SLOs and the report.</summary>
+    public required LatencyRecorder Latency { get; init; }
     public required string? HarnessError { get; init; }
     public required bool Interrupted { get; init; }
 
     /// <summary>0 pass, 1 invariant violated, 2 SLO breached, 3 inconclusive, 4 harness failure or interrupted.</summary>
-    public int ExitCode => ExitCodes.From(Invariants, Slos.Any(s => s.Breached), harnessFailed: HarnessError is not null || Interrupted);
+    public int ExitCode => ExitCodes.From(Invariants, Slos.Any(s => !s.Passed), harnessFailed: HarnessError is not null || Interrupted);
 
     /// <summary>The names of the checkers that found violations.</summary>
     public IEnumerable<string> FailedCheckers => Invariants.Where(i => i.Status == InvariantStatus.Failed).Select(i => i.Name);
@@ -25,10 +31,14 @@ public sealed record RunVerdict
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(result);
         var invariants = InvariantSuite.All.Run(result.History, ContextFor(scenario));
+        var latency = LatencyRecorder.FromHistory(result.History);
+        var metrics = SloEvaluator.Measure(result, latency);
         return new RunVerdict
         {
             Invariants = invariants,
-            Slos = SloEvaluator.Evaluate(scenario, result),
+            Slos = SloEvaluator.Evaluate(scenario, metrics),
+            Metrics = metrics,
+            Latency = latency,
             HarnessError = result.HarnessError,
             Interrupted = result.Interrupted,
         };

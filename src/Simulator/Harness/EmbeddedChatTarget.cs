@@ -32,25 +32,14 @@ internal sealed class EmbeddedChatTarget : IChatTarget
 
     public bool CanRestart => true;
 
+    /// <summary>The server's base URL (http://127.0.0.1:port), e.g. for <c>/metrics</c>.</summary>
+    public Uri BaseUri => Volatile.Read(ref _host).BaseUri;
+
     public static async Task<EmbeddedChatTarget> StartAsync(ServerBugSwitches bugs, int clients, TimeProvider time, ILoggerProvider? logs, CancellationToken cancellationToken)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "chatsim-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dataDir);
-        var options = new ChatServerHostOptions
-        {
-            Port = 0,
-            Chat = new ChatServerOptions
-            {
-                StoragePath = Path.Combine(dataDir, "chat.db"),
-                MaxConnections = FileBudget.ServerConnectionCap(clients),
-                MaxConnectionsPerUser = 64,
-
-                // A virtual fleet shares one machine: the per-connection budget is generous, the run's own rate limits are the scenario's.
-                RateLimitPerSecond = 1000,
-                RateLimitBurst = 2000,
-                Bugs = bugs,
-            },
-        };
+        var options = HostOptions(Path.Combine(dataDir, "chat.db"), FileBudget.ServerConnectionCap(clients), bugs);
         try
         {
             var host = await ChatServerHost.StartAsync(options, time, logs, cancellationToken);
@@ -62,6 +51,23 @@ internal sealed class EmbeddedChatTarget : IChatTarget
             throw;
         }
     }
+
+    /// <summary>The server options of a chatsim run (embedded, or the server process of a sharded run).</summary>
+    public static ChatServerHostOptions HostOptions(string storagePath, int maxConnections, ServerBugSwitches bugs) => new()
+    {
+        Port = 0,
+        Chat = new ChatServerOptions
+        {
+            StoragePath = storagePath,
+            MaxConnections = maxConnections,
+            MaxConnectionsPerUser = 64,
+
+            // A virtual fleet shares one machine: the per-connection budget is generous, the run's own rate limits are the scenario's.
+            RateLimitPerSecond = 1000,
+            RateLimitBurst = 2000,
+            Bugs = bugs,
+        },
+    };
 
     public ValueTask<string> GetTokenAsync(string userId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Volatile.Read(ref _host).IssueToken(userId, admin: false, lifetime: TimeSpan.FromHours(2)));

@@ -25,5 +25,5 @@ public static class FileBudget
     public static string? Check(int clients) =>
         clients <= MaxClients ? null
         : $"{clients} clients need {clients * SocketsPerClient + Margin} open files but one process may hold {ProcessLimit} "
-          + $"(at most {MaxClients} clients); sharded runs across worker processes are not implemented yet (issue 7)";
+          + $"(at most {MaxClients} clients); drop --no-split to shard the run across worker processes (issue 7)";
 }

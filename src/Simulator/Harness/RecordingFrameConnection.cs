@@ -1,5 +1,4 @@
 using ChatResilience.Protocol;
-using ChatResilience.Protocol.Codec;
 using ChatResilience.Protocol.Connections;
 using ChatResilience.Protocol.Frames;
 using ChatResilience.Simulator.History;
@@ -8,13 +7,21 @@ namespace ChatResilience.Simulator.Harness;
 
 /// <summary>
 /// Wraps a client's live connection so the harness sees, independently of the client, how it closed
-/// (<see cref="ConnectionClosedEvent"/>) and every <c>nack</c> that arrived (<see cref="WireNackEvent"/>).
-/// Only frames that start like a nack are decoded: everything else passes through untouched.
+/// (<see cref="ConnectionClosedEvent"/>), every <c>nack</c> that arrived (<see cref="WireNackEvent"/>) and every
+/// hole in a room's <c>msg</c> stream (<see cref="WireGapEvent"/>, via <see cref="WireSeqTracker"/>). Only frames
+/// that start like a nack, msg, joined or left (and compressed ones, which could be any) are decoded; nothing is changed.
 /// </summary>
 internal sealed class RecordingFrameConnection : IFrameConnection
 {
     private static readonly byte[] NackPrefix = "{\"t\":\"nack\""u8.ToArray();
     private static readonly byte[] WelcomePrefix = "{\"t\":\"welcome\""u8.ToArray();
+    private static readonly byte[] MsgPrefix = "{\"t\":\"msg\""u8.ToArray();
+    private static readonly byte[] JoinedPrefix = "{\"t\":\"joined\""u8.ToArray();
+    private static readonly byte[] LeftPrefix = "{\"t\":\"left\""u8.ToArray();
+
+    // Decodes with every codec the library has and a bound above any server's frame limit: the wrapper reads, it does not judge size.
+    private readonly FrameTranscoder _decoder = new(FrameLimits.Default with { MaxFrameBytes = 16 * 1024 * 1024, MaxBodyBytes = 16 * 1024 * 1024 });
+    private readonly WireSeqTracker _seqs = new();
 
     private readonly IFrameConnection _inner;
     private readonly string _clientId;
@@ -56,9 +63,9 @@ internal sealed class RecordingFrameConnection : IFrameConnection
         {
             RecordClose(_inner.CloseInfo ?? new CloseInfo(CloseInfo.AbnormalClosure, null, ClosedByPeer: true));
         }
-        else if (!message.Value.IsBinary && message.Value.Payload.Span.StartsWith(NackPrefix))
+        else if (message.Value.IsBinary || StartsLikeObserved(message.Value.Payload.Span))
         {
-            RecordNack(message.Value);
+            Observe(message.Value);
         }
         else if (_onSession is not null && !message.Value.IsBinary && message.Value.Payload.Span.StartsWith(WelcomePrefix))
         {
@@ -108,12 +115,42 @@ internal sealed class RecordingFrameConnection : IFrameConnection
         _onClosed(hint);
     }
 
-    private void RecordNack(WireMessage message)
+    private void Observe(WireMessage message)
     {
+        Frame frame;
         try
         {
-            if (FrameCodec.Decode(message.Payload.Span) is NackFrame nack)
-            {
+            frame = _decoder.Decode(message);
+        }
+        catch (ProtocolException)
+        {
+            // Unreadable here: it may have been a msg, so this connection's streams can no longer be judged.
+            _seqs.LostTrack();
+            return;
+        }
+
+        switch (frame)
+        {
+            case JoinedFrame j:
+                _seqs.Joined(j.Room, j.Epoch, j.From, j.Head);
+                break;
+            case LeftFrame l:
+                _seqs.Left(l.Room);
+                break;
+            case MsgFrame m when _seqs.Msg(m.Room, m.Epoch, m.Seq) is { } gap:
+                _recorder.Record(new WireGapEvent
+                {
+                    AtMs = _recorder.NowMs,
+                    ClientId = _clientId,
+                    Room = gap.Room,
+                    Epoch = gap.Epoch,
+                    Expected = gap.Expected,
+                    Received = gap.Received,
+                    JoinedFrom = gap.JoinedFrom,
+                    JoinedHead = gap.JoinedHead,
+                });
+                break;
+            case NackFrame nack:
                 _recorder.Record(new WireNackEvent
                 {
                     AtMs = _recorder.NowMs,
@@ -123,11 +160,10 @@ internal sealed class RecordingFrameConnection : IFrameConnection
                     Code = nack.Code,
                     Retryable = nack.Retryable,
                 });
-            }
-        }
-        catch (ProtocolException)
-        {
-            // The client reports an undecodable frame itself; the harness only records what it can read.
+                break;
         }
     }
+
+    private static bool StartsLikeObserved(ReadOnlySpan<byte> json) =>
+        json.StartsWith(NackPrefix) || json.StartsWith(MsgPrefix) || json.StartsWith(JoinedPrefix) || json.StartsWith(LeftPrefix);
 }

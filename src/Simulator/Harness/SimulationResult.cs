@@ -1,4 +1,5 @@
 using ChatResilience.Simulator.History;
+using ChatResilience.Simulator.Reports;
 using ChatResilience.Simulator.Workloads;
 
 namespace ChatResilience.Simulator.Harness;
@@ -17,6 +18,12 @@ public sealed record SimulationResult
 
     /// <summary>Once-a-second samples of the connected share, with whether a fault window was open.</summary>
     public required IReadOnlyList<ConnectedSample> Samples { get; init; }
+
+    /// <summary>The embedded server's log lines on the run clock, oldest first (empty for an external server).</summary>
+    public IReadOnlyList<ServerLogLine> ServerLog { get; init; } = [];
+
+    /// <summary>Server log lines dropped because the capture's ring was full.</summary>
+    public long ServerLogDropped { get; init; }
 
     /// <summary>Why the harness failed (watchdog, injector, startup); null when it did not.</summary>
     public string? HarnessError { get; init; }

@@ -14,6 +14,7 @@ public sealed partial class SimulationRunner
     {
         var start = _time.GetTimestamp();
         var lastPulse = -1L;
+        string? lastPhase = null;
         var lastChange = start;
         var budget = Scenario.Duration + Scenario.Bounds.Quiesce + _settings.StartupTimeout + OverdueSlack;
         try
@@ -25,16 +26,19 @@ public sealed partial class SimulationRunner
                 _progress.Report(progress);
                 SampleConnected(plan, progress);
 
+                // Entering a phase is progress too: a slow start-up must not count against the clients' connect.
                 var pulse = _counters.Pulse + _recorder.Count;
-                if (pulse != lastPulse)
+                var phase = _phase;
+                if (pulse != lastPulse || !string.Equals(phase, lastPhase, StringComparison.Ordinal))
                 {
-                    lastPulse = pulse;
+                    (lastPulse, lastPhase) = (pulse, phase);
                     lastChange = _time.GetTimestamp();
                 }
 
                 var silent = _time.GetElapsedTime(lastChange);
                 var overdue = _time.GetElapsedTime(start) > budget;
-                if ((silent > Scenario.Bounds.Watchdog && _phase != "workload") || overdue)
+                // "ready" and "waiting" wait on the coordinator of a sharded run, which watches the other workers itself.
+                if ((silent > Scenario.Bounds.Watchdog && _phase is not ("workload" or "ready" or "waiting")) || overdue)
                 {
                     _harnessError ??= overdue
                         ? $"watchdog: run overdue (> {budget.TotalSeconds:0} s) in phase {_phase}"

@@ -23,6 +23,7 @@ public sealed partial class SimulationRunner
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly RunHistoryRecorder _recorder;
+    private readonly Func<CancellationToken, Task<IChatTarget>>? _targetFactory;
     private readonly RunCounters _counters = new();
     private readonly List<Task> _background = [];
     private readonly Lock _backgroundGate = new();
@@ -36,7 +37,15 @@ public sealed partial class SimulationRunner
     private long _workloadStartMs;
 
     public SimulationRunner(SimulationSettings settings, IRunProgressSink progress, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
+        : this(settings, progress, time, loggerFactory, targetFactory: null)
     {
+    }
+
+    /// <summary>With a stand-in for the server under test (tests: a target that hangs, to prove the watchdog).</summary>
+    internal SimulationRunner(
+        SimulationSettings settings, IRunProgressSink progress, TimeProvider? time, ILoggerFactory? loggerFactory, Func<CancellationToken, Task<IChatTarget>>? targetFactory)
+    {
+        _targetFactory = targetFactory;
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(progress);
         _settings = settings;
@@ -51,7 +60,7 @@ public sealed partial class SimulationRunner
     /// <summary>Runs the scenario. Cancelling <paramref name="cancellationToken"/> (Ctrl-C) stops it early with a partial result.</summary>
     public async Task<SimulationResult> RunAsync(CancellationToken cancellationToken = default)
     {
-        var plan = WorkloadPlanner.Create(Scenario, _settings.Seed);
+        var plan = Sharding.ShardPlan.Of(WorkloadPlanner.Create(Scenario, _settings.Seed, _settings.Shard is { } own ? own.Assignment.Owns : null), _settings.Shard?.Assignment);
         _plannedNetworkWindows = [.. plan.Faults.Where(f => FaultTypes.Network.Contains(f.Type)).Select(f => (f.StartMs, f.EndMs ?? long.MaxValue))];
         using var watchdog = new CancellationTokenSource();
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watchdog.Token);
@@ -65,11 +74,14 @@ public sealed partial class SimulationRunner
 
         IChatTarget? target = null;
         ProxyFleet? proxies = null;
+        var serverLog = new ServerLogCapture(() => _recorder.NowMs, _settings.ServerLog);
         try
         {
-            target = _settings.ServerUrl is { } url
+            target = _targetFactory is not null ? await _targetFactory(ct)
+                : _settings.Shard is { } shard ? shard.Target
+                : _settings.ServerUrl is { } url
                 ? new ExternalChatTarget(url, _settings.TokenCommand!, _settings.AdminToken)
-                : await EmbeddedChatTarget.StartAsync(_settings.ServerBugs, Scenario.Clients.Count, _time, NullLoggerProvider.Instance, ct);
+                : await EmbeddedChatTarget.StartAsync(_settings.ServerBugs, Scenario.Clients.Count, _time, serverLog, ct);
             proxies = await ProxyFleet.StartAsync(ClientGroups.Names(Scenario.Clients), target.Upstream, _settings.Seed, _settings.ToxiproxyUrl, _time, _loggerFactory, ct);
             var fleet = proxies;
             var ctx = new VirtualClientContext
@@ -101,6 +113,7 @@ public sealed partial class SimulationRunner
                 }
             });
 
+            await WaitForShardStartAsync(ct);
             _phase = "workload";
             _workloadStartTimestamp = _time.GetTimestamp();
             _workloadStartMs = _recorder.NowMs;
@@ -121,6 +134,7 @@ public sealed partial class SimulationRunner
 
             _phase = "quiescing";
             quiesced = await QuiesceAsync(ct);
+            quiesced = await QuiesceAcrossShardsAsync(quiesced, ct);
         }
         catch (OperationCanceledException) when (watchdog.IsCancellationRequested)
         {
@@ -151,6 +165,8 @@ public sealed partial class SimulationRunner
             FaultHash = Hash(actions),
             FaultActions = actions,
             Samples = [.. _samples],
+            ServerLog = serverLog.Snapshot(),
+            ServerLogDropped = serverLog.Dropped,
             HarnessError = _harnessError,
             StuckClients = stuck,
             Interrupted = cancellationToken.IsCancellationRequested,

@@ -20,18 +20,28 @@ public sealed record SimulationSettings
     public ServerBugSwitches ServerBugs { get; init; } = new();
     public ClientBugSwitches ClientBugs { get; init; } = ClientBugSwitches.None;
 
+    /// <summary>Set by <c>chatsim worker</c>: this process runs one shard of the clients against a remote server. Default: null.</summary>
+    internal Sharding.ShardContext? Shard { get; init; }
+
+    /// <summary>True when the coordinator splits the run across workers, so the one-process file budget does not apply. Default: false.</summary>
+    internal bool Sharded { get; init; }
+
     /// <summary>How long one client may take to connect and join at start. Default: 20 s.</summary>
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>What the run keeps of the embedded server's log. Default: Information and up, 20 000 lines.</summary>
+    public ServerLogCaptureOptions ServerLog { get; init; } = new();
 
     /// <summary>Null when the run can start, else every reason it cannot (exit 64).</summary>
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
-        if (FileBudget.Check(Scenario.Clients.Count) is { } budget)
+        if (Shard is null && !Sharded && FileBudget.Check(Scenario.Clients.Count) is { } budget)
         {
             problems.Add(budget);
         }
 
+        problems.AddRange(ServerLog.Problems().Select(p => "server log: " + p));
         if (ServerUrl is not null)
         {
             foreach (var (f, i) in Scenario.Faults.Select((f, i) => (f, i)).Where(p => p.f.Type == FaultTypes.ServerRestart))

@@ -23,6 +23,7 @@ namespace ChatResilience.Simulator.History;
 [JsonDerivedType(typeof(MembershipEvent), "membership")]
 [JsonDerivedType(typeof(FaultEvent), "fault")]
 [JsonDerivedType(typeof(HarnessEvent), "harness")]
+[JsonDerivedType(typeof(WireGapEvent), "wire-gap")]
 public abstract record HistoryEvent
 {
     /// <summary>Milliseconds since the run started (coordinator clock).</summary>
@@ -155,6 +156,31 @@ public sealed record JoinedEvent : HistoryEvent
     public long? GapFrom { get; init; }
     public long? GapTo { get; init; }
     public bool Reset { get; init; }
+}
+
+/// <summary>
+/// A hole in the <c>msg</c> stream the server sent one connection for one room: after a <c>joined</c> (from, head)
+/// the frames must run from, from+1, … without a gap (replay, then live; PROTOCOL.md §6.5); this one jumped from
+/// <see cref="Expected"/> to <see cref="Received"/>. Seen by the harness's connection wrapper, not the client, which
+/// may well have repaired the hole with <c>history</c>.
+/// </summary>
+public sealed record WireGapEvent : HistoryEvent
+{
+    public required string ClientId { get; init; }
+    public required string Room { get; init; }
+    public long Epoch { get; init; }
+
+    /// <summary>The seq that should have come next.</summary>
+    public long Expected { get; init; }
+
+    /// <summary>The seq that came instead (&gt; <see cref="Expected"/>).</summary>
+    public long Received { get; init; }
+
+    /// <summary>The <c>from</c> of the <c>joined</c> that started the stream.</summary>
+    public long JoinedFrom { get; init; }
+
+    /// <summary>The <c>head</c> of that <c>joined</c>: seqs up to it are replay, above it live.</summary>
+    public long JoinedHead { get; init; }
 }
 
 /// <summary>Membership ended by someone else (<c>left</c>).</summary>

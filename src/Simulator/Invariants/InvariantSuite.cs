@@ -24,6 +24,7 @@ public sealed class InvariantSuite
         new EveryAcceptedSendSettled(),
         new NoDuplicateDelivery(),
         new PerRoomTotalOrder(),
+        new ReplayIsGapFree(),
         new PerSenderOrder(),
         new OfflineQueueReplayed(),
         new FinalNacksSurfaced(),

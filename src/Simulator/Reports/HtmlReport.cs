@@ -17,7 +17,18 @@ public static class HtmlReport
     /// <summary>Most reconnect delays drawn (a random-free, evenly strided subset beyond it keeps the page small).</summary>
     public const int MaxScatterPoints = 5_000;
 
-    public static string Build(RunSummary summary, RecordedHistory history, CheckContext context, LatencyRecorder latency)
+    /// <summary>Violations shown per failed checker, each with the server's log lines of its moment. 3.</summary>
+    public const int ViolationsShownPerChecker = 3;
+
+    /// <summary>Server log lines shown per violation (the full slice is in <c>violations/</c>). 40.</summary>
+    public const int ServerLinesShown = 40;
+
+    /// <param name="summary">The run's summary.</param>
+    /// <param name="history">The recorded history (plots).</param>
+    /// <param name="context">The checkers' context (the reconnect policy envelope).</param>
+    /// <param name="latency">Delivery latency.</param>
+    /// <param name="serverLog">The server's log on the run clock, in time order; null or empty leaves the server lines out.</param>
+    public static string Build(RunSummary summary, RecordedHistory history, CheckContext context, LatencyRecorder latency, IReadOnlyList<ServerLogLine>? serverLog = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(history);
@@ -25,21 +36,26 @@ public static class HtmlReport
         ArgumentNullException.ThrowIfNull(latency);
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>chatsim ")
-            .Append(E(summary.ScenarioName)).Append("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:980px}")
+            .Append(E(summary.Scenario)).Append("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:980px}")
             .Append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}")
             .Append(".Passed{background:#dfd}.Failed{background:#fdd}.Inconclusive{background:#ffd}code{background:#eee}</style></head><body>\n");
-        html.Append(CultureInfo.InvariantCulture, $"<h1>chatsim: {E(summary.ScenarioName)} — exit {summary.ExitCode}</h1>\n");
-        html.Append(CultureInfo.InvariantCulture, $"<p>Repeat with <code>{E(summary.ReproCommand)}</code></p>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<h1>chatsim: {E(summary.Scenario)} — exit {summary.ExitCode}</h1>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<p>Repeat with <code>{E(summary.RepeatCommand)}</code></p>\n");
         html.Append("<table>");
         Row(html, "seed", summary.Seed.ToString(CultureInfo.InvariantCulture));
         Row(html, "commit", summary.GitCommit ?? "unknown");
-        Row(html, "scenario sha256", summary.ScenarioSha256);
-        Row(html, "fault hash", summary.FaultHash);
-        Row(html, "machine", $"{summary.Machine.Cores} cores, {summary.Machine.Os}, {summary.Machine.DotNet}");
+        Row(html, "scenario sha256", summary.ScenarioHash);
+        Row(html, "executed-fault hash", summary.ExecutedFaultHash);
+        Row(html, "machine", $"{summary.Machine.Name}, {summary.Machine.Cores} cores, {summary.Machine.Os}, {summary.Machine.DotNet}");
         Row(html, "started / duration", $"{summary.StartedAt:O} / {summary.Duration}");
-        Row(html, "clients", summary.ClientCount.ToString(CultureInfo.InvariantCulture));
+        Row(html, "clients", summary.Clients.ToString(CultureInfo.InvariantCulture));
         var c = summary.Counts;
         Row(html, "sent / acked / failed / delivered / reconnects", $"{c.Sent} / {c.Acked} / {c.Failed} / {c.Delivered} / {c.Reconnects}");
+        if (summary.HarnessFailed)
+        {
+            Row(html, "harness", $"{summary.HarnessError ?? "interrupted"} {string.Join("; ", summary.StuckClients)}");
+        }
+
         Row(html, "online latency ms p50/p90/p99/p99.9/max", Percentiles(summary.OnlineLatency));
         Row(html, "offline reconciliation ms p50/p90/p99/p99.9/max", Percentiles(summary.OfflineLatency));
         html.Append("</table>\n<h2>Invariants</h2>\n<table><tr><th>checker</th><th>status</th><th>samples (min)</th><th>violations</th><th>first violation / details</th></tr>\n");
@@ -54,10 +70,12 @@ public static class HtmlReport
         foreach (var s in summary.Slos)
         {
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr class=\"{(s.Passed ? "Passed" : "Failed")}\"><td>{E(s.Name)}</td><td>{s.Observed} {E(s.Unit)}</td><td>{s.Threshold} {E(s.Unit)}</td><td>{(s.Passed ? "ok" : "breached")}</td></tr>\n");
+                $"<tr class=\"{(s.Passed ? "Passed" : "Failed")}\"><td>{E(s.Name)}</td><td>{s.Observed?.ToString(CultureInfo.InvariantCulture) ?? "none"} {E(s.Unit)}</td><td>{(s.LowerBound ? "≥" : "≤")} {s.Threshold} {E(s.Unit)}</td><td>{(s.Passed ? "ok" : "breached")}</td></tr>\n");
         }
 
-        html.Append("</table>\n<h2>Delivery latency</h2>\n").Append(LatencyPlot(latency));
+        html.Append("</table>\n");
+        Violations(html, summary, serverLog ?? []);
+        html.Append("<h2>Delivery latency</h2>\n").Append(LatencyPlot(latency));
         html.Append("<h2>Connected clients and faults</h2>\n").Append(ConnectedPlot(history));
         html.Append("<h2>Reconnect delays against the policy</h2>\n").Append(ReconnectPlot(history, context));
         html.Append("</body></html>\n");
@@ -66,6 +84,29 @@ public static class HtmlReport
 
     public static Task WriteAsync(string path, string html, CancellationToken cancellationToken = default) =>
         File.WriteAllTextAsync(path, html, cancellationToken);
+
+    private static void Violations(StringBuilder html, RunSummary summary, IReadOnlyList<ServerLogLine> serverLog)
+    {
+        var failed = summary.Invariants.Where(r => r.Status == InvariantStatus.Failed).ToList();
+        if (failed.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<h2>Violations</h2>\n<p>The slices of history are in <code>violations/</code>.</p>\n");
+        var radius = (long)ViolationsWriter.SliceRadius.TotalMilliseconds;
+        foreach (var v in failed.SelectMany(r => r.Violations.Take(ViolationsShownPerChecker)))
+        {
+            var lines = serverLog.Where(l => Math.Abs(l.AtMs - v.AtMs) <= radius).Take(ServerLinesShown).ToList();
+            html.Append(CultureInfo.InvariantCulture, $"<details><summary><b>{E(v.Checker)}</b> at {v.AtMs} ms: {E(v.Message)} ({lines.Count} server log lines)</summary>\n<pre>");
+            foreach (var l in lines)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"{l.AtMs,8} {E(l.Level),-11} {l.EventId,5} {E(l.Message)}{(l.Exception is null ? "" : " " + E(l.Exception))}\n");
+            }
+
+            html.Append("</pre></details>\n");
+        }
+    }
 
     private static string LatencyPlot(LatencyRecorder latency)
     {

@@ -5,35 +5,37 @@ using ChatResilience.Simulator.Invariants;
 namespace ChatResilience.Simulator.Reports;
 
 /// <summary>
-/// <c>junit.xml</c>: one <c>testsuite</c> "chatsim" with a <c>testcase</c> per checker (classname
-/// <c>chatsim.invariants</c>) and per SLO (<c>chatsim.slo</c>). A violated checker or breached SLO is a
-/// <c>failure</c> (type <c>violation</c> / <c>slo</c>). An inconclusive checker is also a <c>failure</c>, of type
-/// <c>inconclusive</c>, not a <c>skipped</c>: CI dashboards hide skips, and a run that proved nothing must be noticed.
+/// <c>junit.xml</c>: one <c>testsuite</c> <c>chatsim.&lt;scenario&gt;</c> with a <c>testcase</c> per checker (classname
+/// <c>chatsim.&lt;scenario&gt;.invariants</c>), per SLO (<c>….slo</c>) and one <c>harness</c> case. A violated checker or
+/// breached SLO is a <c>failure</c> (type <c>violation</c> / <c>slo</c>). An inconclusive checker is also a
+/// <c>failure</c>, of type <c>inconclusive</c>, not a <c>skipped</c>: CI dashboards hide skips, and a run that proved
+/// nothing must be noticed. A harness failure, watchdog or Ctrl-C is an <c>error</c> of the harness case, with the
+/// stuck clients as its text. <c>.ci/run</c> counts the cases and the failure/error elements.
 /// </summary>
 public static class JUnitReport
 {
-    public static XDocument Build(IReadOnlyList<InvariantResult> results, IReadOnlyList<SloResult> slos, TimeSpan duration)
+    /// <summary>Violations listed in a failed checker's case. 50.</summary>
+    public const int ViolationsPerCase = 50;
+
+    public static XDocument Build(RunSummary summary)
     {
-        ArgumentNullException.ThrowIfNull(results);
-        ArgumentNullException.ThrowIfNull(slos);
+        ArgumentNullException.ThrowIfNull(summary);
+        var prefix = $"chatsim.{summary.Scenario}";
         var cases = new List<XElement>();
-        var failures = 0;
-        foreach (var r in results)
+        foreach (var r in summary.Invariants)
         {
-            var testCase = Case("chatsim.invariants", r.Name);
+            var testCase = Case($"{prefix}.invariants", r.Name);
             testCase.Add(new XElement("system-out", string.Join("\n", r.Details.Select(d => $"{d.Key}={d.Value}"))));
             if (r.Status == InvariantStatus.Failed)
             {
-                failures++;
                 testCase.AddFirst(new XElement(
                     "failure",
                     new XAttribute("type", "violation"),
                     new XAttribute("message", $"{r.ViolationCount} violation(s); first: {r.Violations.FirstOrDefault()?.Message}"),
-                    string.Join("\n", r.Violations.Take(50).Select(Describe))));
+                    string.Join("\n", r.Violations.Take(ViolationsPerCase).Select(Describe))));
             }
             else if (r.Status == InvariantStatus.Inconclusive)
             {
-                failures++;
                 testCase.AddFirst(new XElement(
                     "failure",
                     new XAttribute("type", "inconclusive"),
@@ -43,29 +45,37 @@ public static class JUnitReport
             cases.Add(testCase);
         }
 
-        foreach (var s in slos)
+        foreach (var s in summary.Slos)
         {
-            var testCase = Case("chatsim.slo", s.Name);
+            var testCase = Case($"{prefix}.slo", s.Name);
             if (!s.Passed)
             {
-                failures++;
                 testCase.Add(new XElement(
                     "failure",
                     new XAttribute("type", "slo"),
-                    new XAttribute("message", string.Create(CultureInfo.InvariantCulture, $"{s.Name}: observed {s.Observed} {s.Unit}, threshold {s.Threshold} {s.Unit}"))));
+                    new XAttribute("message", string.Create(
+                        CultureInfo.InvariantCulture, $"{s.Name}: observed {s.Observed} {s.Unit}, {(s.LowerBound ? "lower" : "upper")} bound {s.Threshold} {s.Unit}"))));
             }
 
             cases.Add(testCase);
         }
 
+        var harness = Case(prefix, "harness");
+        if (summary.HarnessFailed)
+        {
+            harness.Add(new XElement(
+                "error", new XAttribute("message", summary.HarnessError ?? "interrupted"), string.Join("\n", summary.StuckClients)));
+        }
+
+        cases.Add(harness);
         var suite = new XElement(
             "testsuite",
-            new XAttribute("name", "chatsim"),
+            new XAttribute("name", prefix),
             new XAttribute("tests", cases.Count),
-            new XAttribute("failures", failures),
-            new XAttribute("errors", 0),
+            new XAttribute("failures", cases.Count(c => c.Element("failure") is not null)),
+            new XAttribute("errors", cases.Count(c => c.Element("error") is not null)),
             new XAttribute("skipped", 0),
-            new XAttribute("time", duration.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)),
+            new XAttribute("time", summary.Duration.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)),
             cases);
         return new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite));
     }

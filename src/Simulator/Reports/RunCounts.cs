@@ -5,6 +5,9 @@ namespace ChatResilience.Simulator.Reports;
 /// <summary>What happened in a run, counted from its history.</summary>
 public sealed record RunCounts
 {
+    /// <summary>Events in the history.</summary>
+    public long Events { get; init; }
+
     /// <summary>Sends the outboxes accepted.</summary>
     public long Sent { get; init; }
 
@@ -20,6 +23,9 @@ public sealed record RunCounts
 
     /// <summary>Connection attempts after the first one of each client.</summary>
     public long Reconnects { get; init; }
+
+    /// <summary>Every connection attempt, the first ones included.</summary>
+    public long ConnectAttempts { get; init; }
 
     public static RunCounts From(RecordedHistory history)
     {
@@ -56,7 +62,7 @@ public sealed record RunCounts
         return new RunCounts
         {
             Sent = sent, Acked = acked.Count, Failed = failed, Refused = refused, Delivered = delivered,
-            Reconnects = attempts - clients.Count,
+            Reconnects = attempts - clients.Count, ConnectAttempts = attempts, Events = history.Events.Count,
         };
     }
 }

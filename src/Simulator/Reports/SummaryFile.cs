@@ -5,7 +5,20 @@ namespace ChatResilience.Simulator.Reports;
 /// <summary>Writes and reads <c>summary.json</c>.</summary>
 public static class SummaryFile
 {
-    public static string ToJson(RunSummary summary) => JsonSerializer.Serialize(summary, ReportJsonContext.Default.RunSummary);
+    /// <summary>Violations kept per checker in the summary (all are counted; <c>violations/</c> has the slices). 5.</summary>
+    public const int ViolationsPerChecker = 5;
+
+    public static string ToJson(RunSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+
+        // A broken run may hold a thousand violations per checker: the summary stays small enough to read.
+        var trimmed = summary with
+        {
+            Invariants = [.. summary.Invariants.Select(i => i.Violations.Count <= ViolationsPerChecker ? i : i with { Violations = [.. i.Violations.Take(ViolationsPerChecker)] })],
+        };
+        return JsonSerializer.Serialize(trimmed, ReportJsonContext.Default.RunSummary);
+    }
 
     /// <summary>Parses a summary; throws <see cref="InvalidDataException"/> naming the problem.</summary>
     public static RunSummary FromJson(string json)

@@ -11,8 +11,9 @@ public sealed record ViolationReport
     /// <summary>Events within ±<see cref="ViolationsWriter.SliceRadius"/> touching the violation's room or client, plus run-wide events.</summary>
     public IReadOnlyList<HistoryEvent> History { get; init; } = [];
 
+    /// <summary>True when the slice held more than <see cref="ViolationsWriter.MaxEventsPerSlice"/> events and was cut to the nearest ones.</summary>
+    public bool HistoryTruncated { get; init; }
+
+    /// <summary>The server's log lines within ±<see cref="ViolationsWriter.SliceRadius"/> (empty for an external server).</summary>
     public IReadOnlyList<ServerLogLine> ServerLog { get; init; } = [];
 }
-
-/// <summary>One server log line and when it was written (ms since the run started).</summary>
-public sealed record ServerLogLine(long AtMs, string Line);

@@ -19,8 +19,11 @@ public static class ViolationsWriter
     /// <summary>How far around a violation the slice reaches. 2 s.</summary>
     public static readonly TimeSpan SliceRadius = TimeSpan.FromSeconds(2);
 
+    /// <summary>Most history events in one slice (the ones nearest the violation in time are kept). 1 000.</summary>
+    public const int MaxEventsPerSlice = 1_000;
+
     /// <summary>Builds the report of one violation.</summary>
-    public static ViolationReport Slice(Violation violation, RecordedHistory history, IReadOnlyList<(long AtMs, string Line)> serverLog)
+    public static ViolationReport Slice(Violation violation, RecordedHistory history, IReadOnlyList<ServerLogLine> serverLog)
     {
         ArgumentNullException.ThrowIfNull(violation);
         ArgumentNullException.ThrowIfNull(history);
@@ -42,11 +45,19 @@ public static class ViolationsWriter
             }
         }
 
+        // A busy room can put tens of thousands of events in 4 s: keep the ones nearest the violation, in order.
+        var truncated = slice.Count > MaxEventsPerSlice;
+        if (truncated)
+        {
+            slice = [.. slice.Select((e, i) => (e, i)).OrderBy(x => Math.Abs(x.e.AtMs - violation.AtMs)).Take(MaxEventsPerSlice).OrderBy(x => x.i).Select(x => x.e)];
+        }
+
         return new ViolationReport
         {
             Violation = violation,
             History = slice,
-            ServerLog = [.. serverLog.Where(l => l.AtMs >= from && l.AtMs <= to).Select(l => new ServerLogLine(l.AtMs, l.Line))],
+            HistoryTruncated = truncated,
+            ServerLog = [.. serverLog.Where(l => l.AtMs >= from && l.AtMs <= to)],
         };
     }
 
@@ -55,7 +66,7 @@ public static class ViolationsWriter
         string directory,
         IEnumerable<InvariantResult> results,
         RecordedHistory history,
-        IReadOnlyList<(long AtMs, string Line)> serverLog,
+        IReadOnlyList<ServerLogLine> serverLog,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(results);

@@ -44,4 +44,7 @@ public sealed record Scenario
 
     /// <summary>Minimum samples per checker name; fewer make the run inconclusive (exit 3). Default: none (1 each).</summary>
     public IReadOnlyDictionary<string, long> MinSamples { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Ramp and hold for <c>chatsim load</c> (versioned; ignored by <c>run</c>). Default: none (load mode uses <see cref="LoadSpec"/> defaults).</summary>
+    public LoadSpec? Load { get; init; }
 }

@@ -55,6 +55,8 @@ internal static partial class ScenarioValidator
             Check(e, n >= 0, $"minSamples.{checker}", "must be ≥ 0");
         }
 
+        LoadSpecValidator.Validate(e, s);
+
         return e;
     }
 

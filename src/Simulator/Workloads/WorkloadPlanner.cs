@@ -18,7 +18,14 @@ public static class WorkloadPlanner
     /// <summary>User id of index <paramref name="userIndex"/>.</summary>
     public static string UserIdFor(int userIndex) => $"sim-u{userIndex:D5}";
 
-    public static WorkloadPlan Create(Scenario scenario, int seed)
+    /// <param name="scenario">The scenario (overrides applied).</param>
+    /// <param name="seed">The run seed.</param>
+    /// <param name="sendsOf">
+    /// Plans sends only for the clients (plan index) it accepts; null plans all. A sharded worker passes its shard:
+    /// each client's sends come from its own seeded stream, so its sends are the same either way, and a worker
+    /// skips generating thousands of other clients' bodies.
+    /// </param>
+    public static WorkloadPlan Create(Scenario scenario, int seed, Func<int, bool>? sendsOf = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         var count = scenario.Clients.Count;
@@ -54,7 +61,7 @@ public static class WorkloadPlanner
             Seed = seed,
             Clients = clients,
             Rooms = rooms,
-            Sends = PlanSends(scenario, seed, clients),
+            Sends = PlanSends(scenario, seed, sendsOf is null ? clients : [.. clients.Where(c => sendsOf(c.Index))]),
             Offline = PlanOffline(scenario, seed, clients),
             Faults = PlanFaults(scenario, seed, clients),
         };

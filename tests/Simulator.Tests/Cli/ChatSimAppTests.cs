@@ -56,10 +56,19 @@ public sealed class ChatSimAppTests : IDisposable
     [Fact]
     public async Task Run_AboveFileBudget_Exit64ExplainingSharding()
     {
-        var exit = await ChatSimApp.MainAsync(["run", RepoPaths.Scenario("partition.json"), "--clients", "6000"], _out, _err);
+        var exit = await ChatSimApp.MainAsync(["run", RepoPaths.Scenario("partition.json"), "--clients", "6000", "--no-split"], _out, _err);
 
         Assert.Equal(64, exit);
-        Assert.Contains("sharded runs across worker processes are not implemented yet (issue 7)", _err.ToString(), StringComparison.Ordinal);
+        Assert.Contains("drop --no-split to shard the run across worker processes", _err.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_TooFewWorkersForTheClients_Exit64NamingTheCount()
+    {
+        var exit = await ChatSimApp.MainAsync(["run", RepoPaths.Scenario("partition.json"), "--clients", "10000", "--workers", "1"], _out, _err);
+
+        Assert.Equal(64, exit);
+        Assert.Contains("--workers 2", _err.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class GateCanFailTests : IDisposable
     [InlineData("resets", "ReorderSends=true", "PerSenderOrder")]
     [InlineData("outage", "IgnoreJitterAtCap=true", "BackoffWithinPolicy")]
     [InlineData("restart", "IgnoreRetryAfter=true", "BackoffWithinPolicy")]
+    [InlineData("seam", "SkipSeamHold=true", "ReplayIsGapFree")]
     public async Task Run_WithBugSwitch_Exit1NamingTheChecker(string scenario, string bug, string checker)
     {
         var (exit, output, summary) = await RunAsync(scenario, "--bug", bug);
@@ -32,6 +33,15 @@ public sealed class GateCanFailTests : IDisposable
         var failed = summary.GetProperty("invariants").EnumerateArray().Where(i => i.GetProperty("status").GetString() == "Failed").Select(i => i.GetProperty("name").GetString());
         Assert.Contains(checker, failed);
         Assert.Contains($"--bug {bug}", summary.GetProperty("repeatCommand").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = RunTimeoutMs)]
+    public async Task Run_SeamScenarioWithoutBug_Exit0()
+    {
+        var (exit, output, _) = await RunAsync("seam");
+
+        Assert.True(exit == ExitCodes.Pass, output);
+        Assert.Contains("PASS         ReplayIsGapFree", output, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 2 * RunTimeoutMs)]
@@ -58,6 +68,7 @@ public sealed class GateCanFailTests : IDisposable
             "assistant" => GateScenarios.Assistant,
             "outage" => GateScenarios.Outage,
             "restart" => GateScenarios.Restart,
+            "seam" => GateScenarios.Seam,
             _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
         };
         var file = Path.Combine(_dir, scenario + ".json");

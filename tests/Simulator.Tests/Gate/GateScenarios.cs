@@ -27,12 +27,19 @@ internal static class GateScenarios
           "bounds": { "quiesce": "10s", "convergence": "8s" } }
         """;
 
-    /// <summary>A busy room with connection resets: a client that reorders its frames breaks per-sender order.</summary>
+    /// <summary>
+    /// A busy room with connection resets under 500 ms of latency: a client that reorders its frames breaks per-sender
+    /// order. The reorder only shows when two sends are in flight at once and the first was already stored — then the
+    /// swapped resend lands the later seq first and its ack (dup) surfaces before the earlier one's. The latency keeps
+    /// about two stored-but-unacked sends per client at each reset (4 msg/s × 0.5 s); without it acks come back within
+    /// a millisecond on loopback and the race was left to machine load (the test once named another checker).
+    /// </summary>
     public const string Resets = """
         { "schemaVersion": 1, "name": "gate-resets", "duration": "8s", "clients": { "count": 8 },
           "client": { "reconnect": { "delayBase": "50ms", "delayMax": "500ms" } },
           "workload": { "rooms": [ { "name": "r", "count": 1, "size": 8 } ], "sendRatePerClient": 4 },
           "faults": [
+            { "type": "latency", "start": "1s", "duration": "6500ms", "attributes": { "latency": 500 } },
             { "type": "reset_peer", "start": "2s", "duration": "300ms", "attributes": { "timeout": 0 } },
             { "type": "reset_peer", "start": "4s", "duration": "300ms", "attributes": { "timeout": 0 } },
             { "type": "reset_peer", "start": "6s", "duration": "300ms", "attributes": { "timeout": 0 } } ],
@@ -63,5 +70,19 @@ internal static class GateScenarios
           "workload": { "rooms": [ { "name": "r", "count": 1, "size": 6 } ], "sendRatePerClient": 1 },
           "faults": [ { "type": "server_restart", "start": "2s", "graceful": true } ],
           "bounds": { "quiesce": "10s" } }
+        """;
+
+    /// <summary>
+    /// Two devices go away for 5 s while six others talk fast (60 msg/s each): on return each resumes a backlog of
+    /// ~1 800 messages, whose replay takes long enough that live messages (theirs and the talkers') arrive during it
+    /// and must be held for the seam. A server that forgets them leaves a hole the client only heals from history.
+    /// </summary>
+    public const string Seam = """
+        { "schemaVersion": 1, "name": "gate-seam", "duration": "8s",
+          "clients": { "count": 8, "groups": [ { "name": "talk", "weight": 6 }, { "name": "away", "weight": 2 } ] },
+          "client": { "reconnect": { "delayBase": "50ms", "delayMax": "500ms" } },
+          "workload": { "rooms": [ { "name": "r", "count": 1, "size": 8 } ], "sendRatePerClient": 60,
+            "offline": [ { "group": "away", "fraction": 1, "start": "1s", "duration": "5s" } ] },
+          "bounds": { "quiesce": "15s", "convergence": "10s" } }
         """;
 }

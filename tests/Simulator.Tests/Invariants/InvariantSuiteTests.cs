@@ -14,7 +14,7 @@ public sealed class InvariantSuiteTests
     [Fact]
     public void All_HoldsElevenDistinctCheckers()
     {
-        Assert.Equal(11, InvariantSuite.All.Checkers.Select(c => c.Name).Distinct().Count());
+        Assert.Equal(12, InvariantSuite.All.Checkers.Select(c => c.Name).Distinct().Count());
     }
 
     [Fact]

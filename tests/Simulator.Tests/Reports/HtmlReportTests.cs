@@ -37,6 +37,24 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public void Build_FailedChecker_ShowsItsViolationsWithTheServerLinesOfTheirMoment()
+    {
+        var history = History();
+        ServerLogLine[] log =
+        [
+            new() { AtMs = 100, EventId = 3000, Message = "listening" },
+            new() { AtMs = 1_400, Level = "Warning", EventId = 1009, Message = "Replay of r1 found a <hole>" },
+            new() { AtMs = 9_000, EventId = 1014, Message = "shutting down" },
+        ];
+
+        var html = HtmlReport.Build(Summary([Passed("A"), Failed("B")], []), history, HistoryBuilder.Context(), LatencyRecorder.FromHistory(history), log);
+
+        Assert.Contains("<b>B</b> at 1500 ms: lost &lt;m1&gt; &amp; more (2 server log lines)", html, StringComparison.Ordinal);
+        Assert.Contains("Replay of r1 found a &lt;hole&gt;", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("shutting down", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_EmptyHistory_StillRendersThePlots()
     {
         var html = HtmlReport.Build(Summary([], []), new RecordedHistory([]), HistoryBuilder.Context(), new LatencyRecorder());

@@ -7,25 +7,41 @@ namespace ChatResilience.Simulator.Tests.Reports;
 public sealed class JUnitReportTests
 {
     [Fact]
-    public async Task Build_OneCasePerCheckerAndSlo_CountsFailuresIncludingInconclusive()
+    public async Task Build_OneCasePerCheckerAndSloPlusHarness_CountsFailuresIncludingInconclusive()
     {
         using var dir = new History.TempDirectory();
-        var document = JUnitReport.Build(
+        var document = JUnitReport.Build(Summary(
             [Passed("NoDuplicateDelivery"), Failed("NoAckedMessageLost"), Inconclusive("AssistantAnsweredOnce")],
-            [Slo("delivery.p99", passed: true), Slo("delivery.max", passed: false)],
-            TimeSpan.FromSeconds(61.5));
+            [Slo("delivery_latency_p99_ms", passed: true), Slo("settle_time_p99_ms", passed: false)]));
         var path = dir.File("junit.xml");
         await JUnitReport.WriteAsync(path, document);
 
         var xml = XDocument.Load(path); // well-formed, or this throws
         var suite = Assert.Single(xml.Root!.Elements("testsuite"));
-        Assert.Equal(("chatsim", "5", "3", "61.500"), ((string)suite.Attribute("name")!, (string)suite.Attribute("tests")!, (string)suite.Attribute("failures")!, (string)suite.Attribute("time")!));
+        Assert.Equal(("chatsim.flaky-mobile", "6", "3", "0", "61.500"),
+            ((string)suite.Attribute("name")!, (string)suite.Attribute("tests")!, (string)suite.Attribute("failures")!, (string)suite.Attribute("errors")!, (string)suite.Attribute("time")!));
         var cases = suite.Elements("testcase").ToList();
-        Assert.Equal(3, cases.Count(c => (string)c.Attribute("classname")! == "chatsim.invariants"));
-        Assert.Equal(2, cases.Count(c => (string)c.Attribute("classname")! == "chatsim.slo"));
+        Assert.Equal(3, cases.Count(c => (string)c.Attribute("classname")! == "chatsim.flaky-mobile.invariants"));
+        Assert.Equal(2, cases.Count(c => (string)c.Attribute("classname")! == "chatsim.flaky-mobile.slo"));
+        Assert.Equal("harness", (string)cases[^1].Attribute("name")!);
         var failureTypes = cases.Select(c => (string?)c.Element("failure")?.Attribute("type")).ToList();
-        Assert.Equal([null, "violation", "inconclusive", null, "slo"], failureTypes);
+        Assert.Equal([null, "violation", "inconclusive", null, "slo", null], failureTypes);
         Assert.Contains("lost <m1> & more", (string)cases[1].Element("failure")!.Attribute("message")!, StringComparison.Ordinal);
+        Assert.Contains("observed 900 ms, upper bound 500 ms", (string)cases[4].Element("failure")!.Attribute("message")!, StringComparison.Ordinal);
         Assert.Empty(suite.Descendants("skipped"));
+        Assert.Empty(suite.Descendants("error"));
+    }
+
+    [Fact]
+    public void Build_HarnessFailed_IsAnErrorOfTheHarnessCaseListingStuckClients()
+    {
+        var summary = Summary([Passed("A")], []) with { HarnessError = "watchdog: no progress", StuckClients = ["c-1: connecting"] };
+
+        var suite = JUnitReport.Build(summary).Root!.Element("testsuite")!;
+
+        Assert.Equal("1", (string)suite.Attribute("errors")!);
+        var error = Assert.Single(suite.Descendants("error"));
+        Assert.Equal("watchdog: no progress", (string)error.Attribute("message")!);
+        Assert.Equal("c-1: connecting", error.Value);
     }
 }

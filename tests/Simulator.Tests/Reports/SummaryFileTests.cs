@@ -30,7 +30,28 @@ public sealed class SummaryFileTests
         var json = SummaryFile.ToJson(Summary([Inconclusive("C")], []));
 
         Assert.Contains("\"status\": \"Inconclusive\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"reproCommand\":", json, StringComparison.Ordinal);
+        Assert.Contains("\"repeatCommand\":", json, StringComparison.Ordinal);
+        Assert.Contains("\"executedFaultHash\":", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToJson_KeepsTheFirstViolationsOfEachCheckerAndTheirCount()
+    {
+        var many = Failed("B") with { ViolationCount = 40, Violations = [.. Enumerable.Range(0, 40).Select(i => Failed("B").Violations[0] with { AtMs = i })] };
+
+        var back = SummaryFile.FromJson(SummaryFile.ToJson(Summary([many], [])));
+
+        Assert.Equal(SummaryFile.ViolationsPerChecker, back.Invariants[0].Violations.Count);
+        Assert.Equal((40L, InvariantStatus.Failed), (back.Invariants[0].ViolationCount, back.Invariants[0].Status));
+    }
+
+    [Fact]
+    public void ToJson_UnmeasuredSlo_IsNullAndNotBreached()
+    {
+        var json = SummaryFile.ToJson(Summary([], [SloResult.Judge("delivery_latency_p99_ms", 500, double.NaN, 0)]));
+
+        var slo = SummaryFile.FromJson(json).Slos[0];
+        Assert.Equal((null, true), (slo.Observed, slo.Passed));
     }
 
     [Fact]

@@ -7,6 +7,8 @@ namespace ChatResilience.Simulator.Tests.Reports;
 
 public sealed class ViolationsWriterTests
 {
+    private static ServerLogLine Log(long atMs, string message) => new() { AtMs = atMs, Message = message };
+
     [Fact]
     public void Slice_KeepsTwoSecondsOfSameRoomOrClientPlusRunWideEventsAndServerLog()
     {
@@ -20,10 +22,29 @@ public sealed class ViolationsWriterTests
             .Build();
         var violation = new Violation { Checker = "X", Message = "m", Room = "r1", ClientId = "b", Seq = 2, AtMs = 5_000 };
 
-        var report = ViolationsWriter.Slice(violation, history, [(2_999, "early"), (3_001, "in"), (7_000, "edge"), (7_001, "late")]);
+        var report = ViolationsWriter.Slice(violation, history, [Log(2_999, "early"), Log(3_001, "in"), Log(7_000, "edge"), Log(7_001, "late")]);
 
         Assert.Equal([3_500L, 3_502, 3_505, 4_000, 6_900], report.History.Select(e => e.AtMs));
-        Assert.Equal(["in", "edge"], report.ServerLog.Select(l => l.Line));
+        Assert.Equal(["in", "edge"], report.ServerLog.Select(l => l.Message));
+    }
+
+    [Fact]
+    public void Slice_BusyRoom_KeepsTheEventsNearestTheViolationInOrder()
+    {
+        var builder = new HistoryBuilder();
+        for (var i = 0; i < 2 * ViolationsWriter.MaxEventsPerSlice; i++)
+        {
+            builder.Closed(3_000 + i, "b");
+        }
+
+        var violation = new Violation { Checker = "X", Message = "m", ClientId = "b", AtMs = 3_000 + ViolationsWriter.MaxEventsPerSlice };
+
+        var report = ViolationsWriter.Slice(violation, builder.Build(), []);
+
+        Assert.True(report.HistoryTruncated);
+        Assert.Equal(ViolationsWriter.MaxEventsPerSlice, report.History.Count);
+        Assert.Equal(3_500L, report.History[0].AtMs);
+        Assert.Equal(4_499L, report.History[^1].AtMs);
     }
 
     [Fact]

@@ -19,6 +19,7 @@ internal static class EventKeys
         LeftEvent x => x.ClientId,
         MembershipEvent x => x.ClientId,
         HarnessEvent x => x.ClientId,
+        WireGapEvent x => x.ClientId,
         _ => null,
     };
 
@@ -32,6 +33,7 @@ internal static class EventKeys
         LeftEvent x => x.Room,
         MembershipEvent x => x.Room,
         HarnessEvent x => x.Room,
+        WireGapEvent x => x.Room,
         _ => null,
     };
 }

@@ -1,0 +1,137 @@
+using System.Globalization;
+using ChatResilience.Simulator.Cli;
+using ChatResilience.Simulator.Scenarios;
+
+namespace ChatResilience.Simulator.Load;
+
+/// <summary>The parsed arguments of <c>chatsim load</c>; null options keep the scenario's <c>load</c> section.</summary>
+public sealed record LoadArguments
+{
+    public const string Usage = """
+          chatsim load <scenario.json> [--seed N] [--target N] [--ramp R/s] [--hold T] [--rate M/s] [--out DIR]
+              ramp connections to a target, hold a per-client message rate, report where each SLO first breaks
+              (exit 0 all held, 2 one broke, 4 harness failure, 64 bad input)
+          chatsim compare <baseline.json> <new.json> [--tolerance 10%] [--metric name=tol]...
+              regression table of two load (or two run) summaries: exit 0 within tolerance, 1 past it, 64 unreadable
+        """;
+
+    /// <summary>Path of the scenario file. Required.</summary>
+    public required string ScenarioPath { get; init; }
+
+    /// <summary>Overrides the scenario's seed. Default: the scenario's.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Overrides <c>load.target</c>. Default: the section's, else <c>clients.count</c>.</summary>
+    public int? Target { get; init; }
+
+    /// <summary>Overrides <c>load.rampRate</c> (connections/s). Default: the section's (50/s).</summary>
+    public double? RampRate { get; init; }
+
+    /// <summary>Overrides <c>load.hold</c>. Default: the section's (30 s).</summary>
+    public TimeSpan? Hold { get; init; }
+
+    /// <summary>Overrides <c>load.messageRatePerClient</c> (messages/s per client). Default: the section's, else <c>workload.sendRatePerClient</c>.</summary>
+    public double? Rate { get; init; }
+
+    /// <summary>Output folder. Default: <c>artifacts/chatsim/load-{name}-{seed}</c>.</summary>
+    public string? OutDir { get; init; }
+
+    /// <summary>Parses the arguments that follow <c>load</c>; every mistake is a <see cref="CliException"/> naming the option.</summary>
+    public static LoadArguments Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        string? scenario = null, outDir = null;
+        int? seed = null, target = null;
+        double? ramp = null, rate = null;
+        TimeSpan? hold = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var a = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new CliException($"{a}: needs a value");
+            switch (a)
+            {
+                case "--seed":
+                    seed = Int(a, Value(), 0, int.MaxValue);
+                    break;
+                case "--target":
+                    target = Int(a, Value(), 1, 1_000_000);
+                    break;
+                case "--ramp":
+                    ramp = PerSecond(a, Value(), 0, LoadSpecValidator.MaxRampRate, zeroAllowed: false);
+                    break;
+                case "--rate":
+                    rate = PerSecond(a, Value(), 0, 100, zeroAllowed: true);
+                    break;
+                case "--hold":
+                    var h = Value();
+                    hold = DurationText.TryParse(h, out var t) && t >= TimeSpan.Zero ? t : throw new CliException($"--hold: '{h}' is not a duration such as 30s or 2m");
+                    break;
+                case "--out":
+                    outDir = Value();
+                    break;
+                default:
+                    if (a.StartsWith('-'))
+                    {
+                        throw new CliException($"{a}: unknown option for load");
+                    }
+
+                    scenario = scenario is null ? a : throw new CliException($"{a}: only one scenario file per load run");
+                    break;
+            }
+        }
+
+        return new LoadArguments
+        {
+            ScenarioPath = scenario ?? throw new CliException("load: a scenario file is required"),
+            Seed = seed,
+            Target = target,
+            RampRate = ramp,
+            Hold = hold,
+            Rate = rate,
+            OutDir = outDir,
+        };
+    }
+
+    /// <summary>The command that repeats this load run.</summary>
+    public string RepeatCommand(int seed)
+    {
+        var parts = new List<string> { "chatsim", "load", ScenarioPath.Contains(' ', StringComparison.Ordinal) ? $"\"{ScenarioPath}\"" : ScenarioPath, "--seed", I(seed) };
+        if (Target is { } n)
+        {
+            parts.AddRange(["--target", I(n)]);
+        }
+
+        if (RampRate is { } r)
+        {
+            parts.AddRange(["--ramp", r.ToString(CultureInfo.InvariantCulture) + "/s"]);
+        }
+
+        if (Hold is { } h)
+        {
+            parts.AddRange(["--hold", DurationText.Format(h)]);
+        }
+
+        if (Rate is { } m)
+        {
+            parts.AddRange(["--rate", m.ToString(CultureInfo.InvariantCulture) + "/s"]);
+        }
+
+        return string.Join(' ', parts);
+    }
+
+    private static string I(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    private static int Int(string name, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new CliException($"{name}: '{value}' must be an integer in [{min}, {max}]");
+
+    // "25/s" or "25"; the unit is optional so scripts can pass plain numbers.
+    private static double PerSecond(string name, string value, double min, double max, bool zeroAllowed)
+    {
+        var text = value.EndsWith("/s", StringComparison.Ordinal) ? value[..^2] : value;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) && v >= min && v <= max && (zeroAllowed || v > 0)
+            ? v
+            : throw new CliException($"{name}: '{value}' must be a rate such as 25/s in {(zeroAllowed ? "[" : "(")}{min}, {max}]");
+    }
+}

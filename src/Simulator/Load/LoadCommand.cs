@@ -1,0 +1,58 @@
+using ChatResilience.Simulator.Reports;
+using ChatResilience.Simulator.Scenarios;
+
+namespace ChatResilience.Simulator.Load;
+
+/// <summary><c>chatsim load</c>: resolves the ramp, runs it, writes the reports and prints the break table.</summary>
+public static class LoadCommand
+{
+    public static async Task<int> RunAsync(LoadArguments a, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(output);
+        var loaded = ScenarioLoader.Load(a.ScenarioPath);
+        var seed = a.Seed ?? loaded.Scenario.Seed;
+        var settings = LoadSettings.Resolve(loaded.Scenario, seed, a.Target, a.RampRate, a.Hold, a.Rate);
+        if (settings.Problems() is { Count: > 0 } problems)
+        {
+            throw new ScenarioException(a.ScenarioPath, problems);
+        }
+
+        var outDir = a.OutDir ?? Path.Combine("artifacts", "chatsim", $"load-{loaded.Scenario.Name}-{seed}");
+        var repeat = a.RepeatCommand(seed);
+        await output.WriteLineAsync(
+            $"chatsim load: {loaded.Scenario.Name} seed {seed}: ramp to {settings.Target} connections at {settings.RampRate}/s ({settings.Ramp.Duration.TotalSeconds:0.#} s), hold {DurationText.Format(settings.Hold)}, {settings.MessageRatePerClient} msg/s per client");
+        var result = await new LoadRunner(settings, output).RunAsync(cancellationToken);
+        var windows = LoadReport.Windows(settings, result);
+        var summary = LoadReport.Summarize(settings, loaded, result, windows, repeat, GitRevision.Current());
+        await LoadReportWriter.WriteAllAsync(outDir, summary, new LoadSeries { Samples = result.Samples, Windows = windows, Connects = result.Connects }, CancellationToken.None);
+        Print(output, summary, outDir);
+        return summary.ExitCode;
+    }
+
+    private static void Print(TextWriter o, LoadSummary s, string outDir)
+    {
+        static string P(LatencyPercentiles p) => p.Count == 0 ? "none" : $"p50 {p.P50} p90 {p.P90} p99 {p.P99} p99.9 {p.P999} max {p.Max} ms (n={p.Count})";
+        o.WriteLine($"load: peak {s.PeakConnections} connections, connect failures {s.ConnectFailures}, errors {s.Errors}, sends skipped before join {s.SendsSkippedNotJoined}");
+        o.WriteLine($"  connect time      {P(s.ConnectTime)}");
+        o.WriteLine($"  delivery latency  {P(s.DeliveryLatency)}");
+        o.WriteLine($"  hold msg/s        sent {s.HoldRates.SentPerSecond:0.#}, acked {s.HoldRates.AckedPerSecond:0.#}, delivered {s.HoldRates.DeliveredPerSecond:0.#}");
+        o.WriteLine($"  server            cpu mean {s.Server.CpuPercentMean:0.#}% max {s.Server.CpuPercentMax:0.#}%, memory max {s.Server.MemoryBytesMax / 1048576:0} MB — {s.Server.Source}");
+        o.WriteLine("  SLO break table:");
+        foreach (var b in s.SloBreaks)
+        {
+            o.WriteLine($"    {(b.Broke ? "BROKE" : "HELD"),-6} {b.Metric,-26} {(b.LowerBound ? "≥" : "≤")} {b.Threshold,-8} {b.Describe()}");
+        }
+
+        if (s.HarnessError is not null)
+        {
+            o.WriteLine($"  HARNESS  {s.HarnessError}");
+        }
+
+        o.WriteLine($"verdict: exit {s.ExitCode} — reports in {outDir}");
+        if (s.ExitCode != ExitCodes.Pass)
+        {
+            o.WriteLine($"repeat with: {s.ReproCommand}");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using ChatResilience.Simulator.Harness;
+using ChatResilience.Simulator.Scenarios;
+
+namespace ChatResilience.Simulator.Load;
+
+/// <summary>Everything one load run needs: the scenario, the seed and the resolved ramp (section, then command line).</summary>
+public sealed record LoadSettings
+{
+    public required Scenario Scenario { get; init; }
+    public required int Seed { get; init; }
+
+    /// <summary>Connections to reach. Default: <c>load.target</c>, else <c>clients.count</c>.</summary>
+    public required int Target { get; init; }
+
+    /// <summary>Connections started per second.</summary>
+    public required double RampRate { get; init; }
+
+    /// <summary>Hold at the target after the ramp.</summary>
+    public required TimeSpan Hold { get; init; }
+
+    /// <summary>Messages/s per connected client.</summary>
+    public required double MessageRatePerClient { get; init; }
+
+    /// <summary>SLO evaluation window.</summary>
+    public required TimeSpan Window { get; init; }
+
+    /// <summary>How long one connect + join may take before it counts as an error. Default: 20 s.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>After the hold, how long outstanding sends may take to settle before the run stops. Default: 10 s.</summary>
+    public TimeSpan DrainBound { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Sampling period of connections, counters and server resources. Default: 1 s.</summary>
+    public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The ramp's schedule.</summary>
+    public RampSchedule Ramp => new(Target, RampRate);
+
+    /// <summary>Ramp plus hold: the span sends are planned over.</summary>
+    public TimeSpan LoadDuration => Ramp.Duration + Hold;
+
+    /// <summary>Resolves the section's values and the command-line overrides (null = keep).</summary>
+    public static LoadSettings Resolve(Scenario scenario, int seed, int? target = null, double? rampRate = null, TimeSpan? hold = null, double? rate = null)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var l = scenario.Load ?? new LoadSpec();
+        return new LoadSettings
+        {
+            Scenario = scenario,
+            Seed = seed,
+            Target = target ?? l.Target ?? scenario.Clients.Count,
+            RampRate = rampRate ?? l.RampRate,
+            Hold = hold ?? l.Hold,
+            MessageRatePerClient = rate ?? l.MessageRatePerClient ?? scenario.Workload.SendRatePerClient,
+            Window = l.Window,
+        };
+    }
+
+    /// <summary>Every reason the run cannot start (exit 64), each naming the field or option.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var p = new List<string>();
+        if (FileBudget.Check(Target) is { } budget)
+        {
+            p.Add($"load.target / --target: {budget}");
+        }
+
+        if (RampRate <= 0 || RampRate > LoadSpecValidator.MaxRampRate || !double.IsFinite(RampRate))
+        {
+            p.Add($"load.rampRate / --ramp: must be in (0, {LoadSpecValidator.MaxRampRate}] connections/s");
+        }
+
+        if (MessageRatePerClient is < 0 or > 100 || !double.IsFinite(MessageRatePerClient))
+        {
+            p.Add("load.messageRatePerClient / --rate: must be in [0, 100] messages/s per client");
+        }
+
+        foreach (var (room, i) in Scenario.Workload.Rooms.Select((r, i) => (r, i)).Where(r => r.r.Size > Target))
+        {
+            p.Add($"workload.rooms[{i}].size: {room.Size} members is more than the load target {Target}");
+        }
+
+        foreach (var (f, i) in Scenario.Faults.Select((f, i) => (f, i)).Where(f => !FaultTypes.Network.Contains(f.f.Type)))
+        {
+            p.Add($"faults[{i}].type: load mode runs network faults only ('{f.Type}' is a harness fault)");
+        }
+
+        foreach (var (o, i) in Scenario.Workload.Offline.Select((o, i) => (o, i)))
+        {
+            p.Add($"workload.offline[{i}]: load mode has no offline windows (clients start on the ramp)");
+        }
+
+        return p;
+    }
+}

@@ -1,0 +1,32 @@
+namespace ChatResilience.Simulator.Load;
+
+/// <summary>
+/// Starts connections on a <see cref="RampSchedule"/>: waits on the injected clock until each one's instant and
+/// starts it without waiting for the previous one (an open-loop ramp: a slow server makes connects pile up, it does
+/// not slow the ramp down — that is what a capacity test must see). Returns every started task.
+/// </summary>
+public sealed class RampDriver(RampSchedule schedule, TimeProvider time)
+{
+    /// <summary>
+    /// Runs the ramp from now. <paramref name="start"/> gets the connection index and must not block; its task is
+    /// collected, not awaited.
+    /// </summary>
+    public async Task<IReadOnlyList<Task>> RunAsync(Func<int, Task> start, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var began = time.GetTimestamp();
+        var started = new List<Task>(schedule.Target);
+        for (var i = 0; i < schedule.Target; i++)
+        {
+            var wait = schedule.StartOffset(i) - time.GetElapsedTime(began);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, time, cancellationToken);
+            }
+
+            started.Add(start(i));
+        }
+
+        return started;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using ChatResilience.Simulator.History;
+
+namespace ChatResilience.Simulator.Sharding;
+
+/// <summary>
+/// The coordinator's HTTP API (Kestrel minimal API; endpoints and bodies in README.md). Every bad request gets a
+/// 4xx with a <see cref="ProtocolError"/> naming the problem; nothing a worker sends can crash the coordinator.
+/// </summary>
+internal sealed class CoordinatorApi : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private CoordinatorApi(WebApplication app, Uri baseUri)
+    {
+        _app = app;
+        BaseUri = baseUri;
+    }
+
+    /// <summary>The URL workers pass as <c>--coordinator</c>.</summary>
+    public Uri BaseUri { get; }
+
+    /// <param name="state">The book of workers.</param>
+    /// <param name="clockMs">The coordinator's run clock (fractional ms).</param>
+    /// <param name="listen">Address to bind (127.0.0.1 for local workers; 0.0.0.0 for workers elsewhere).</param>
+    /// <param name="port">Port; 0 picks a free one.</param>
+    /// <param name="cancellationToken">Stops the start.</param>
+    public static async Task<CoordinatorApi> StartAsync(CoordinatorState state, Func<double> clockMs, IPAddress listen, int port, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(listen, port);
+            k.Limits.MaxRequestBodySize = 4L << 30;
+        });
+        var app = builder.Build();
+        Map(app, state, clockMs);
+        await app.StartAsync(cancellationToken);
+        var bound = app.Urls.Select(u => new Uri(u)).First();
+        var host = listen.Equals(IPAddress.Any) ? "127.0.0.1" : listen.ToString();
+        return new CoordinatorApi(app, new Uri($"http://{host}:{bound.Port}/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+
+    private static void Map(WebApplication app, CoordinatorState state, Func<double> clockMs)
+    {
+        var ctx = ShardingJsonContext.Default;
+        app.MapGet("/v1/clock", () => Results.Json(new ClockReading(clockMs()), ctx.ClockReading));
+        app.MapPost("/v1/register", async (HttpContext http) =>
+        {
+            var (request, error) = await ReadAsync(http, ctx.RegisterRequest);
+            if (request is null)
+            {
+                return Error(400, error!);
+            }
+
+            var (assignment, status, refused) = state.Register(request);
+            return assignment is null ? Error(status, refused!) : Results.Json(assignment, ctx.WorkerAssignment);
+        });
+        app.MapPost("/v1/workers/{id:int}/heartbeat", async (int id, HttpContext http) =>
+        {
+            var (heartbeat, error) = await ReadAsync(http, ctx.WorkerHeartbeat);
+            if (heartbeat is null)
+            {
+                return Error(400, error!);
+            }
+
+            return state.Heartbeat(id, heartbeat) is { } command ? Results.Json(command, ctx.WorkerCommand) : Unknown(id);
+        });
+        app.MapPost("/v1/workers/{id:int}/quiesce", async (int id, HttpContext http) =>
+        {
+            var (report, error) = await ReadAsync(http, ctx.QuiesceReport);
+            if (report is null)
+            {
+                return Error(400, error!);
+            }
+
+            return state.Quiesce(id, report) ? Results.Accepted() : Unknown(id);
+        });
+        app.MapPost("/v1/workers/{id:int}/history", async (int id, HttpContext http) =>
+        {
+            var events = new List<HistoryEvent>();
+            try
+            {
+                await foreach (var e in HistoryFile.ReadEventsAsync(http.Request.Body, http.RequestAborted))
+                {
+                    events.Add(e);
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                return Error(400, e.Message);
+            }
+
+            return state.History(id, events) ? Results.NoContent() : Unknown(id);
+        });
+        app.MapPost("/v1/workers/{id:int}/result", async (int id, HttpContext http) =>
+        {
+            var (result, error) = await ReadAsync(http, ctx.WorkerResult);
+            if (result is null)
+            {
+                return Error(400, error!);
+            }
+
+            return state.Result(id, result) is { } refused ? Error(409, refused) : Results.NoContent();
+        });
+    }
+
+    private static async Task<(T? Value, string? Error)> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> type)
+        where T : class
+    {
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync(http.Request.Body, type, http.RequestAborted);
+            return value is null ? (null, $"body must be a JSON {typeof(T).Name}, not null") : (value, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, $"body is not a valid {typeof(T).Name}: {e.Message}");
+        }
+    }
+
+    private static IResult Error(int status, string message) => Results.Json(new ProtocolError(message), ShardingJsonContext.Default.ProtocolError, statusCode: status);
+
+    private static IResult Unknown(int id) => Error(404, $"worker {id} is not registered");
+}

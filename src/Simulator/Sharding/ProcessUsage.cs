@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace ChatResilience.Simulator.Sharding;
+
+/// <summary>Resident memory, CPU time and open files of a process, with the peaks seen by <see cref="Sample"/>.</summary>
+internal sealed class ProcessUsage
+{
+    private readonly Process _process;
+    private readonly Lock _gate = new();
+
+    public ProcessUsage(Process process) => _process = process;
+
+    public long PeakRssBytes { get; private set; }
+
+    public long PeakOpenFiles { get; private set; }
+
+    public double CpuSeconds { get; private set; }
+
+    public long RssBytes { get; private set; }
+
+    public long OpenFiles { get; private set; }
+
+    /// <summary>One reading; a process that has exited keeps its last numbers.</summary>
+    public void Sample()
+    {
+        lock (_gate)
+        {
+            try
+            {
+                _process.Refresh();
+                if (_process.HasExited)
+                {
+                    return;
+                }
+
+                RssBytes = _process.WorkingSet64;
+                CpuSeconds = _process.TotalProcessorTime.TotalSeconds;
+                OpenFiles = CountOpenFiles(_process.Id);
+                PeakRssBytes = Math.Max(PeakRssBytes, RssBytes);
+                PeakOpenFiles = Math.Max(PeakOpenFiles, OpenFiles);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+            {
+                // The process went away between the check and the read: keep the last numbers.
+            }
+        }
+    }
+
+    /// <summary>Open file descriptors of <paramref name="pid"/> (Linux /proc); 0 where /proc is missing.</summary>
+    public static long CountOpenFiles(int pid)
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").LongCount();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using ChatResilience.Simulator.Harness;
+using ChatResilience.Simulator.Reports;
+using ChatResilience.Simulator.Scenarios;
+
+namespace ChatResilience.Simulator.Sharding;
+
+/// <summary>
+/// <c>chatsim worker --coordinator URL</c>: registers, measures its clock offset, runs its shard with the ordinary
+/// <see cref="SimulationRunner"/> (own proxies, own clients) while heartbeating, then uploads its history (shifted
+/// to the coordinator's clock, stamped with its id) and result, and waits for the stop order.
+/// </summary>
+public sealed class ShardWorker
+{
+    private static readonly TimeSpan RegisterRetryFor = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan CoordinatorLostAfter = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(60);
+
+    private readonly Uri _coordinator;
+    private readonly TimeProvider _time;
+    private readonly string _instance;
+    private readonly long _start;
+
+    /// <param name="coordinator">The coordinator's base URL.</param>
+    /// <param name="time">Clock. Default: system.</param>
+    /// <param name="instance">Unique registration id. Default: host, pid and a random suffix.</param>
+    public ShardWorker(Uri coordinator, TimeProvider? time = null, string? instance = null)
+    {
+        ArgumentNullException.ThrowIfNull(coordinator);
+        _coordinator = coordinator;
+        _time = time ?? TimeProvider.System;
+        _instance = instance ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        _start = _time.GetTimestamp();
+    }
+
+    private double LocalMs => _time.GetElapsedTime(_start).TotalMilliseconds;
+
+    /// <summary>Runs the worker to the end; 0 when its results were accepted, 4 when it could not take part.</summary>
+    public async Task<int> RunAsync(TextWriter log, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
+        WorkerAssignment assignment;
+        ClockOffset offset;
+        try
+        {
+            assignment = await RegisterAsync(http, cancellationToken);
+            offset = await ClockSync.MeasureAsync(() => LocalMs, async ct => (await http.GetFromJsonAsync(new Uri(_coordinator, "v1/clock"), ShardingJsonContext.Default.ClockReading, ct))!.CoordinatorMs, cancellationToken: cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or HarnessException or TaskCanceledException)
+        {
+            await log.WriteLineAsync($"chatsim worker: {e.Message}");
+            return ExitCodes.HarnessFailure;
+        }
+
+        await log.WriteLineAsync($"chatsim worker {assignment.WorkerId}: shard {assignment.ShardIndex + 1}/{assignment.ShardCount}, clock offset {offset.OffsetMs:0.0} ms ± {offset.UncertaintyMs:0.0}");
+        var scenario = ScenarioLoader.Parse(assignment.ScenarioJson, "coordinator scenario").Scenario;
+        scenario = scenario with { Clients = scenario.Clients with { Count = assignment.Clients }, Duration = TimeSpan.FromMilliseconds(assignment.DurationMs) };
+        var shard = new ShardAssignment(assignment.WorkerId, assignment.ShardIndex, assignment.ShardCount);
+        var hooks = new WorkerHooks(http, _coordinator, assignment.WorkerId, () => LocalMs, () => offset.OffsetMs, _time);
+        await using var target = new RemoteChatTarget(new Uri(assignment.ServerUrl));
+        var settings = new SimulationSettings
+        {
+            Scenario = scenario,
+            Seed = assignment.Seed,
+            ClientBugs = BugSwitches.Parse(assignment.Bugs).Client,
+            StartupTimeout = TimeSpan.FromMilliseconds(assignment.StartupTimeoutMs),
+            Shard = new ShardContext { Assignment = shard, Target = target, Hooks = hooks },
+        };
+
+        // The runner's clock starts in its constructor: its zero is this local instant, i.e. this coordinator instant.
+        var shiftMs = LocalMs + offset.OffsetMs;
+        var runner = new SimulationRunner(settings, NullProgressSink.Instance, _time);
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var usage = new ProcessUsage(Process.GetCurrentProcess());
+        var heartbeat = new WorkerHeartbeatLoop(http, _coordinator, assignment, runner, usage, hooks, run, _time);
+        using var heartbeatStop = new CancellationTokenSource();
+        var beating = heartbeat.RunAsync(heartbeatStop.Token);
+        var result = await runner.RunAsync(run.Token);
+        heartbeat.Phase = "uploading";
+        var code = ExitCodes.Pass;
+        try
+        {
+            var serverShiftMs = assignment.CoordinatorStartUnixMs == 0 ? (long)Math.Round(shiftMs) : runner.StartUnixMs - assignment.CoordinatorStartUnixMs;
+            var events = result.History.Events.Select(e => ClockShift.Apply(e, (long)Math.Round(shiftMs), serverShiftMs, assignment.WorkerId));
+            using (var content = new NdjsonContent(events))
+            using (var response = await http.PostAsync(new Uri(_coordinator, $"v1/workers/{assignment.WorkerId}/history"), content, cancellationToken))
+            {
+                await EnsureAsync(response, "history upload", cancellationToken);
+            }
+
+            usage.Sample();
+            var harnessFaults = result.Plan.Faults.Where(f => FaultTypes.Harness.Contains(f.Type)).Select(f => f.Describe()).ToList();
+            var body = new WorkerResult
+            {
+                WorkerId = assignment.WorkerId,
+                Clients = result.Plan.Clients.Count,
+                ShiftMs = shiftMs,
+                ClockOffsetMs = offset.OffsetMs,
+                ClockUncertaintyMs = offset.UncertaintyMs,
+                NetworkFaultActions = [.. result.FaultActions.Where(a => !harnessFaults.Any(h => a.StartsWith(h, StringComparison.Ordinal)))],
+                HarnessError = result.HarnessError ?? heartbeat.Abort,
+                StuckClients = [.. result.StuckClients],
+                Quiesced = result.Quiesced,
+                Interrupted = result.Interrupted,
+                HealedAtMs = result.HealedAtMs + (long)Math.Round(shiftMs),
+                Events = result.History.Events.Count,
+                Sent = result.Sent,
+                Acked = result.Acked,
+                Delivered = result.Delivered,
+                Failed = result.Failed,
+                Refused = result.Refused,
+                ConnectAttempts = result.ConnectAttempts,
+                PeakRssBytes = usage.PeakRssBytes,
+                CpuSeconds = usage.CpuSeconds,
+                PeakOpenFiles = usage.PeakOpenFiles,
+            };
+            using (var response = await http.PostAsJsonAsync(new Uri(_coordinator, $"v1/workers/{assignment.WorkerId}/result"), body, ShardingJsonContext.Default.WorkerResult, cancellationToken))
+            {
+                await EnsureAsync(response, "result upload", cancellationToken);
+            }
+
+            heartbeat.Phase = "done";
+            await heartbeat.Stopped.WaitAsync(StopWait, _time, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or HarnessException or TimeoutException or TaskCanceledException)
+        {
+            await log.WriteLineAsync($"chatsim worker {assignment.WorkerId}: {e.Message}");
+            code = ExitCodes.HarnessFailure;
+        }
+        finally
+        {
+            await heartbeatStop.CancelAsync();
+            await beating;
+        }
+
+        await log.WriteLineAsync($"chatsim worker {assignment.WorkerId}: done ({result.Plan.Clients.Count} clients, {result.History.Events.Count} events)");
+        return code;
+    }
+
+    private async Task<WorkerAssignment> RegisterAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                using var response = await http.PostAsJsonAsync(
+                    new Uri(_coordinator, "v1/register"),
+                    new RegisterRequest(WorkerProtocol.Version, _instance, Environment.MachineName, Environment.ProcessId),
+                    ShardingJsonContext.Default.RegisterRequest,
+                    cancellationToken);
+                await EnsureAsync(response, "registration", cancellationToken);
+                return await response.Content.ReadFromJsonAsync(ShardingJsonContext.Default.WorkerAssignment, cancellationToken)
+                       ?? throw new HarnessException("registration answered null");
+            }
+            catch (HttpRequestException) when (_time.GetElapsedTime(started) < RegisterRetryFor)
+            {
+                // The coordinator may not be listening yet (workers started first on other machines).
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken);
+            }
+        }
+    }
+
+    private static async Task EnsureAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw new HarnessException($"{what}: coordinator answered {(int)response.StatusCode}: {body}");
+        }
+    }
+
+    /// <summary>The coordinator shows the progress; a worker reports nothing locally.</summary>
+    private sealed class NullProgressSink : IRunProgressSink
+    {
+        public static readonly NullProgressSink Instance = new();
+
+        public void Report(RunProgress progress)
+        {
+        }
+    }
+
+    internal static TimeSpan LostAfter => CoordinatorLostAfter;
+}
