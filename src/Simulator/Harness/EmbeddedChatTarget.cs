@@ -53,6 +53,9 @@ internal sealed class EmbeddedChatTarget : IChatTarget
     }
 
     /// <summary>The server options of a chatsim run (embedded, or the server process of a sharded run).</summary>
+    /// <summary>Connections one user may hold on the embedded server (every device of a user counts). 64.</summary>
+    public const int MaxConnectionsPerUser = 64;
+
     public static ChatServerHostOptions HostOptions(string storagePath, int maxConnections, ServerBugSwitches bugs) => new()
     {
         Port = 0,
@@ -60,7 +63,7 @@ internal sealed class EmbeddedChatTarget : IChatTarget
         {
             StoragePath = storagePath,
             MaxConnections = maxConnections,
-            MaxConnectionsPerUser = 64,
+            MaxConnectionsPerUser = MaxConnectionsPerUser,
 
             // A virtual fleet shares one machine: the per-connection budget is generous, the run's own rate limits are the scenario's.
             RateLimitPerSecond = 1000,

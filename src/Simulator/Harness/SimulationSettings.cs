@@ -42,6 +42,17 @@ public sealed record SimulationSettings
         }
 
         problems.AddRange(ServerLog.Problems().Select(p => "server log: " + p));
+        // Several devices of one user share its connection budget: more than the embedded server's per-user cap would
+        // be refused 4429 at start and the run would die on a start-up timeout instead of saying why.
+        var users = Scenario.Workload.Users ?? Scenario.Clients.Count;
+        var perUser = users > 0 ? (Scenario.Clients.Count + users - 1) / users : 0;
+        if (ServerUrl is null && perUser > EmbeddedChatTarget.MaxConnectionsPerUser)
+        {
+            problems.Add($"workload.users: {Scenario.Clients.Count} clients over {users} users is {perUser} devices per user, above the embedded server's "
+                + $"{EmbeddedChatTarget.MaxConnectionsPerUser} connections per user; raise workload.users to at least "
+                + $"{(Scenario.Clients.Count + EmbeddedChatTarget.MaxConnectionsPerUser - 1) / EmbeddedChatTarget.MaxConnectionsPerUser}");
+        }
+
         if (ServerUrl is not null)
         {
             foreach (var (f, i) in Scenario.Faults.Select((f, i) => (f, i)).Where(p => p.f.Type == FaultTypes.ServerRestart))

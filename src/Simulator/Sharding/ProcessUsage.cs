@@ -46,6 +46,19 @@ internal sealed class ProcessUsage
         }
     }
 
+    /// <summary>
+    /// This process's resident memory after a full, compacting, aggressive collection (which also returns freed
+    /// pages to the OS): the "RSS after a full GC" that memory per client is computed from.
+    /// </summary>
+    public static long RssAfterFullGc()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        using var self = Process.GetCurrentProcess();
+        return self.WorkingSet64;
+    }
+
     /// <summary>Open file descriptors of <paramref name="pid"/> (Linux /proc); 0 where /proc is missing.</summary>
     public static long CountOpenFiles(int pid)
     {

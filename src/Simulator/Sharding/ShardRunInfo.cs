@@ -11,5 +11,15 @@ public sealed record ShardRunInfo
     public double CoordinatorCpuSeconds { get; init; }
 }
 
-/// <summary>One worker of a sharded run: its clients, clock offset (± uncertainty) and resource use.</summary>
-public sealed record WorkerInfo(int WorkerId, int Clients, double ClockOffsetMs, double ClockUncertaintyMs, long PeakRssBytes, double CpuSeconds, long PeakOpenFiles);
+/// <summary>
+/// One worker of a sharded run: its clients, clock offset (± uncertainty) and resource use. Memory per client is
+/// (RSS after a full GC with every client connected and joined − RSS after a full GC before any client) / clients:
+/// the clients and their proxies at rest, before the history grows.
+/// </summary>
+public sealed record WorkerInfo(
+    int WorkerId, int Clients, double ClockOffsetMs, double ClockUncertaintyMs, long PeakRssBytes, double CpuSeconds, long PeakOpenFiles,
+    long BaselineRssBytes = 0, long ReadyRssBytes = 0)
+{
+    /// <summary>Bytes of RSS per client (clients and their proxies), or 0 when not measured.</summary>
+    public long RssBytesPerClient => Clients > 0 && ReadyRssBytes > 0 ? (ReadyRssBytes - BaselineRssBytes) / Clients : 0;
+}

@@ -57,7 +57,12 @@ public sealed class ShardWorker
         var scenario = ScenarioLoader.Parse(assignment.ScenarioJson, "coordinator scenario").Scenario;
         scenario = scenario with { Clients = scenario.Clients with { Count = assignment.Clients }, Duration = TimeSpan.FromMilliseconds(assignment.DurationMs) };
         var shard = new ShardAssignment(assignment.WorkerId, assignment.ShardIndex, assignment.ShardCount);
-        var hooks = new WorkerHooks(http, _coordinator, assignment.WorkerId, () => LocalMs, () => offset.OffsetMs, _time);
+        var baselineRss = ProcessUsage.RssAfterFullGc();
+        long readyRss = 0;
+        var hooks = new WorkerHooks(http, _coordinator, assignment.WorkerId, () => LocalMs, () => offset.OffsetMs, _time)
+        {
+            OnClientsReady = () => readyRss = ProcessUsage.RssAfterFullGc(),
+        };
         await using var target = new RemoteChatTarget(new Uri(assignment.ServerUrl));
         var settings = new SimulationSettings
         {
@@ -114,6 +119,8 @@ public sealed class ShardWorker
                 PeakRssBytes = usage.PeakRssBytes,
                 CpuSeconds = usage.CpuSeconds,
                 PeakOpenFiles = usage.PeakOpenFiles,
+                BaselineRssBytes = baselineRss,
+                ReadyRssBytes = readyRss,
             };
             using (var response = await http.PostAsJsonAsync(new Uri(_coordinator, $"v1/workers/{assignment.WorkerId}/result"), body, ShardingJsonContext.Default.WorkerResult, cancellationToken))
             {

@@ -24,8 +24,12 @@ internal sealed class WorkerHooks(HttpClient http, Uri coordinator, int workerId
         }
     }
 
+    /// <summary>Called once when every client of this worker is connected and joined, before the start gate.</summary>
+    public Action? OnClientsReady { get; init; }
+
     public async Task WaitForWorkloadStartAsync(CancellationToken cancellationToken)
     {
+        OnClientsReady?.Invoke();
         var startAt = await _start.Task.WaitAsync(cancellationToken);
 
         // The coordinator's instant on this worker's clock.

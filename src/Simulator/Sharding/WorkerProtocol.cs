@@ -110,6 +110,12 @@ public sealed record WorkerResult
     public long PeakRssBytes { get; init; }
     public double CpuSeconds { get; init; }
     public long PeakOpenFiles { get; init; }
+
+    /// <summary>RSS after a full GC before the worker made its clients, in bytes.</summary>
+    public long BaselineRssBytes { get; init; }
+
+    /// <summary>RSS after a full GC once all its clients were connected and joined (before the workload), in bytes.</summary>
+    public long ReadyRssBytes { get; init; }
 }
 
 /// <summary>Every 4xx answer: what was wrong.</summary>

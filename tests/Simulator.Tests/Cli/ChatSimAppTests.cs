@@ -63,6 +63,17 @@ public sealed class ChatSimAppTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_MoreDevicesPerUserThanTheServerAllows_Exit64NamingUsers()
+    {
+        // flaky-mobile has 30 users: 2,000 clients would be 67 devices per user, above the embedded server's 64.
+        var exit = await ChatSimApp.MainAsync(["run", RepoPaths.Scenario("flaky-mobile.json"), "--clients", "2000"], _out, _err);
+
+        Assert.Equal(64, exit);
+        Assert.Contains("workload.users: 2000 clients over 30 users is 67 devices per user", _err.ToString(), StringComparison.Ordinal);
+        Assert.Contains("at least 32", _err.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_TooFewWorkersForTheClients_Exit64NamingTheCount()
     {
         var exit = await ChatSimApp.MainAsync(["run", RepoPaths.Scenario("partition.json"), "--clients", "10000", "--workers", "1"], _out, _err);
