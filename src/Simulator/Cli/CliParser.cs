@@ -139,7 +139,8 @@ public static class CliParser
         };
     }
 
-    private static int Int(string name, string value, int min, int max) =>
+    /// <summary>An integer option in [min, max], or a CliException naming the option.</summary>
+    internal static int Int(string name, string value, int min, int max) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
             : throw new CliException($"{name}: '{value}' must be an integer in [{min}, {max}]");

@@ -51,10 +51,10 @@ public sealed record LoadArguments
             switch (a)
             {
                 case "--seed":
-                    seed = Int(a, Value(), 0, int.MaxValue);
+                    seed = CliParser.Int(a, Value(), 0, int.MaxValue);
                     break;
                 case "--target":
-                    target = Int(a, Value(), 1, 1_000_000);
+                    target = CliParser.Int(a, Value(), 1, 1_000_000);
                     break;
                 case "--ramp":
                     ramp = PerSecond(a, Value(), 0, LoadSpecValidator.MaxRampRate, zeroAllowed: false);
@@ -120,11 +120,6 @@ public sealed record LoadArguments
     }
 
     private static string I(int n) => n.ToString(CultureInfo.InvariantCulture);
-
-    private static int Int(string name, string value, int min, int max) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-            ? n
-            : throw new CliException($"{name}: '{value}' must be an integer in [{min}, {max}]");
 
     // "25/s" or "25"; the unit is optional so scripts can pass plain numbers.
     private static double PerSecond(string name, string value, double min, double max, bool zeroAllowed)
