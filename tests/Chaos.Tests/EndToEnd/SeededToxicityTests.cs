@@ -9,15 +9,15 @@ namespace ChatResilience.Chaos.Tests.EndToEnd;
 /// <summary>A seed is a bug report: the same seed picks the same affected connections, process after process.</summary>
 public class SeededToxicityTests
 {
-    private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(500);
-
+    // reset_peer rather than latency: an affected connection is closed instead of answered, an outcome that does
+    // not depend on how long anything took, so a loaded machine cannot turn an unaffected connection into a '1'.
     private static async Task<string> AffectedConnectionsAsync(int seed, LoopbackServer echo)
     {
         await using var embedded = await EmbeddedToxiproxy.StartAsync(new EmbeddedToxiproxyOptions { Port = 0, Seed = seed }, TimeProvider.System, NullLoggerFactory.Instance);
         using var http = new HttpClient { BaseAddress = embedded.ApiUri };
         var client = new ToxiproxyClient(http);
         var proxy = await client.CreateProxyAsync(new ProxyDefinition("group-a", echo.Address));
-        await client.AddToxicAsync("group-a", new ToxicDefinition(new LatencyAttributes(Latency), ToxicStream.Upstream, Toxicity: 0.5));
+        await client.AddToxicAsync("group-a", new ToxicDefinition(new ResetPeerAttributes(TimeSpan.Zero), ToxicStream.Upstream, Toxicity: 0.5));
 
         // Connect one by one so connection ordinals follow connect order; then probe all at once.
         var sockets = new List<Socket>();
@@ -27,15 +27,25 @@ public class SeededToxicityTests
             await Bounded.UntilAsync(() => embedded.GetCounters("group-a")!.ConnectionsAccepted == i + 1, "connection accepted");
         }
 
-        var delayed = await Task.WhenAll(sockets.Select(async socket =>
-        {
-            var start = TimeProvider.System.GetTimestamp();
-            await socket.SendAsync(new byte[] { 1 }, SocketFlags.None);
-            await Sockets.ReadExactlyAsync(socket, 1);
-            return TimeProvider.System.GetElapsedTime(start) >= Latency;
-        }));
+        var reset = await Task.WhenAll(sockets.Select(WasResetAsync));
         sockets.ForEach(s => s.Dispose());
-        return string.Concat(delayed.Select(d => d ? '1' : '0'));
+        return string.Concat(reset.Select(r => r ? '1' : '0'));
+    }
+
+    /// <summary>Sends one byte: true when the proxy closed the connection instead of echoing it back.</summary>
+    private static async Task<bool> WasResetAsync(Socket socket)
+    {
+        await socket.SendAsync(new byte[] { 1 }, SocketFlags.None);
+        var buffer = new byte[1];
+        try
+        {
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            return await socket.ReceiveAsync(buffer, SocketFlags.None, bound.Token) == 0;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
     }
 
     [Fact]
