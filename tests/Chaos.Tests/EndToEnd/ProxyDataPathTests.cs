@@ -73,10 +73,13 @@ public sealed partial class ProxyDataPathTests(EmbeddedProxyFixture fixture) : I
         var proxy = await fixture.CreateProxyAsync();
         using var socket = await Sockets.ConnectAsync(proxy.Listen);
         await RoundTripAsync(socket, [1]);
-        await fixture.Client.AddToxicAsync(proxy.Name, new ToxicDefinition(new LatencyAttributes(TimeSpan.FromMilliseconds(300)), Name: "slow"));
-        Assert.True(await RoundTripAsync(socket, [2]) >= TimeSpan.FromMilliseconds(300));
+        // A long latency so that "faster than the toxic" after removal stays true on a loaded CI machine.
+        var slow = TimeSpan.FromSeconds(2);
+        await fixture.Client.AddToxicAsync(proxy.Name, new ToxicDefinition(new LatencyAttributes(slow), Name: "slow"));
+        Assert.True(await RoundTripAsync(socket, [2]) >= slow);
         await fixture.Client.DeleteToxicAsync(proxy.Name, "slow");
-        Assert.True(await RoundTripAsync(socket, [3]) < TimeSpan.FromMilliseconds(300));
+        var after = await RoundTripAsync(socket, [3]);
+        Assert.True(after < slow, $"round trip after removing the toxic took {after.TotalMilliseconds} ms");
     }
 
     [Fact]
