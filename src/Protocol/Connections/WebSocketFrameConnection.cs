@@ -10,7 +10,14 @@ namespace ChatResilience.Protocol.Connections;
 /// </summary>
 public sealed class WebSocketFrameConnection : IFrameConnection
 {
-    private const int ReceiveChunkBytes = 16 * 1024;
+    private const int ReceiveChunkBytes = 4 * 1024;
+
+    // Receive buffers are rented only while a message is being read (see ReceiveAsync). The shared pool keeps
+    // a few arrays per thread and per core, and a receive rents on one thread and returns on another after its
+    // awaits, so under load most rents missed and allocated; this pool is one bounded stack per size, shared
+    // by every connection (at most 256 arrays of each size up to 64 KiB are kept; larger ones are not pooled),
+    // and frames are mostly far smaller than one 4 KiB chunk.
+    private static readonly ArrayPool<byte> ReceivePool = ArrayPool<byte>.Create(maxArrayLength: 64 * 1024, maxArraysPerBucket: 256);
     private readonly WebSocket _socket;
     private readonly int _maxFrameBytes;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -81,7 +88,7 @@ public sealed class WebSocketFrameConnection : IFrameConnection
             return new WireMessage(Array.Empty<byte>(), first.MessageType == WebSocketMessageType.Binary);
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveChunkBytes);
+        var buffer = ReceivePool.Rent(ReceiveChunkBytes);
         var length = 0;
         try
         {
@@ -89,9 +96,9 @@ public sealed class WebSocketFrameConnection : IFrameConnection
             {
                 if (length == buffer.Length)
                 {
-                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    var bigger = ReceivePool.Rent(buffer.Length * 2);
                     buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    ReceivePool.Return(buffer);
                     buffer = bigger;
                 }
 
@@ -126,7 +133,7 @@ public sealed class WebSocketFrameConnection : IFrameConnection
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ReceivePool.Return(buffer);
         }
     }
 

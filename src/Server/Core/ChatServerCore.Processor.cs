@@ -39,7 +39,7 @@ public sealed partial class ChatServerCore
                 At = Time.GetUtcNow().ToUnixTimeMilliseconds(),
                 AnswerFor = Options.Bugs.AnswerAssistantTwice ? null : triggerSeq,
             };
-            append = Log.AppendAsync(message, null, PublishCommitted, cancellationToken);
+            append = Log.AppendAsync(message, null, Publisher, cancellationToken);
         }
 
         try

@@ -50,6 +50,7 @@ public sealed partial class ChatServerCore : IProcessorHost, IAsyncDisposable
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("ChatResilience.Server.Core");
         Metrics = new ServerMetrics(meterFactory, () => QueuedMessages);
         _processor = processor;
+        Publisher = PublishCommitted;
         RetryHintJson = JsonSerializer.Serialize(new RetryHint { RetryAfterMs = (long)options.ShutdownRetryAfter.TotalMilliseconds }, ServerJsonContext.Default.RetryHint);
         if (log is SqliteMessageLog sqlite)
         {
@@ -63,6 +64,9 @@ public sealed partial class ChatServerCore : IProcessorHost, IAsyncDisposable
     }
 
     public ChatServerOptions Options { get; }
+
+    /// <summary>The log's commit callback as one delegate, so an append does not allocate a new one per message.</summary>
+    internal Action<StoredMessage> Publisher { get; }
 
     public IMessageLog Log { get; }
 

@@ -92,7 +92,8 @@ internal sealed partial class ChatSession
         st.Mark = seq;
         var message = new StoredMessage
         {
-            Room = s.Room, Id = s.Id, From = UserId, ClientId = ClientId, ClientSeq = seq, Body = s.Body,
+            // The hub's name, not the frame's copy of it: the stored message and its outcome live as long as the log keeps them.
+            Room = hub.Name, Id = s.Id, From = UserId, ClientId = ClientId, ClientSeq = seq, Body = s.Body,
             SentAt = s.SentAt, Basis = s.Basis, At = now, Meta = s.Meta,
         };
         var outcome = CommitAsync(st, message);
@@ -115,7 +116,7 @@ internal sealed partial class ChatSession
     {
         try
         {
-            var result = await _core.Log.AppendAsync(message, UserId, _core.PublishCommitted);
+            var result = await _core.Log.AppendAsync(message, UserId, _core.Publisher);
             return new SettlementOutcome
             {
                 UserId = UserId, ClientId = ClientId, Seq = message.ClientSeq, Id = message.Id, Room = message.Room,
@@ -214,7 +215,7 @@ internal sealed partial class ChatSession
                 Room = send.Room, Id = send.Id, From = UserId, ClientId = ClientId, ClientSeq = seq, Body = send.Body,
                 SentAt = send.SentAt, Basis = send.Basis, At = NowMs, Meta = send.Meta,
             };
-            _core.Observe(_core.Log.AppendAsync(again, null, _core.PublishCommitted).AsTask(), "bug-store-replay-twice");
+            _core.Observe(_core.Log.AppendAsync(again, null, _core.Publisher).AsTask(), "bug-store-replay-twice");
         }
 
         return ReplyFrom(outcome, dup: true);

@@ -44,7 +44,9 @@ internal sealed partial class ChatSession
         var policy = options.CompressionThresholdBytes == 0 ? CompressionPolicy.Off : new CompressionPolicy { ThresholdBytes = options.CompressionThresholdBytes };
         _transcoder = new FrameTranscoder(options.ToFrameLimits(), policy);
         _queue = new OutboundQueue(options.OutboundQueueMessages, options.OutboundQueueBytes, options.ControlQueueFrames);
-        _replies = Channel.CreateBounded<Task<Frame?>>(new BoundedChannelOptions((options.MaxInFlight * 2) + 64) { SingleReader = true, SingleWriter = true });
+        // Synchronous continuations: the pump runs on the thread that wrote the reply (the receive loop, or the
+        // commit's completion), and an ack that is already settled is written without a thread-pool hand-off.
+        _replies = Channel.CreateBounded<Task<Frame?>>(new BoundedChannelOptions((options.MaxInFlight * 2) + 64) { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
         _logger = core.Logger;
         _lastReceived = core.Time.GetTimestamp();
     }
@@ -206,9 +208,12 @@ internal sealed partial class ChatSession
 
     private async Task WriteLoopAsync()
     {
+        // The queue wakes its writer without a cancellation token (no registration per frame); ending the
+        // session's lifetime completes the queue instead, and a pending send sees the token.
+        using var stop = _lifetime.Token.UnsafeRegister(static q => ((OutboundQueue)q!).Complete(), _queue);
         try
         {
-            while (await _queue.DequeueAsync(_lifetime.Token) is { } message)
+            while (await _queue.DequeueAsync() is { } message)
             {
                 await _connection.SendAsync(message, _lifetime.Token);
                 _core.Metrics.FrameOut();

@@ -65,7 +65,7 @@ public sealed partial class SqliteMessageLog
                         op.Execute(batch);
                     }
 
-                    batch.FlushRooms();
+                    batch.FlushPending();
 
                     tx.Commit();
                 }
@@ -165,10 +165,13 @@ public sealed partial class SqliteMessageLog
             }
         }
 
+        /// <summary>Each client's highest seq settled in this batch: its mark row is written once per batch.</summary>
+        public Dictionary<(string UserId, string ClientId), long> Marks { get; } = [];
+
         public void PutRoom(RoomInfo r) => Changed[r.Room] = r;
 
-        /// <summary>Writes each changed room's row once per batch, however many appends moved its head.</summary>
-        public void FlushRooms()
+        /// <summary>Writes each changed room's row and each client's mark once per batch, however many appends moved them.</summary>
+        public void FlushPending()
         {
             // Prepared once: with one room per connection a batch moves hundreds of rooms, and preparing the
             // statement per room per batch ran on the single writer thread.
@@ -178,6 +181,15 @@ public sealed partial class SqliteMessageLog
             foreach (var r in Changed.Values)
             {
                 Run(upsert, r.Room, r.Epoch, r.Head, r.FirstSeq, r.Deleted ? 1L : 0L);
+            }
+
+            // Marks likewise: a client with 16 sends in flight moved its mark 16 times in this batch; one write.
+            var mark = log._upsertMark ??= Prepare(
+                "INSERT INTO marks(user_id, client_id, mark) VALUES($u,$c,$m) ON CONFLICT(user_id, client_id) DO UPDATE SET mark=MAX(mark, excluded.mark)",
+                "$u", "$c", "$m");
+            foreach (var ((user, client), seq) in Marks)
+            {
+                Run(mark, user, client, seq);
             }
         }
 
@@ -247,10 +259,11 @@ public sealed partial class SqliteMessageLog
                 "$u", "$c", "$s", "$i", "$r", "$rs", "$nc", "$nr", "$at");
             Run(upsert, o.UserId, o.ClientId, o.Seq, o.Id, o.Room, o.RoomSeq is { } rs ? rs : DBNull.Value,
                 o.NackCode is { } nc ? nc : DBNull.Value, o.NackReason is { } nr ? nr : DBNull.Value, o.At);
-            var mark = log._upsertMark ??= Prepare(
-                "INSERT INTO marks(user_id, client_id, mark) VALUES($u,$c,$m) ON CONFLICT(user_id, client_id) DO UPDATE SET mark=MAX(mark, excluded.mark)",
-                "$u", "$c", "$m");
-            Run(mark, o.UserId, o.ClientId, o.Seq);
+            var key = (o.UserId, o.ClientId);
+            if (!Marks.TryGetValue(key, out var mark) || mark < o.Seq)
+            {
+                Marks[key] = o.Seq;
+            }
         }
 
         private SqliteCommand Prepare(string sql, params string[] names)

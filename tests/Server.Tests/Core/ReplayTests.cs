@@ -5,14 +5,15 @@ namespace ChatResilience.Server.Tests.Core;
 
 public sealed class ReplayTests
 {
-    private static async Task SendManyAsync(TestClient c, CoreHarness h, string room, int count)
+    /// <summary>Sends and waits for the acks and, when <paramref name="subscribed"/>, for the sender's own copies.</summary>
+    private static async Task SendManyAsync(TestClient c, CoreHarness h, string room, int count, bool subscribed = true)
     {
         for (var i = 0; i < count; i++)
         {
             await c.SendAsync(c.Send(room, "m" + c.NextSeq, h.NowMs));
         }
 
-        await c.SettledAsync(count);
+        await c.SettledAsync(count, subscribed ? count : 0);
     }
 
     [Fact]
@@ -36,11 +37,11 @@ public sealed class ReplayTests
     {
         await using var h = new CoreHarness(new ChatServerOptions { ReplayBatchMessages = 7, OutboundQueueMessages = 400, RateLimitBurst = 10_000, RateLimitPerSecond = 10_000 });
         var a = await h.SenderAsync("r1");
-        await SendManyAsync(a, h, "r1", 100);
+        await SendManyAsync(a, h, "r1", 100, subscribed: false);
 
         // The joiner replays 1..100 in small steps while the sender keeps going.
         var (b, _) = await h.ConnectAsync("b", "cb");
-        var sending = Task.Run(async () => await SendManyAsync(a, h, "r1", 200));
+        var sending = Task.Run(async () => await SendManyAsync(a, h, "r1", 200, subscribed: false));
         await b.SendAsync(new JoinFrame { Room = "r1", Epoch = 1, After = 0 });
         var joined = await b.ExpectAsync<JoinedFrame>();
         Assert.Equal(1, joined.From);
@@ -59,20 +60,20 @@ public sealed class ReplayTests
     {
         await using var h = new CoreHarness(new ChatServerOptions { Bugs = new ServerBugSwitches { SkipSeamHold = true }, ReplayBatchMessages = 1, OutboundQueueMessages = 8 });
         var a = await h.SenderAsync("r1");
-        await SendManyAsync(a, h, "r1", 50);
+        await SendManyAsync(a, h, "r1", 50, subscribed: false);
         var (b, _) = await h.ConnectAsync("b", "cb", capacity: 1);
         await b.SendAsync(new JoinFrame { Room = "r1" });
         await b.ExpectAsync<JoinedFrame>();
 
         // Live sends while the replay is throttled by the unread queue: they are held, then (bug) forgotten.
-        await SendManyAsync(a, h, "r1", 5);
+        await SendManyAsync(a, h, "r1", 5, subscribed: false);
         var seqs = new List<long>();
         while (seqs.Count < 50)
         {
             seqs.Add((await b.ExpectAsync<MsgFrame>()).Seq);
         }
 
-        await SendManyAsync(a, h, "r1", 1);
+        await SendManyAsync(a, h, "r1", 1, subscribed: false);
         var next = await b.ExpectAsync<MsgFrame>();
         Assert.Equal(56, next.Seq);
     }
@@ -127,7 +128,7 @@ public sealed class ReplayTests
     {
         await using var h = new CoreHarness(new ChatServerOptions { RetentionMessages = 2, OutboundQueueMessages = 1, ReplayBatchMessages = 1 });
         var a = await h.SenderAsync("r1");
-        await SendManyAsync(a, h, "r1", 20);
+        await SendManyAsync(a, h, "r1", 20, subscribed: false);
 
         // A reader that does not read: its replay stalls early.
         var (b, _) = await h.ConnectAsync("b", "cb", capacity: 1);

@@ -95,6 +95,31 @@ public abstract class MessageLogContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PipelinedAppends_OfSeveralClients_EachMarkIsItsHighestSeq_AlsoAfterReopen()
+    {
+        // Issued without awaiting, so a group-committing log settles them in few batches (marks written once per batch).
+        await Log.EnsureRoomAsync("r");
+        var appends = Enumerable.Range(1, 40)
+            .SelectMany(i => new[] { Log.AppendAsync(Msg("r", i, client: "a"), "u1").AsTask(), Log.AppendAsync(Msg("r", i * 2, client: "b"), "u2").AsTask() })
+            .ToList();
+        await Task.WhenAll(appends);
+        await Log.RecordOutcomeAsync(new SettlementOutcome { UserId = "u2", ClientId = "b", Seq = 81, Id = "x", Room = "r", NackCode = "forbidden", NackReason = "no", At = 1 });
+        Assert.Equal((40L, 81L), (await Log.GetClientMarkAsync("u1", "a"), await Log.GetClientMarkAsync("u2", "b")));
+
+        var reopened = Reopen();
+        if (reopened is null)
+        {
+            return;
+        }
+
+        await Log.DisposeAsync();
+        await using (reopened)
+        {
+            Assert.Equal((40L, 81L), (await reopened.GetClientMarkAsync("u1", "a"), await reopened.GetClientMarkAsync("u2", "b")));
+        }
+    }
+
+    [Fact]
     public async Task RecordOutcome_FinalNack_AdvancesMark_TrimByAgeKeepsMark()
     {
         await Log.RecordOutcomeAsync(new SettlementOutcome { UserId = "u", ClientId = "c", Seq = 3, Id = "x", Room = "r", NackCode = "forbidden", NackReason = "no", At = 100 });

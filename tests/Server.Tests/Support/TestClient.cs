@@ -95,17 +95,27 @@ internal sealed class TestClient : IAsyncDisposable
     }
 
     /// <summary>Reads until <paramref name="count"/> settlements (ack or nack) arrived; returns every frame read.</summary>
-    public async Task<List<Frame>> SettledAsync(int count)
+    /// <summary>
+    /// Reads until <paramref name="count"/> settlements and <paramref name="ownMessages"/> copies of this client's
+    /// own sends have arrived. The protocol does not order an ack against the sender's own <c>msg</c> (acks are
+    /// control frames and bypass the message queue), so a subscribed sender must wait for both.
+    /// </summary>
+    public async Task<List<Frame>> SettledAsync(int count, int ownMessages = 0)
     {
         var frames = new List<Frame>();
         var settled = 0;
-        while (settled < count)
+        var own = 0;
+        while (settled < count || own < ownMessages)
         {
-            var f = await ReceiveAsync() ?? throw new Xunit.Sdk.XunitException($"closed after {settled}/{count} settlements: " + Connection.CloseInfo);
+            var f = await ReceiveAsync() ?? throw new Xunit.Sdk.XunitException($"closed after {settled}/{count} settlements, {own}/{ownMessages} own messages: " + Connection.CloseInfo);
             frames.Add(f);
             if (f is AckFrame or NackFrame)
             {
                 settled++;
+            }
+            else if (f is MsgFrame m && m.ClientId == ClientId)
+            {
+                own++;
             }
         }
 
