@@ -10,12 +10,13 @@ namespace ChatResilience.Server.Core;
 /// replay never counts as slow and memory per connection stays bounded.
 /// </summary>
 /// <remarks>
-/// One writer waits in <see cref="DequeueAsync"/>. How it is woken is the hot path of every send: a control
-/// frame (the ack) or a replayed frame wakes it inline, so the thread that produced the frame runs the write
-/// itself, as an echo server does, instead of handing it to another thread-pool thread (each hand-off wakes a
-/// sleeping worker: measured as the main CPU cost per message over a raw echo). Live and forced frames come
-/// from the room's publish, under the room lock and possibly on the log's commit thread, so they wake the
-/// writer through the thread pool: socket writes never run under a room lock or on the commit thread.
+/// One writer waits in <see cref="DequeueAsync"/>. How it is woken is on the hot path of every send: a control
+/// frame (the ack) wakes it inline, so the thread that settled the send writes the ack itself, as an echo
+/// server does, instead of handing it to another thread-pool thread. Live and forced frames come from the
+/// room's publish, under the room lock and possibly on the log's commit thread, so they wake the writer
+/// through the thread pool: socket writes never run under a room lock or on the commit thread. Replayed
+/// frames do too: the replay queues a batch at a time and one woken writer drains it, rather than the
+/// replay and the writer taking turns frame by frame.
 /// </remarks>
 internal sealed class OutboundQueue(int maxMessages, long maxBytes, int maxControl) : IValueTaskSource
 {
@@ -163,7 +164,7 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes, int maxContr
             await wait.WaitAsync(cancellationToken);
         }
 
-        Wake(wake, inline: true);
+        Wake(wake, inline: false);
     }
 
     /// <summary>The next frame to write, control first; null once completed and drained. One caller at a time.</summary>

@@ -73,16 +73,27 @@ internal static class GateScenarios
         """;
 
     /// <summary>
-    /// Two devices go away for 5 s while six others talk fast (60 msg/s each): on return each resumes a backlog of
-    /// ~1 800 messages, whose replay takes long enough that live messages (theirs and the talkers') arrive during it
-    /// and must be held for the seam. A server that forgets them leaves a hole the client only heals from history.
+    /// Six devices go away for 4–5.25 s, each returning at its own time, while ten others talk fast (60 msg/s each):
+    /// on return each resumes a backlog of ~2 500 messages, and live messages published while that replay runs must
+    /// be held for the seam. A server that forgets them leaves a hole the client only heals from history. The window
+    /// is a few milliseconds (the queue takes the whole backlog at once), and live messages come in bursts, one per
+    /// group commit, so a single return can miss; with two devices returning together the bug went unseen in about
+    /// one run in four once the send path got faster. Six staggered returns are six separate chances (6 of 6 runs
+    /// caught it on all six returns).
     /// </summary>
     public const string Seam = """
         { "schemaVersion": 1, "name": "gate-seam", "duration": "8s",
-          "clients": { "count": 8, "groups": [ { "name": "talk", "weight": 6 }, { "name": "away", "weight": 2 } ] },
+          "clients": { "count": 16, "groups": [ { "name": "talk", "weight": 10 },
+            { "name": "away1", "weight": 1 }, { "name": "away2", "weight": 1 }, { "name": "away3", "weight": 1 },
+            { "name": "away4", "weight": 1 }, { "name": "away5", "weight": 1 }, { "name": "away6", "weight": 1 } ] },
           "client": { "reconnect": { "delayBase": "50ms", "delayMax": "500ms" } },
-          "workload": { "rooms": [ { "name": "r", "count": 1, "size": 8 } ], "sendRatePerClient": 60,
-            "offline": [ { "group": "away", "fraction": 1, "start": "1s", "duration": "5s" } ] },
+          "workload": { "rooms": [ { "name": "r", "count": 1, "size": 16 } ], "sendRatePerClient": 60,
+            "offline": [ { "group": "away1", "fraction": 1, "start": "1s", "duration": "4s" },
+                         { "group": "away2", "fraction": 1, "start": "1s", "duration": "4250ms" },
+                         { "group": "away3", "fraction": 1, "start": "1s", "duration": "4500ms" },
+                         { "group": "away4", "fraction": 1, "start": "1s", "duration": "4750ms" },
+                         { "group": "away5", "fraction": 1, "start": "1s", "duration": "5s" },
+                         { "group": "away6", "fraction": 1, "start": "1s", "duration": "5250ms" } ] },
           "bounds": { "quiesce": "15s", "convergence": "10s" } }
         """;
 }
