@@ -7,30 +7,14 @@ namespace ChatResilience.Simulator.Harness;
 /// <summary>Harness faults: server restarts, client crashes, admin room deletes and member removals.</summary>
 public sealed partial class SimulationRunner
 {
-    private async Task RunHarnessFaultsAsync(WorkloadPlan plan, IChatTarget target, CancellationToken ct)
-    {
-        foreach (var f in plan.Faults.Where(f => FaultTypes.Harness.Contains(f.Type)))
-        {
-            await DelayUntilAsync(f.StartMs, ct);
-            string outcome;
-            try
-            {
-                await ExecuteAsync(f, target, ct);
-                outcome = "ok";
-            }
-            catch (Exception e) when (e is HarnessException or HttpRequestException or IOException or InvalidOperationException)
-            {
-                // Recorded, and the run fails as a harness failure: a fault that did not happen proves nothing.
-                outcome = "failed";
-                _harnessError ??= $"fault {f.Id} ({f.Type}) failed: {e.Message}";
-            }
-
-            lock (_harnessFaultLog)
-            {
-                _harnessFaultLog.Add($"{f.Describe()} {outcome}");
-            }
-        }
-    }
+    private Task RunHarnessFaultsAsync(WorkloadPlan plan, IChatTarget target, CancellationToken ct) =>
+        HarnessFaultSchedule.RunAsync(
+            plan.Faults.Where(f => FaultTypes.Harness.Contains(f.Type)),
+            DelayUntilAsync,
+            (f, c) => ExecuteAsync(f, target, c),
+            _harnessFaultLog,
+            error => _harnessError ??= error,
+            ct);
 
     private async Task ExecuteAsync(PlannedFault f, IChatTarget target, CancellationToken ct)
     {

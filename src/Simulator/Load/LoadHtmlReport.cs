@@ -1,9 +1,8 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
-using ChatResilience.Simulator.Reports;
 using ChatResilience.Simulator.Reports.Internal;
 using ChatResilience.Simulator.Scenarios;
+using static ChatResilience.Simulator.Reports.Internal.HtmlText;
 
 namespace ChatResilience.Simulator.Load;
 
@@ -93,12 +92,4 @@ public static class LoadHtmlReport
         plot.AddLine([.. s.Samples.Where(p => p.ServerMemoryBytes is not null).Select(p => (p.AtMs / 1000.0, p.ServerMemoryBytes!.Value / 1048576))], "#8c564b", "memory MB");
         return plot.Render();
     }
-
-    private static void Row(StringBuilder html, string key, string value) =>
-        html.Append("<tr><th>").Append(E(key)).Append("</th><td>").Append(E(value)).Append("</td></tr>\n");
-
-    private static string Percentiles(LatencyPercentiles p) =>
-        p.Count == 0 ? "none" : $"{p.P50} / {p.P90} / {p.P99} / {p.P999} / {p.Max} (n={p.Count})";
-
-    private static string E(string s) => WebUtility.HtmlEncode(s);
 }

@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using ChatResilience.Simulator.History;
 using ChatResilience.Simulator.Invariants;
 using ChatResilience.Simulator.Reports.Internal;
+using static ChatResilience.Simulator.Reports.Internal.HtmlText;
 
 namespace ChatResilience.Simulator.Reports;
 
@@ -192,12 +192,4 @@ public static class HtmlReport
         plot.AddPoints([.. shown.Where(s => !s.Within).Select(At)], "#d62728", "outside policy");
         return plot.Render();
     }
-
-    private static void Row(StringBuilder html, string key, string value) =>
-        html.Append("<tr><th>").Append(E(key)).Append("</th><td>").Append(E(value)).Append("</td></tr>\n");
-
-    private static string Percentiles(LatencyPercentiles p) =>
-        p.Count == 0 ? "none" : $"{p.P50} / {p.P90} / {p.P99} / {p.P999} / {p.Max} (n={p.Count})";
-
-    private static string E(string s) => WebUtility.HtmlEncode(s);
 }

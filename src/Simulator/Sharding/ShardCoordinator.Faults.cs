@@ -8,30 +8,16 @@ namespace ChatResilience.Simulator.Sharding;
 /// <summary>The harness faults that act on the server (restart, room delete, member removal): executed once, here.</summary>
 internal sealed partial class ShardCoordinator
 {
-    private async Task RunCoordinatorFaultsAsync(WorkloadPlan plan, IChatTarget server, CancellationToken ct)
+    private Task RunCoordinatorFaultsAsync(WorkloadPlan plan, IChatTarget server, CancellationToken ct)
     {
         var start = Volatile.Read(ref _workloadStartMs);
-        foreach (var f in plan.Faults.Where(ShardPlan.IsCoordinatorFault))
-        {
-            await DelayUntilAsync(start + f.StartMs, ct);
-            string outcome;
-            try
-            {
-                await ExecuteAsync(f, server, ct);
-                outcome = "ok";
-            }
-            catch (Exception e) when (e is HarnessException or HttpRequestException or IOException or InvalidOperationException)
-            {
-                // A fault that did not happen proves nothing: the run fails as a harness failure.
-                outcome = "failed";
-                _harnessError ??= $"fault {f.Id} ({f.Type}) failed: {e.Message}";
-            }
-
-            lock (_harnessFaultLog)
-            {
-                _harnessFaultLog.Add($"{f.Describe()} {outcome}");
-            }
-        }
+        return HarnessFaultSchedule.RunAsync(
+            plan.Faults.Where(ShardPlan.IsCoordinatorFault),
+            (atMs, c) => DelayUntilAsync(start + atMs, c),
+            (f, c) => ExecuteAsync(f, server, c),
+            _harnessFaultLog,
+            error => _harnessError ??= error,
+            ct);
     }
 
     private async Task ExecuteAsync(PlannedFault f, IChatTarget server, CancellationToken ct)
