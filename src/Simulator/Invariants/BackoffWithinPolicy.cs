@@ -43,7 +43,7 @@ public sealed class BackoffWithinPolicy : IInvariantChecker
                 var hint = s.HintMs is { } h ? $", hint {h} ms" : string.Empty;
                 result.Add(
                     $"{s.ClientId} waited {s.DelayMs} ms before reconnect attempt {s.Attempt}; policy allows [{s.MinMs}, {s.MaxMs}] ms ± {tol} ms{hint}",
-                    s.AtMs, clientId: s.ClientId);
+                    s.AtMs, clientId: s.ClientId, fromMs: s.AtMs - s.DelayMs, toMs: s.OutcomeAtMs);
             }
             else if (s.AtCap)
             {

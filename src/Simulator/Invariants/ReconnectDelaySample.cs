@@ -30,6 +30,9 @@ public sealed record ReconnectDelaySample
     /// <summary>True when this attempt connected.</summary>
     public bool Connected { get; init; }
 
+    /// <summary>When the attempt's outcome was recorded (connected or failed), ms since the run started.</summary>
+    public long OutcomeAtMs { get; init; }
+
     /// <summary>True for an un-hinted attempt at the cap (a sample of the statistical spread test).</summary>
     public bool AtCap { get; init; }
 }

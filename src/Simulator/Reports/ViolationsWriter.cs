@@ -9,7 +9,8 @@ namespace ChatResilience.Simulator.Reports;
 /// <summary>
 /// Writes <c>violations/&lt;Checker&gt;-NNN.json</c>: per violation (at most <see cref="MaxPerChecker"/> per checker)
 /// the slice of history around it — ±<see cref="SliceRadius"/>, the same room or client, and run-wide events
-/// (faults, harness actions without a client) — and the server's log lines of that moment.
+/// (faults, harness actions without a client), the client's own events over the violation's whole span
+/// (<see cref="Violation.FromMs"/>..<see cref="Violation.ToMs"/>) — and the server's log lines of that moment.
 /// </summary>
 public static class ViolationsWriter
 {
@@ -30,16 +31,18 @@ public static class ViolationsWriter
         ArgumentNullException.ThrowIfNull(serverLog);
         var radius = (long)SliceRadius.TotalMilliseconds;
         var (from, to) = (violation.AtMs - radius, violation.AtMs + radius);
+
+        // The violation's own client is followed over the whole span it is about (e.g. from the close that began a
+        // reconnect wait to the late attempt's outcome), however long; everything else only ±radius.
+        var (clientFrom, clientTo) = (Math.Min(from, (violation.FromMs ?? violation.AtMs) - radius), Math.Max(to, (violation.ToMs ?? violation.AtMs) + radius));
         var events = history.Events;
         var slice = new List<HistoryEvent>();
-        for (var i = FirstAtOrAfter(events, from); i < events.Count && events[i].AtMs <= to; i++)
+        for (var i = FirstAtOrAfter(events, clientFrom); i < events.Count && events[i].AtMs <= clientTo; i++)
         {
             var e = events[i];
             var client = EventKeys.ClientOf(e);
-            var room = EventKeys.RoomOf(e);
-            var runWide = client is null && room is null;
-            if (runWide || (client is not null && client == violation.ClientId) || (room is not null && room == violation.Room)
-                || (e is DeliveredEvent d && d.SenderClientId == violation.ClientId))
+            var ownClient = client is not null && client == violation.ClientId;
+            if (ownClient || (e.AtMs >= from && e.AtMs <= to && IsNear(e, client, violation)))
             {
                 slice.Add(e);
             }
@@ -59,6 +62,14 @@ public static class ViolationsWriter
             HistoryTruncated = truncated,
             ServerLog = [.. serverLog.Where(l => l.AtMs >= from && l.AtMs <= to)],
         };
+    }
+
+    private static bool IsNear(HistoryEvent e, string? client, Violation violation)
+    {
+        var room = EventKeys.RoomOf(e);
+        return (client is null && room is null) // run-wide
+            || (room is not null && room == violation.Room)
+            || (e is DeliveredEvent d && d.SenderClientId == violation.ClientId);
     }
 
     /// <summary>Writes the files into <paramref name="directory"/> (created); returns how many were written.</summary>

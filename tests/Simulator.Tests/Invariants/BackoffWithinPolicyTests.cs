@@ -49,6 +49,20 @@ public sealed class BackoffWithinPolicyTests
 
         Assert.Equal(("a", 5_001L + 75 + 20), (v.ClientId, v.AtMs));
         Assert.Contains("attempt 2", v.Message, StringComparison.Ordinal);
+
+        // The span the report follows the client over: from the failure that began the wait to the attempt's outcome.
+        Assert.Equal((5_001L + 75, 5_001L + 75 + 20), (v.FromMs, v.ToMs));
+    }
+
+    [Fact]
+    public void Check_LateAttempt_ViolationSpansFromTheCloseToTheOutcome()
+    {
+        // A healthy connection closed by the peer at 1 000; the retry starts 60 s later and connects 2 s after that.
+        var h = new HistoryBuilder().Attempt(0, "a").Closed(1_000, "a").Attempt(63_000, "a", startedAt: 61_000).Build();
+
+        var v = Assert.Single(new BackoffWithinPolicy().Check(h, HistoryBuilder.Context()).Violations);
+
+        Assert.Equal((61_000L, 1_000L, 63_000L), (v.AtMs, v.FromMs!.Value, v.ToMs!.Value));
     }
 
     [Fact]

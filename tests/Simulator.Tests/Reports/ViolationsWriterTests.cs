@@ -29,6 +29,26 @@ public sealed class ViolationsWriterTests
     }
 
     [Fact]
+    public void Slice_WithASpan_FollowsTheOwnClientOverIt_OthersOnlyNearTheViolation()
+    {
+        // A late reconnect attempt at 10 000 whose wait began with a close at 4 000 and whose outcome came at 13 000.
+        var history = new HistoryBuilder()
+            .Closed(1_500, "b")                    // before the span (minus 2 s): left out
+            .Closed(4_000, "b")                    // the close that began the wait: kept
+            .Closed(4_100, "other")                // another client early in the span: left out
+            .Fault(5_000, "applied")               // run-wide but far from the violation: left out
+            .Fault(9_000, "applied")               // run-wide, near: kept
+            .Closed(13_000, "b")                   // the outcome: kept
+            .Closed(15_500, "b")                   // past the span (plus 2 s): left out
+            .Build();
+        var violation = new Violation { Checker = "BackoffWithinPolicy", Message = "m", ClientId = "b", AtMs = 10_000, FromMs = 4_000, ToMs = 13_000 };
+
+        var report = ViolationsWriter.Slice(violation, history, []);
+
+        Assert.Equal([4_000L, 9_000, 13_000], report.History.Select(e => e.AtMs));
+    }
+
+    [Fact]
     public void Slice_BusyRoom_KeepsTheEventsNearestTheViolationInOrder()
     {
         var builder = new HistoryBuilder();

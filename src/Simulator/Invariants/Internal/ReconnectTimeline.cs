@@ -110,6 +110,7 @@ internal static class ReconnectTimeline
                 HintMs = hint,
                 Within = matched.Count > 0,
                 Connected = connected,
+                OutcomeAtMs = a.AtMs,
                 AtCap = !immediate && hint is null && (matched.Count > 0 ? matched : s.Candidates).All(policy.IsAtCap),
             });
 

@@ -25,7 +25,7 @@ internal sealed class ResultBuilder
 
     public string? InconclusiveReason { get; set; }
 
-    public void Add(string message, long atMs, string? room = null, long? seq = null, string? clientId = null, string? messageId = null)
+    public void Add(string message, long atMs, string? room = null, long? seq = null, string? clientId = null, string? messageId = null, long? fromMs = null, long? toMs = null)
     {
         ViolationCount++;
         if (_violations.Count < _context.MaxViolationsPerChecker)
@@ -39,6 +39,8 @@ internal sealed class ResultBuilder
                 Seq = seq,
                 ClientId = clientId,
                 MessageId = messageId,
+                FromMs = fromMs,
+                ToMs = toMs,
             });
         }
     }
