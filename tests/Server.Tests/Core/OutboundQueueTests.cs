@@ -48,45 +48,25 @@ public class OutboundQueueTests
     public async Task ControlFrame_WakesAParkedWriterInline_OnTheEnqueuingThread()
     {
         var q = new OutboundQueue(10, 1000, 10);
-        int? writerThread = null;
-        var writer = Task.Run(async () =>
-        {
-            var m = await q.DequeueAsync();
-            writerThread = Environment.CurrentManagedThreadId;
-            return Text(m);
-        });
-        await ParkedAsync(q, writer);
+        var writer = await ParkedWriterAsync(q);
 
         // No thread-pool hand-off: by the time the enqueue returns, the writer has already taken the frame.
-        var thread = new Thread(() => q.TryEnqueueControl(Frame("ack")));
-        thread.Start();
-        thread.Join();
+        var (enqueued, enqueuer) = OnOwnThread(() => q.TryEnqueueControl(Frame("ack")));
+        Assert.True(enqueued);
         Assert.True(writer.IsCompleted);
-        Assert.Equal("ack", await writer);
-        Assert.Equal(thread.ManagedThreadId, writerThread);
+        Assert.Equal(("ack", enqueuer), await writer);
     }
 
     [Fact]
     public async Task LiveFrame_WakesTheWriterThroughTheThreadPool_NotUnderTheCallersLock()
     {
         var q = new OutboundQueue(10, 1000, 10);
-        var enqueuer = 0;
-        int? writerThread = null;
-        var writer = Task.Run(async () =>
-        {
-            var m = await q.DequeueAsync();
-            writerThread = Environment.CurrentManagedThreadId;
-            return Text(m);
-        });
-        await ParkedAsync(q, writer);
-        var thread = new Thread(() =>
-        {
-            enqueuer = Environment.CurrentManagedThreadId;
-            Assert.True(q.TryEnqueueLive(Frame("msg")));
-        });
-        thread.Start();
-        thread.Join();
-        Assert.Equal("msg", await writer.WaitAsync(TimeSpan.FromSeconds(30)));
+        var writer = await ParkedWriterAsync(q);
+
+        var (enqueued, enqueuer) = OnOwnThread(() => q.TryEnqueueLive(Frame("msg")));
+        Assert.True(enqueued);
+        var (text, writerThread) = await writer.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("msg", text);
         Assert.NotEqual(enqueuer, writerThread);
     }
 
@@ -100,6 +80,28 @@ public class OutboundQueueTests
         Assert.Equal("r1", Text(await q.DequeueAsync()));
         await second.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal("r2", Text(await q.DequeueAsync()));
+    }
+
+    /// <summary>Starts a writer that takes one frame and says which thread it resumed on; returns once it is parked.</summary>
+    private static async Task<Task<(string Text, int Thread)>> ParkedWriterAsync(OutboundQueue q)
+    {
+        var writer = Task.Run(async () =>
+        {
+            var m = await q.DequeueAsync();
+            return (Text(m), Environment.CurrentManagedThreadId);
+        });
+        await ParkedAsync(q, writer);
+        return writer;
+    }
+
+    /// <summary>Runs <paramref name="enqueue"/> on a new thread (not a pool thread) and returns its result and that thread's id.</summary>
+    private static (bool Result, int Thread) OnOwnThread(Func<bool> enqueue)
+    {
+        var result = false;
+        var thread = new Thread(() => result = enqueue());
+        thread.Start();
+        thread.Join();
+        return (result, thread.ManagedThreadId);
     }
 
     /// <summary>Waits (bounded) until the writer has parked in DequeueAsync with nothing to take.</summary>

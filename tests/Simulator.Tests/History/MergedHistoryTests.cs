@@ -1,5 +1,6 @@
 using ChatResilience.Simulator.History;
 using ChatResilience.Simulator.Invariants;
+using ChatResilience.Simulator.Reports.Internal;
 using ChatResilience.Simulator.Tests.Invariants;
 
 namespace ChatResilience.Simulator.Tests.History;
@@ -55,17 +56,7 @@ public sealed class MergedHistoryTests
     /// <summary>A client lives in one worker; run-wide events come from the coordinator (worker 0).</summary>
     private static int WorkerOf(HistoryEvent e)
     {
-        var client = e switch
-        {
-            ConnectAttemptEvent x => x.ClientId,
-            ConnectionClosedEvent x => x.ClientId,
-            SendAcceptedEvent x => x.ClientId,
-            AckedEvent x => x.ClientId,
-            DeliveredEvent x => x.ClientId,
-            JoinedEvent x => x.ClientId,
-            MembershipEvent x => x.ClientId,
-            _ => null,
-        };
+        var client = EventKeys.ClientOf(e);
         return client is null ? 0 : (int)((uint)string.GetHashCode(client, StringComparison.Ordinal) % 3);
     }
 }

@@ -1,5 +1,6 @@
 using ChatResilience.Simulator.History;
 using ChatResilience.Simulator.Invariants;
+using ChatResilience.Simulator.Reports.Internal;
 using ChatResilience.Simulator.Sharding;
 using ChatResilience.Simulator.Tests.History;
 using ChatResilience.Simulator.Tests.Invariants;
@@ -120,18 +121,7 @@ public sealed class MergedVerdictTests
 
     private static int WorkerOf(HistoryEvent e)
     {
-        var client = e switch
-        {
-            ConnectAttemptEvent x => x.ClientId,
-            ConnectionClosedEvent x => x.ClientId,
-            SendAcceptedEvent x => x.ClientId,
-            AckedEvent x => x.ClientId,
-            DeliveredEvent x => x.ClientId,
-            JoinedEvent x => x.ClientId,
-            MembershipEvent x => x.ClientId,
-            FailedEvent x => x.ClientId,
-            _ => null,
-        };
+        var client = EventKeys.ClientOf(e);
         return client is null ? 0 : 1 + (client.Sum(ch => ch) % 3);
     }
 }
