@@ -27,6 +27,7 @@ public static partial class LoadMeasurements
     static partial void RegisterServer();
     static partial void RegisterClient();
     static partial void RegisterChaos();
+    static partial void RegisterSimulator();
 
     private static void RegisterAll()
     {
@@ -34,5 +35,6 @@ public static partial class LoadMeasurements
         RegisterServer();
         RegisterClient();
         RegisterChaos();
+        RegisterSimulator();
     }
 }

@@ -63,13 +63,13 @@ public static class HistoryFile
     public static async Task<RecordedHistory> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, useAsync: true);
-        var events = new List<HistoryEvent>();
+        var events = new RecordedHistoryBuilder();
         await foreach (var e in ReadEventsAsync(file, cancellationToken))
         {
             events.Add(e);
         }
 
-        return new RecordedHistory(events);
+        return events.Build();
     }
 
     /// <summary>Parses one line; <paramref name="lineNumber"/> names it in the error.</summary>

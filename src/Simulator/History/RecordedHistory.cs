@@ -1,50 +1,133 @@
+using ChatResilience.Simulator.History.Internal;
+
 namespace ChatResilience.Simulator.History;
 
-/// <summary>An immutable, time-ordered history: the only input of the invariant checkers.</summary>
+/// <summary>
+/// An immutable, time-ordered history: the only input of the invariant checkers.
+/// Stored compactly (see <see cref="RecordedHistoryBuilder"/>): deliveries are rows of numbers and interned strings,
+/// and <see cref="Events"/> hands out a fresh <see cref="DeliveredEvent"/> (sharing those strings) each time one is
+/// read — short-lived objects the GC collects young, instead of millions of long-lived ones it must keep scanning.
+/// Safe to read from several threads at once.
+/// </summary>
 public sealed class RecordedHistory
 {
+    private readonly RowChunks _rows;
+    private readonly string[] _strings;
+    private readonly HistoryEvent[] _others;
+
+    /// <summary>A history of <paramref name="events"/>, sorted by time (stable).</summary>
     public RecordedHistory(IEnumerable<HistoryEvent> events)
+        : this(Collect(events))
     {
-        ArgumentNullException.ThrowIfNull(events);
-        var list = events.ToArray();
-        if (!IsOrdered(list))
-        {
-            // A stable sort keeps the recording order of events observed in the same millisecond.
-            var keys = new (long AtMs, int Index)[list.Length];
-            for (var i = 0; i < list.Length; i++)
-            {
-                keys[i] = (list[i].AtMs, i);
-            }
-
-            Array.Sort(keys, list);
-        }
-
-        Events = list;
     }
 
+    internal RecordedHistory(RowChunks rows, string[] strings, HistoryEvent[] others, long deliveries)
+    {
+        _rows = rows;
+        _strings = strings;
+        _others = others;
+        Deliveries = deliveries;
+        Events = new EventList(this);
+    }
+
+    private RecordedHistory(RecordedHistory built)
+        : this(built._rows, built._strings, built._others, built.Deliveries)
+    {
+    }
+
+    /// <summary>Every event in time order.</summary>
     public IReadOnlyList<HistoryEvent> Events { get; }
 
-    /// <summary>Events of one type, in time order.</summary>
+    /// <summary>How many of the events are deliveries.</summary>
+    public long Deliveries { get; }
+
+    /// <summary>Events of one type, in time order (reading a kind other than deliveries skips the delivery rows).</summary>
     public IEnumerable<T> OfType<T>()
-        where T : HistoryEvent => Events.OfType<T>();
+        where T : HistoryEvent =>
+        typeof(T) == typeof(DeliveredEvent) ? DeliveredEvents().Cast<T>()
+        : typeof(T).IsAssignableFrom(typeof(DeliveredEvent)) ? Events.OfType<T>()
+        : _others.OfType<T>();
 
     /// <summary>Merges histories recorded by several workers into one (already offset-corrected).</summary>
     public static RecordedHistory Merge(IEnumerable<RecordedHistory> parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        return new(parts.SelectMany(p => p.Events));
+        var builder = new RecordedHistoryBuilder();
+        foreach (var part in parts)
+        {
+            builder.AddRange(part.Events);
+        }
+
+        return builder.Build();
     }
 
-    private static bool IsOrdered(HistoryEvent[] events)
+    private static RecordedHistory Collect(IEnumerable<HistoryEvent> events)
     {
-        for (var i = 1; i < events.Length; i++)
+        ArgumentNullException.ThrowIfNull(events);
+        var builder = new RecordedHistoryBuilder();
+        builder.AddRange(events);
+        return builder.Build();
+    }
+
+    private IEnumerable<HistoryEvent> DeliveredEvents()
+    {
+        for (var i = 0; i < _rows.Count; i++)
         {
-            if (events[i].AtMs < events[i - 1].AtMs)
+            if (_rows[i].IsDelivery)
             {
-                return false;
+                yield return At(i);
+            }
+        }
+    }
+
+    private HistoryEvent At(int index)
+    {
+        ref readonly var row = ref _rows[index];
+        if (!row.IsDelivery)
+        {
+            return _others[row.Other];
+        }
+
+        return new DeliveredEvent
+        {
+            AtMs = row.AtMs,
+            Worker = row.Worker,
+            ClientId = _strings[row.Client],
+            Room = _strings[row.Room],
+            Epoch = row.Epoch,
+            RoomSeq = row.RoomSeq,
+            MessageId = _strings[row.Message],
+            SenderClientId = _strings[row.SenderClient],
+            SenderUserId = _strings[row.SenderUser],
+            SenderSeq = row.SenderSeq,
+            ServerAtMs = row.ServerAtMs,
+            ReplyToSeq = row.ReplyToSeq == HistoryRow.NoReply ? null : row.ReplyToSeq,
+        };
+    }
+
+    /// <summary>The events as a list; reading a delivery builds its object from the row.</summary>
+    private sealed class EventList(RecordedHistory history) : IReadOnlyList<HistoryEvent>
+    {
+        public int Count => history._rows.Count;
+
+        public HistoryEvent this[int index]
+        {
+            get
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(index);
+                ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+                return history.At(index);
             }
         }
 
-        return true;
+        public IEnumerator<HistoryEvent> GetEnumerator()
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                yield return history.At(i);
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

@@ -81,7 +81,7 @@ public sealed class SpillingHistoryRecorder : IHistoryRecorder, IDisposable
         Flush();
         using var file = new FileStream(_options.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
         using var reader = new StreamReader(file);
-        var events = new List<HistoryEvent>();
+        var events = new RecordedHistoryBuilder();
         var number = 0;
         while (reader.ReadLine() is { } line)
         {
@@ -92,7 +92,7 @@ public sealed class SpillingHistoryRecorder : IHistoryRecorder, IDisposable
             }
         }
 
-        return new RecordedHistory(events);
+        return events.Build();
     }
 
     /// <summary>Writes the buffered events to the file.</summary>

@@ -87,12 +87,16 @@ internal sealed class CoordinatorApi : IAsyncDisposable
         });
         app.MapPost("/v1/workers/{id:int}/history", async (int id, HttpContext http) =>
         {
-            var events = new List<HistoryEvent>();
+            // Straight into the compact form: a worker's millions of deliveries never exist here as objects at once.
+            var events = new RecordedHistoryBuilder();
             try
             {
                 await foreach (var e in HistoryFile.ReadEventsAsync(http.Request.Body, http.RequestAborted))
                 {
-                    events.Add(e);
+                    if (ShardCoordinator.KeepFromWorker(e))
+                    {
+                        events.Add(e);
+                    }
                 }
             }
             catch (InvalidDataException e)

@@ -133,7 +133,7 @@ internal sealed class CoordinatorState
         }
     }
 
-    public bool History(int workerId, IReadOnlyList<History.HistoryEvent> events)
+    public bool History(int workerId, History.RecordedHistoryBuilder events)
     {
         lock (_gate)
         {
@@ -239,11 +239,11 @@ internal sealed class CoordinatorState
     }
 
     /// <summary>Every worker's history and result (after <see cref="AllResults"/>).</summary>
-    public IReadOnlyList<(WorkerResult Result, IReadOnlyList<History.HistoryEvent> History)> Uploads()
+    public IReadOnlyList<(WorkerResult Result, History.RecordedHistoryBuilder History)> Uploads()
     {
         lock (_gate)
         {
-            return [.. _workers.Values.Where(w => w.Result is not null).OrderBy(w => w.Assignment.WorkerId).Select(w => (w.Result!, w.History ?? []))];
+            return [.. _workers.Values.Where(w => w.Result is not null).OrderBy(w => w.Assignment.WorkerId).Select(w => (w.Result!, w.History ?? new History.RecordedHistoryBuilder()))];
         }
     }
 
@@ -262,7 +262,7 @@ internal sealed class CoordinatorState
         public long LastSeenMs { get; set; } = nowMs;
         public WorkerHeartbeat? Last { get; set; }
         public QuiesceReport? Quiesce { get; set; }
-        public IReadOnlyList<History.HistoryEvent>? History { get; set; }
+        public History.RecordedHistoryBuilder? History { get; set; }
         public WorkerResult? Result { get; set; }
         public bool SawStop { get; set; }
     }

@@ -10,14 +10,16 @@ namespace ChatResilience.Simulator.Sharding;
 /// <summary>One result out of many: the merged history and the facts of the run, shaped like a one-process run's.</summary>
 internal sealed partial class ShardCoordinator
 {
-    private SimulationResult Merge(WorkloadPlan plan, IReadOnlyList<(WorkerResult Result, IReadOnlyList<HistoryEvent> History)> uploads, bool interrupted)
+    private SimulationResult Merge(WorkloadPlan plan, IReadOnlyList<(WorkerResult Result, RecordedHistoryBuilder History)> uploads, bool interrupted)
     {
         var results = uploads.Select(u => u.Result).ToList();
         var healedAt = results.Count > 0 ? results.Max(r => r.HealedAtMs) : 0;
-        var events = new List<HistoryEvent>(_events);
+        var events = new RecordedHistoryBuilder();
+        events.AddRange(_events);
         foreach (var (_, history) in uploads)
         {
-            events.AddRange(history.Where(KeepFromWorker));
+            // Moves the rows over chunk by chunk: the workers' uploads and the merged history never both fill memory.
+            events.AddFrom(history);
         }
 
         if (results.Count > 0 && healedAt > 0)
@@ -33,7 +35,7 @@ internal sealed partial class ShardCoordinator
             : null;
         return new SimulationResult
         {
-            History = RecordedHistory.Merge([new RecordedHistory(events)]),
+            History = events.Build(),
             Plan = plan,
             FaultHash = Hash(actions),
             FaultActions = actions,
@@ -56,7 +58,8 @@ internal sealed partial class ShardCoordinator
 
     /// <summary>
     /// Workers record the server-side faults their runner mirrored (no-ops on their target) and their own heal:
-    /// the coordinator's records of those replace them, so each happens once in the merged history.
+    /// the coordinator's records of those replace them, so each happens once in the merged history. Applied as a
+    /// worker's history is uploaded.
     /// </summary>
     internal static bool KeepFromWorker(HistoryEvent e) =>
         e is not HarnessEvent { Kind: HarnessEventKinds.RoomDeleted or HarnessEventKinds.MemberRemoved or HarnessEventKinds.FaultsHealed or HarnessEventKinds.ServerRestart or HarnessEventKinds.ServerKill };
@@ -78,7 +81,7 @@ internal sealed partial class ShardCoordinator
         return actions;
     }
 
-    private ShardRunInfo Info(IReadOnlyList<(WorkerResult Result, IReadOnlyList<HistoryEvent> History)> uploads, ServerProcessTarget? server) => new()
+    private ShardRunInfo Info(IReadOnlyList<(WorkerResult Result, RecordedHistoryBuilder History)> uploads, ServerProcessTarget? server) => new()
     {
         Workers = [.. uploads.Select(u => new WorkerInfo(u.Result.WorkerId, u.Result.Clients, u.Result.ClockOffsetMs, u.Result.ClockUncertaintyMs, u.Result.PeakRssBytes, u.Result.CpuSeconds, u.Result.PeakOpenFiles, u.Result.BaselineRssBytes, u.Result.ReadyRssBytes))],
         ServerPeakRssBytes = server?.PeakRssBytes ?? 0,
