@@ -4,14 +4,15 @@ namespace ChatResilience.Simulator.Harness;
 
 /// <summary>
 /// The harness's in-process recorder, stamped by one clock: events go straight into the compact form of a
-/// <see cref="RecordedHistory"/> (~80 B per delivery, no per-delivery objects for the GC to keep scanning while a
-/// run of millions of deliveries goes on). Worker id 0; a sharded worker's events are shifted and stamped on upload.
+/// <see cref="RecordedHistory"/> (no per-delivery objects for the GC to keep scanning while a run of millions of
+/// deliveries goes on; with a spill directory the delivery rows go to disk). Worker id 0; a sharded worker's events
+/// are shifted and stamped on upload.
 /// </summary>
-internal sealed class RunHistoryRecorder(TimeProvider time) : IHistoryRecorder
+internal sealed class RunHistoryRecorder(TimeProvider time, string? spillDirectory = null) : IHistoryRecorder
 {
     private readonly Lock _lock = new();
     private readonly long _start = time.GetTimestamp();
-    private RecordedHistoryBuilder _builder = new();
+    private RecordedHistoryBuilder _builder = new(spillDirectory);
     private RecordedHistory? _earlier;
     private long _count;
 
@@ -19,6 +20,9 @@ internal sealed class RunHistoryRecorder(TimeProvider time) : IHistoryRecorder
     public long StartUnixMs { get; } = time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public long NowMs => (long)time.GetElapsedTime(_start).TotalMilliseconds;
+
+    /// <summary>Why the history could not spill to disk (it was kept in memory), as of the last snapshot; null if it could.</summary>
+    public string? SpillError { get; private set; }
 
     /// <summary>Events recorded so far (cheap, for the progress display and the watchdog).</summary>
     public long Count => Interlocked.Read(ref _count);
@@ -39,7 +43,8 @@ internal sealed class RunHistoryRecorder(TimeProvider time) : IHistoryRecorder
         lock (_lock)
         {
             var latest = _builder.Build();
-            _builder = new RecordedHistoryBuilder();
+            SpillError ??= _builder.SpillError;
+            _builder = new RecordedHistoryBuilder(spillDirectory);
             _earlier = _earlier is null ? latest : RecordedHistory.Merge([_earlier, latest]);
             return _earlier;
         }

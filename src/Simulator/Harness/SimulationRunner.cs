@@ -52,7 +52,7 @@ public sealed partial class SimulationRunner
         _progress = progress;
         _time = time ?? TimeProvider.System;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-        _recorder = new RunHistoryRecorder(_time);
+        _recorder = new RunHistoryRecorder(_time, settings.HistorySpillDirectory);
     }
 
     private Scenario Scenario => _settings.Scenario;

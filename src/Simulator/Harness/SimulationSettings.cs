@@ -32,6 +32,13 @@ public sealed record SimulationSettings
     /// <summary>What the run keeps of the embedded server's log. Default: Information and up, 20 000 lines.</summary>
     public ServerLogCaptureOptions ServerLog { get; init; } = new();
 
+    /// <summary>
+    /// Where the recorded history's delivery rows spill (an unlinked file, read back through a memory mapping), so a
+    /// long run's history lives on disk rather than in the heap. Default: the system temp directory (<c>$TMPDIR</c>
+    /// or /tmp). Null keeps every row in memory.
+    /// </summary>
+    public string? HistorySpillDirectory { get; init; } = Path.GetTempPath();
+
     /// <summary>Null when the run can start, else every reason it cannot (exit 64).</summary>
     public IReadOnlyList<string> Problems()
     {

@@ -11,7 +11,7 @@ namespace ChatResilience.Simulator.History;
 /// </summary>
 public sealed class RecordedHistory
 {
-    private readonly RowChunks _rows;
+    private readonly HistoryRows _rows;
     private readonly string[] _strings;
     private readonly HistoryEvent[] _others;
 
@@ -21,7 +21,7 @@ public sealed class RecordedHistory
     {
     }
 
-    internal RecordedHistory(RowChunks rows, string[] strings, HistoryEvent[] others, long deliveries)
+    internal RecordedHistory(HistoryRows rows, string[] strings, HistoryEvent[] others, long deliveries)
     {
         _rows = rows;
         _strings = strings;

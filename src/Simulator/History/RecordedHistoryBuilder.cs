@@ -5,17 +5,35 @@ namespace ChatResilience.Simulator.History;
 /// <summary>
 /// Collects events into the compact form of a <see cref="RecordedHistory"/>: deliveries as fixed-size rows with
 /// interned strings (~80 B each, against ~330 B as objects with their own strings), other events as they are.
-/// Not thread-safe: a concurrent recorder serialises its calls.
+/// With a spill directory, rows go to a file there a chunk (16,384 rows) at a time and the finished history reads
+/// them through a memory mapping, so the heap keeps only the strings and the non-delivery events (~20 B per
+/// delivery) however long the run. Not thread-safe: a concurrent recorder serialises its calls.
 /// </summary>
 public sealed class RecordedHistoryBuilder
 {
+    private string? _spillDirectory;
+    private RowSpill? _spill;
     private RowChunks _rows = new();
     private StringTable _strings = new();
     private List<HistoryEvent> _others = [];
     private bool _built;
 
+    /// <summary>A builder that keeps every row in memory.</summary>
+    public RecordedHistoryBuilder()
+    {
+    }
+
+    /// <summary>A builder that spills rows to <paramref name="spillDirectory"/> (null: keeps them in memory).</summary>
+    public RecordedHistoryBuilder(string? spillDirectory) => _spillDirectory = spillDirectory;
+
     /// <summary>Events added so far.</summary>
-    public int Count => _rows.Count;
+    public int Count => (_spill?.Count ?? 0) + _rows.Count;
+
+    /// <summary>Rows written to the spill file so far (they stay there in the built history).</summary>
+    public long SpilledRows { get; private set; }
+
+    /// <summary>Why spilling stopped (the rows are then kept in memory, none lost); null while it works.</summary>
+    public string? SpillError { get; private set; }
 
     /// <summary>Deliveries added so far (kept as rows).</summary>
     public long Deliveries { get; private set; }
@@ -27,7 +45,7 @@ public sealed class RecordedHistoryBuilder
         ObjectDisposedException.ThrowIf(_built, this);
         if (e is DeliveredEvent d)
         {
-            _rows.Add(new HistoryRow
+            AddRow(new HistoryRow
             {
                 AtMs = d.AtMs,
                 Worker = d.Worker,
@@ -47,7 +65,7 @@ public sealed class RecordedHistoryBuilder
             return;
         }
 
-        _rows.Add(new HistoryRow { AtMs = e.AtMs, Worker = e.Worker, Other = _others.Count });
+        AddRow(new HistoryRow { AtMs = e.AtMs, Worker = e.Worker, Other = _others.Count });
         _others.Add(e);
     }
 
@@ -79,7 +97,7 @@ public sealed class RecordedHistoryBuilder
 
         var othersBase = _others.Count;
         _others.AddRange(other._others);
-        other._rows.Drain(row =>
+        other.DrainRows(row =>
         {
             if (row.IsDelivery)
             {
@@ -95,11 +113,12 @@ public sealed class RecordedHistoryBuilder
                 row.Other += othersBase;
             }
 
-            _rows.Add(row);
+            AddRow(row);
         });
         other._others = [];
         other._strings = new StringTable();
         other.Deliveries = 0;
+        other.SpilledRows = 0;
     }
 
     /// <summary>
@@ -110,7 +129,7 @@ public sealed class RecordedHistoryBuilder
     {
         ObjectDisposedException.ThrowIf(_built, this);
         _built = true;
-        var rows = _rows;
+        var rows = SealRows();
         SortByTime(rows);
 
         // The side list in time order, so reading one kind of event never touches the delivery rows.
@@ -128,12 +147,101 @@ public sealed class RecordedHistoryBuilder
 
         var history = new RecordedHistory(rows, _strings.ToArray(), others, Deliveries);
         _rows = new RowChunks();
+        _spill = null;
         _strings = new StringTable();
         _others = [];
         return history;
     }
 
-    private static void SortByTime(RowChunks rows)
+    private void AddRow(in HistoryRow row)
+    {
+        _rows.Add(row);
+        if (_spillDirectory is not null && _rows.Count == RowChunks.ChunkSize)
+        {
+            SpillTail();
+        }
+    }
+
+    // The in-memory tail holds at most one chunk while spilling, so a failed append duplicates nothing.
+    private void SpillTail()
+    {
+        try
+        {
+            _spill ??= new RowSpill(_spillDirectory!);
+            foreach (var chunk in _rows.Chunks())
+            {
+                _spill.Append(chunk.Span);
+                SpilledRows += chunk.Length;
+            }
+
+            _rows.Clear();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full or unwritable disk must not lose the history: keep it in memory from here on.
+            SpillError = $"spilling the history to {_spillDirectory} failed ({e.Message}); it is kept in memory instead";
+            KeepInMemory();
+        }
+    }
+
+    private void KeepInMemory()
+    {
+        var memory = new RowChunks();
+        if (_spill is not null)
+        {
+            foreach (var chunk in _spill.ReadBack())
+            {
+                foreach (var row in chunk)
+                {
+                    memory.Add(row);
+                }
+            }
+
+            _spill.Dispose();
+            _spill = null;
+        }
+
+        _rows.Drain(row => memory.Add(row));
+        _rows = memory;
+        _spillDirectory = null;
+        SpilledRows = 0;
+    }
+
+    private HistoryRows SealRows()
+    {
+        if (_spill is null)
+        {
+            return _rows;
+        }
+
+        if (_rows.Count > 0)
+        {
+            SpillTail();
+        }
+
+        return _spill is null ? _rows : _spill.Map();
+    }
+
+    private void DrainRows(Action<HistoryRow> consume)
+    {
+        if (_spill is not null)
+        {
+            foreach (var chunk in _spill.ReadBack())
+            {
+                foreach (var row in chunk)
+                {
+                    consume(row);
+                }
+            }
+
+            _spill.Dispose();
+            _spill = null;
+        }
+
+        _rows.Drain(consume);
+    }
+
+    private static void SortByTime(HistoryRows rows)
     {
         var n = rows.Count;
         long min = long.MaxValue, max = long.MinValue;

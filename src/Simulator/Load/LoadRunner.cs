@@ -34,7 +34,7 @@ public sealed class LoadRunner
         _settings = settings;
         _progress = progress;
         _time = time ?? TimeProvider.System;
-        _recorder = new RunHistoryRecorder(_time);
+        _recorder = new RunHistoryRecorder(_time, Path.GetTempPath());
     }
 
     /// <summary>The plan a load run follows: the scenario at the target size over ramp + hold, at the load's message rate.</summary>

@@ -88,7 +88,7 @@ internal sealed class CoordinatorApi : IAsyncDisposable
         app.MapPost("/v1/workers/{id:int}/history", async (int id, HttpContext http) =>
         {
             // Straight into the compact form: a worker's millions of deliveries never exist here as objects at once.
-            var events = new RecordedHistoryBuilder();
+            var events = new RecordedHistoryBuilder(state.HistorySpillDirectory);
             try
             {
                 await foreach (var e in HistoryFile.ReadEventsAsync(http.Request.Body, http.RequestAborted))

@@ -31,6 +31,9 @@ internal sealed class CoordinatorState
 
     public int ShardCount { get; }
 
+    /// <summary>Where uploaded histories spill their delivery rows; null keeps them in memory (the default).</summary>
+    public string? HistorySpillDirectory { get; init; }
+
     public Task AllRegistered => _allRegistered.Task;
 
     public Task AllReady => _allReady.Task;

@@ -14,7 +14,7 @@ internal sealed partial class ShardCoordinator
     {
         var results = uploads.Select(u => u.Result).ToList();
         var healedAt = results.Count > 0 ? results.Max(r => r.HealedAtMs) : 0;
-        var events = new RecordedHistoryBuilder();
+        var events = new RecordedHistoryBuilder(_settings.HistorySpillDirectory);
         events.AddRange(_events);
         foreach (var (_, history) in uploads)
         {

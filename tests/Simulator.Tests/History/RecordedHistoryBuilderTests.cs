@@ -118,6 +118,67 @@ public sealed class RecordedHistoryBuilderTests
         Assert.Throws<ArgumentOutOfRangeException>(() => history.Events[-1]);
     }
 
+    [Fact]
+    public void SpillingBuilder_WritesRowsToDisk_LeavesNoFile_AndBuildsTheSameHistory()
+    {
+        using var dir = new TempDirectory();
+        var events = Shuffled(40_000);
+        var builder = new RecordedHistoryBuilder(dir.Path);
+
+        builder.AddRange(events);
+
+        Assert.Equal(32_768, builder.SpilledRows); // two full chunks on disk, the rest still in memory
+        Assert.Empty(Directory.GetFiles(dir.Path)); // the spill file is unlinked while open
+        var history = builder.Build();
+        Assert.Null(builder.SpillError);
+        Assert.Equal(InOrder(events), history.Events);
+        Assert.Equal(events.OfType<DeliveredEvent>().Count(), history.Deliveries);
+    }
+
+    [Fact]
+    public void AddFrom_ASpilledBuilder_MovesEveryEvent()
+    {
+        using var dir = new TempDirectory();
+        var events = Shuffled(20_000);
+        var spilled = new RecordedHistoryBuilder(dir.Path);
+        spilled.AddRange(events.Take(18_000));
+        var merged = new RecordedHistoryBuilder(dir.Path);
+        merged.AddRange(events.Skip(18_000));
+
+        merged.AddFrom(spilled);
+
+        Assert.Equal(0, spilled.Count);
+        Assert.Equal(InOrder([.. events.Skip(18_000), .. events.Take(18_000)]), merged.Build().Events);
+    }
+
+    [Fact]
+    public void SpillDirectoryThatCannotBeCreated_KeepsTheHistoryInMemory_AndSaysWhy()
+    {
+        using var dir = new TempDirectory();
+        var notADirectory = dir.File("plain-file");
+        File.WriteAllText(notADirectory, "x");
+        var events = Shuffled(20_000);
+        var builder = new RecordedHistoryBuilder(Path.Combine(notADirectory, "spill"));
+
+        builder.AddRange(events);
+        var history = builder.Build();
+
+        Assert.Contains("kept in memory", builder.SpillError, StringComparison.Ordinal);
+        Assert.Equal(0, builder.SpilledRows);
+        Assert.Equal(InOrder(events), history.Events);
+    }
+
+    private static List<HistoryEvent> Shuffled(int count)
+    {
+        var random = new Random(3);
+        return [.. Enumerable.Range(0, count).Select(i => i % 5 == 0
+            ? (HistoryEvent)new AckedEvent { AtMs = random.Next(1_000), ClientId = $"c{i % 7}", MessageId = $"m{i}", Room = "r", RoomSeq = i }
+            : Delivery(at: random.Next(1_000), client: $"c{i % 7}", message: $"m{i}"))];
+    }
+
+    private static IEnumerable<HistoryEvent> InOrder(List<HistoryEvent> events) =>
+        events.Select((e, i) => (e, i)).OrderBy(x => x.e.AtMs).ThenBy(x => x.i).Select(x => x.e);
+
     private static DeliveredEvent Delivery(long at, string client, string message) => new()
     {
         AtMs = at,

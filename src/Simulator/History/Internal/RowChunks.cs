@@ -1,31 +1,43 @@
 namespace ChatResilience.Simulator.History.Internal;
 
 /// <summary>
-/// A growable sequence of <see cref="HistoryRow"/>s in fixed-size chunks: growing never copies what is stored (a
-/// single array of ten million rows would copy 800 MB at each doubling and need twice that at the peak), and a
-/// consumer can release chunks as it drains them.
+/// A growable sequence of <see cref="HistoryRow"/>s in memory, in fixed-size chunks: growing never copies what is
+/// stored (a single array of ten million rows would copy 800 MB at each doubling and need twice that at the peak),
+/// and a consumer can release chunks as it drains them.
 /// </summary>
-internal sealed class RowChunks
+internal sealed class RowChunks : HistoryRows
 {
+    /// <summary>Rows per chunk (1.25 MiB): also the unit a spilling builder writes to disk.</summary>
+    public const int ChunkSize = 1 << Shift;
+
     private const int Shift = 14;
-    private const int ChunkSize = 1 << Shift;
     private const int Mask = ChunkSize - 1;
 
     private readonly List<HistoryRow[]?> _chunks = [];
+    private int _count;
 
-    public int Count { get; private set; }
+    public override int Count => _count;
 
-    public ref HistoryRow this[int index] => ref _chunks[index >> Shift]![index & Mask];
+    public override ref HistoryRow this[int index] => ref _chunks[index >> Shift]![index & Mask];
 
     public void Add(in HistoryRow row)
     {
-        if ((Count & Mask) == 0)
+        if ((_count & Mask) == 0)
         {
             _chunks.Add(new HistoryRow[ChunkSize]);
         }
 
-        _chunks[Count >> Shift]![Count & Mask] = row;
-        Count++;
+        _chunks[_count >> Shift]![_count & Mask] = row;
+        _count++;
+    }
+
+    /// <summary>The stored rows, chunk by chunk (the last one partly filled).</summary>
+    public IEnumerable<ReadOnlyMemory<HistoryRow>> Chunks()
+    {
+        for (var c = 0; c < _chunks.Count; c++)
+        {
+            yield return _chunks[c].AsMemory(0, Math.Min(ChunkSize, _count - (c << Shift)));
+        }
     }
 
     /// <summary>Hands each row to <paramref name="consume"/> in order, releasing every chunk once it is read.</summary>
@@ -34,7 +46,7 @@ internal sealed class RowChunks
         for (var c = 0; c < _chunks.Count; c++)
         {
             var chunk = _chunks[c]!;
-            var rows = Math.Min(ChunkSize, Count - (c << Shift));
+            var rows = Math.Min(ChunkSize, _count - (c << Shift));
             for (var i = 0; i < rows; i++)
             {
                 consume(chunk[i]);
@@ -43,38 +55,12 @@ internal sealed class RowChunks
             _chunks[c] = null;
         }
 
-        _chunks.Clear();
-        Count = 0;
+        Clear();
     }
 
-    /// <summary>
-    /// Reorders the rows in place so that position i holds the row that was at <paramref name="source"/>[i]
-    /// (a permutation; it is consumed). Follows each cycle once, so it needs no second copy of the rows.
-    /// </summary>
-    public void Permute(int[] source)
+    public void Clear()
     {
-        for (var start = 0; start < source.Length; start++)
-        {
-            if (source[start] < 0 || source[start] == start)
-            {
-                continue;
-            }
-
-            var held = this[start];
-            var at = start;
-            while (true)
-            {
-                var from = source[at];
-                source[at] = -1;
-                if (from == start)
-                {
-                    this[at] = held;
-                    break;
-                }
-
-                this[at] = this[from];
-                at = from;
-            }
-        }
+        _chunks.Clear();
+        _count = 0;
     }
 }
