@@ -17,7 +17,7 @@ internal static class HistoryMemoryMeasurement
 {
     private const int Members = 50;
 
-    public static Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args)
     {
         var deliveries = args.Length == 2 && args[0] == "--deliveries" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
         var messages = deliveries / Members;
@@ -60,10 +60,23 @@ internal static class HistoryMemoryMeasurement
         {
             Reconnect = new ReconnectEnvelope { DelayBase = TimeSpan.FromMilliseconds(200), Multiplier = 2, DelayMax = TimeSpan.FromSeconds(10), Jitter = 0.5 },
         };
+        var heapBeforeCheck = Managed();
+        var peak = heapBeforeCheck;
+        using var stopSampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stopSampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: false));
+                await Task.Delay(20);
+            }
+        });
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var wall = Stopwatch.StartNew();
         var results = InvariantSuite.All.Run(spilled, context); // the harness's default form
         wall.Stop();
+        await stopSampling.CancelAsync();
+        await sampler;
         var checkCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var failed = results.Where(r => r.Status == InvariantStatus.Failed).Select(r => r.Name).ToList();
 
@@ -73,10 +86,10 @@ internal static class HistoryMemoryMeasurement
         Console.WriteLine($"| event objects (the recorder before) | {asObjects:N0} | {(double)asObjects / history.Deliveries:0} B |");
         Console.WriteLine($"| compact RecordedHistory | {compact:N0} | {(double)compact / history.Deliveries:0} B |");
         Console.WriteLine($"| compact, rows spilled to disk ({spilledRows:N0} rows; {spilling.SpillError ?? "no error"}) | {heapWhenSpilled:N0} | {(double)heapWhenSpilled / history.Deliveries:0} B |");
-        Console.WriteLine($"all {results.Count} checkers over the spilled history: {wall.Elapsed.TotalSeconds:0.00} s wall, {checkCpu.TotalSeconds:0.00} s CPU; failed: {(failed.Count == 0 ? "none" : string.Join(", ", failed))}; load average {LoadAverage()}");
+        Console.WriteLine($"all {results.Count} checkers over the spilled history: {wall.Elapsed.TotalSeconds:0.00} s wall, {checkCpu.TotalSeconds:0.00} s CPU, heap peak +{(double)(peak - heapBeforeCheck) / history.Deliveries:0} B per delivery while checking (sampled every 20 ms); failed: {(failed.Count == 0 ? "none" : string.Join(", ", failed))}; load average {LoadAverage()}");
         GC.KeepAlive(history);
         GC.KeepAlive(spilled);
-        return Task.FromResult(failed.Count == 0 ? 0 : 1);
+        return failed.Count == 0 ? 0 : 1;
     }
 
     private static IEnumerable<HistoryEvent> Run(int messages)

@@ -26,7 +26,6 @@ public sealed class ReplayIsGapFree : IInvariantChecker
         ArgumentNullException.ThrowIfNull(context);
         var result = new ResultBuilder(Name, context);
         var gaps = new List<WireGapEvent>();
-        var delivered = new Dictionary<(string Client, string Room, long Epoch, long Seq), long>();
         foreach (var e in history.Events)
         {
             switch (e)
@@ -37,9 +36,20 @@ public sealed class ReplayIsGapFree : IInvariantChecker
                 case WireGapEvent g:
                     gaps.Add(g);
                     break;
-                case DeliveredEvent d:
-                    delivered.TryAdd((d.ClientId, d.Room, d.Epoch, d.RoomSeq), d.AtMs);
-                    break;
+            }
+        }
+
+        // Only the streams that had a hole need their deliveries looked up: a clean run keeps nothing per delivery.
+        var delivered = new HashSet<(string Client, string Room, long Epoch, long Seq)>();
+        if (gaps.Count > 0)
+        {
+            var streams = gaps.Select(g => (g.ClientId, g.Room, g.Epoch)).ToHashSet();
+            foreach (var d in history.OfType<DeliveredEvent>())
+            {
+                if (streams.Contains((d.ClientId, d.Room, d.Epoch)))
+                {
+                    delivered.Add((d.ClientId, d.Room, d.Epoch, d.RoomSeq));
+                }
             }
         }
 
@@ -50,7 +60,7 @@ public sealed class ReplayIsGapFree : IInvariantChecker
                 : "in the live stream";
             var missing = g.Received - 1 == g.Expected ? $"seq {g.Expected}" : $"seqs {g.Expected}..{g.Received - 1}";
             var count = g.Received - g.Expected;
-            var kept = count > MaxSeqsLookedUp ? -1 : Enumerable.Range(0, (int)count).Count(i => delivered.ContainsKey((g.ClientId, g.Room, g.Epoch, g.Expected + i)));
+            var kept = count > MaxSeqsLookedUp ? -1 : Enumerable.Range(0, (int)count).Count(i => delivered.Contains((g.ClientId, g.Room, g.Epoch, g.Expected + i)));
             var outcome = kept < 0 ? "too many to look up"
                 : kept == count ? "the client has them all (repaired with history)"
                 : $"the client never got {count - kept} of them";

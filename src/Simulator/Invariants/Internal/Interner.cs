@@ -7,6 +7,7 @@ namespace ChatResilience.Simulator.Invariants.Internal;
 internal sealed class Interner
 {
     private readonly Dictionary<string, int> _ids;
+    private List<string>? _names;
 
     public Interner(int capacity = 0) => _ids = new Dictionary<string, int>(capacity, StringComparer.Ordinal);
 
@@ -19,6 +20,17 @@ internal sealed class Interner
         }
 
         return slot;
+    }
+
+    /// <summary>The string with id <paramref name="id"/> (builds the reverse table on first use: for messages, rarely needed).</summary>
+    public string Name(int id)
+    {
+        if (_names is null || _names.Count != _ids.Count)
+        {
+            _names = [.. _ids.OrderBy(p => p.Value).Select(p => p.Key)];
+        }
+
+        return _names[id];
     }
 
     /// <summary>The id of <paramref name="value"/> if it was interned, else -1 (it cannot match anything).</summary>
