@@ -20,13 +20,30 @@ public sealed partial class SqliteMessageLog
         var op = new WriteOp<T>(execute, afterCommit);
         if (!_writes.Writer.TryWrite(op))
         {
-            return SlowEnqueueAsync(op, cancellationToken);
+            return SlowEnqueueAsync(op, op.Task, cancellationToken);
         }
 
         return new ValueTask<T>(op.Task);
     }
 
-    private async ValueTask<T> SlowEnqueueAsync<T>(WriteOp<T> op, CancellationToken cancellationToken)
+    /// <summary>An append as one object (no closures, delegates or separate completion source): the hot write.</summary>
+    private ValueTask<AppendResult> EnqueueAppend(StoredMessage message, string? senderUserId, Action<StoredMessage>? onCommitted, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return ValueTask.FromException<AppendResult>(new ObjectDisposedException(nameof(SqliteMessageLog)));
+        }
+
+        var op = new AppendOp(message, senderUserId, onCommitted);
+        if (!_writes.Writer.TryWrite(op))
+        {
+            return SlowEnqueueAsync(op, op.Task, cancellationToken);
+        }
+
+        return new ValueTask<AppendResult>(op.Task);
+    }
+
+    private async ValueTask<T> SlowEnqueueAsync<T>(IWriteOp op, Task<T> completion, CancellationToken cancellationToken)
     {
         try
         {
@@ -37,12 +54,12 @@ public sealed partial class SqliteMessageLog
             throw new ObjectDisposedException("the log is closed", e);
         }
 
-        return await op.Task;
+        return await completion;
     }
 
     private async Task WriteLoopAsync()
     {
-        var ops = new List<WriteOp>(_maxBatch);
+        var ops = new List<IWriteOp>(_maxBatch);
         var reader = _writes.Reader;
         while (await reader.WaitToReadAsync())
         {
@@ -93,16 +110,63 @@ public sealed partial class SqliteMessageLog
         }
     }
 
-    private abstract class WriteOp
+    private interface IWriteOp
     {
-        public abstract void Execute(Batch batch);
+        void Execute(Batch batch);
 
-        public abstract void Complete();
+        void Complete();
 
-        public abstract void Fail(Exception error);
+        void Fail(Exception error);
     }
 
-    private sealed class WriteOp<T>(Func<Batch, T> execute, Action<T>? afterCommit) : WriteOp
+    /// <summary>
+    /// An append: its own completion source (continuations asynchronous: the writer thread never runs a session's
+    /// code), and <c>onCommitted</c> runs after the commit, before the task completes.
+    /// </summary>
+    private sealed class AppendOp(StoredMessage message, string? senderUserId, Action<StoredMessage>? onCommitted)
+        : TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously), IWriteOp
+    {
+        private AppendResult? _result;
+        private Exception? _error;
+
+        public void Execute(Batch batch)
+        {
+            try
+            {
+                _result = batch.Append(message, senderUserId);
+            }
+            catch (RoomUnavailableException e)
+            {
+                // A refusal decided before any write: this op fails alone, the batch commits.
+                _error = e;
+            }
+        }
+
+        public void Complete()
+        {
+            if (_error is not null)
+            {
+                TrySetException(_error);
+                return;
+            }
+
+            try
+            {
+                if (!_result!.Duplicate)
+                {
+                    onCommitted?.Invoke(_result.Message);
+                }
+            }
+            finally
+            {
+                TrySetResult(_result!);
+            }
+        }
+
+        public void Fail(Exception error) => TrySetException(error);
+    }
+
+    private sealed class WriteOp<T>(Func<Batch, T> execute, Action<T>? afterCommit) : IWriteOp
     {
         private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
@@ -110,7 +174,7 @@ public sealed partial class SqliteMessageLog
 
         public Task<T> Task => _tcs.Task;
 
-        public override void Execute(Batch batch)
+        public void Execute(Batch batch)
         {
             try
             {
@@ -123,7 +187,7 @@ public sealed partial class SqliteMessageLog
             }
         }
 
-        public override void Complete()
+        public void Complete()
         {
             if (_error is not null)
             {
@@ -141,7 +205,7 @@ public sealed partial class SqliteMessageLog
             }
         }
 
-        public override void Fail(Exception error) => _tcs.TrySetException(error);
+        public void Fail(Exception error) => _tcs.TrySetException(error);
     }
 
     /// <summary>One transaction's view: committed rooms overlaid with this batch's changes.</summary>
