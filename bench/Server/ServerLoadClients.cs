@@ -8,12 +8,18 @@ using ChatResilience.Protocol.Frames;
 namespace ChatResilience.Bench.ServerLoad;
 
 /// <summary>Result of one send→ack run.</summary>
-internal sealed record SendAckResult(string Target, int Connections, int Window, long Acks, double Seconds, double P50Ms, double P99Ms, string LoadAverage, double CpuSeconds)
+internal sealed record SendAckResult(string Target, int Connections, int Window, long Acks, double Seconds, double P50Ms, double P99Ms, string LoadAverage, double CpuSeconds, long AllocatedBytes = 0, TimeSpan GcPause = default, int Gen0 = 0, int Gen1 = 0, int Gen2 = 0)
 {
     public double PerSecond => Acks / Seconds;
 
     /// <summary>Process CPU (server and load generator together) per ack: less sensitive to other jobs on the machine than acks/s.</summary>
     public double CpuMicrosPerAck => Acks == 0 ? double.NaN : CpuSeconds * 1e6 / Acks;
+
+    /// <summary>Bytes allocated per ack by the whole process (server and generator): insensitive to machine load.</summary>
+    public double AllocBytesPerAck => Acks == 0 ? double.NaN : (double)AllocatedBytes / Acks;
+
+    /// <summary>Share of the measured wall time spent with threads suspended for GC.</summary>
+    public double GcPausePercent => Seconds <= 0 ? double.NaN : GcPause.TotalSeconds / Seconds * 100;
 }
 
 /// <summary>
@@ -154,6 +160,9 @@ internal static class SendAckLoad
 
         process.Refresh();
         var cpuStart = process.TotalProcessorTime;
+        var allocStart = GC.GetTotalAllocatedBytes();
+        var pauseStart = GC.GetTotalPauseDuration();
+        var (g0, g1, g2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var start = Stopwatch.GetTimestamp();
         Volatile.Write(ref measuring, 1);
         await Task.Delay(duration);
@@ -161,10 +170,13 @@ internal static class SendAckLoad
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpuStart).TotalSeconds;
+        var allocated = GC.GetTotalAllocatedBytes() - allocStart;
+        var pause = GC.GetTotalPauseDuration() - pauseStart;
+        var (e0, e1, e2) = (GC.CollectionCount(0) - g0, GC.CollectionCount(1) - g1, GC.CollectionCount(2) - g2);
         await stop.CancelAsync();
         await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new SendAckResult(target, connections.Count, window, counted, elapsed, Percentile(all, 0.50), Percentile(all, 0.99), LoadAverage(), cpu);
+        return new SendAckResult(target, connections.Count, window, counted, elapsed, Percentile(all, 0.50), Percentile(all, 0.99), LoadAverage(), cpu, allocated, pause, e0, e1, e2);
     }
 
     /// <summary>The 1/5/15-minute load averages (Linux <c>/proc/loadavg</c>), recorded beside every number: the machine is shared.</summary>

@@ -61,6 +61,9 @@ public sealed class WebSocketFrameConnection : IFrameConnection
     }
 
     /// <inheritdoc />
+    // Pooled: a receive almost always waits for the next message, and each wait allocated this method's state
+    // machine box (a few hundred bytes per frame on both sides); a connection has one receive at a time.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<WireMessage?> ReceiveAsync(CancellationToken cancellationToken = default)
     {
         // Wait for the next message with a zero-byte receive, so an idle connection holds no buffer: with a

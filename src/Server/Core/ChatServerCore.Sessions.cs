@@ -71,14 +71,15 @@ public sealed partial class ChatServerCore
     internal ClientSettlement GetClientSettlement(string userId, string clientId) =>
         _clients.GetOrAdd((userId, clientId), static k => new ClientSettlement(k.User, k.Client));
 
+    // ValueTask with a synchronous hit: every send looks its hub and membership up, and an async Task<T>
+    // allocated a result task for each of the two.
     /// <summary>The live hub of a room, loading it from the log; with <paramref name="create"/> the room is created (or recreated at the next epoch).</summary>
-    internal async Task<RoomHub?> GetHubAsync(string room, bool create, CancellationToken cancellationToken = default)
-    {
-        if (_hubs.TryGetValue(room, out var hub) && !hub.Closed)
-        {
-            return hub;
-        }
+    internal ValueTask<RoomHub?> GetHubAsync(string room, bool create, CancellationToken cancellationToken = default) =>
+        _hubs.TryGetValue(room, out var hub) && !hub.Closed ? new ValueTask<RoomHub?>(hub) : LoadHubAsync(room, create, cancellationToken);
 
+    private async ValueTask<RoomHub?> LoadHubAsync(string room, bool create, CancellationToken cancellationToken)
+    {
+        RoomHub? hub;
         await _hubGate.WaitAsync(cancellationToken);
         try
         {
@@ -103,14 +104,12 @@ public sealed partial class ChatServerCore
         }
     }
 
-    internal async Task<MembershipState> GetMembershipAsync(RoomHub hub, string userId, CancellationToken cancellationToken = default)
-    {
-        if (hub.Members.TryGetValue(userId, out var state))
-        {
-            return state;
-        }
+    internal ValueTask<MembershipState> GetMembershipAsync(RoomHub hub, string userId, CancellationToken cancellationToken = default) =>
+        hub.Members.TryGetValue(userId, out var state) ? new ValueTask<MembershipState>(state) : LoadMembershipAsync(hub, userId, cancellationToken);
 
-        state = await Log.GetMembershipAsync(hub.Name, userId, cancellationToken);
+    private async ValueTask<MembershipState> LoadMembershipAsync(RoomHub hub, string userId, CancellationToken cancellationToken)
+    {
+        var state = await Log.GetMembershipAsync(hub.Name, userId, cancellationToken);
         return hub.Members.GetOrAdd(userId, state);
     }
 

@@ -14,7 +14,7 @@ internal sealed partial class ChatSession
     private async Task SettleAsync(SendFrame? send, string id, long seq, ProtocolException? invalid, bool isCancel)
     {
         var st = _settlement!;
-        Task<Frame?> reply;
+        ValueTask<Frame?> reply;
         await st.Gate.WaitAsync();
         try
         {
@@ -25,10 +25,35 @@ internal sealed partial class ChatSession
             st.Gate.Release();
         }
 
-        await _replies.Writer.WriteAsync(reply);
+        // Replies leave in seq order. Only this receive loop writes them, so when none is outstanding (every
+        // earlier reply is already in the outbound queue) a settled one goes straight to the queue: with a log
+        // that commits synchronously that is every ack, and the ordered pump is only needed behind a pending
+        // commit. (Outstanding counts replies written to the pump and not yet enqueued by it.)
+        if (reply.IsCompletedSuccessfully && Volatile.Read(ref _repliesOutstanding) == 0)
+        {
+            if (reply.Result is { } frame)
+            {
+                EnqueueControl(frame);
+            }
+
+            return;
+        }
+
+        Interlocked.Increment(ref _repliesOutstanding);
+        try
+        {
+            await _replies.Writer.WriteAsync(reply);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _repliesOutstanding);
+            throw;
+        }
     }
 
-    private async Task<Task<Frame?>> DecideAsync(ClientSettlement st, SendFrame? send, string id, long seq, ProtocolException? invalid, bool isCancel)
+    // ValueTask: with a log that commits synchronously the whole decision completes without suspending, and an
+    // async Task<T> would allocate its result task for every send.
+    private async ValueTask<ValueTask<Frame?>> DecideAsync(ClientSettlement st, SendFrame? send, string id, long seq, ProtocolException? invalid, bool isCancel)
     {
         if (!st.Loaded)
         {
@@ -45,7 +70,7 @@ internal sealed partial class ChatSession
             case SettlementDecision.Replay:
                 return await ReplayAsync(st, send, id, seq, isCancel);
             case SettlementDecision.Drop:
-                return Task.FromResult<Frame?>(null);
+                return new ValueTask<Frame?>((Frame?)null);
             case SettlementDecision.OutOfOrder:
                 st.OutOfOrderSaid = true;
                 return Reply(Nack(id, seq, ErrorCodes.OutOfOrder, $"expected seq {mark + 1}", expectedSeq: mark + 1));
@@ -96,27 +121,43 @@ internal sealed partial class ChatSession
             Room = hub.Name, Id = s.Id, From = UserId, ClientId = ClientId, ClientSeq = seq, Body = s.Body,
             SentAt = s.SentAt, Basis = s.Basis, At = now, Meta = s.Meta,
         };
-        var outcome = CommitAsync(st, message);
+        var append = _core.Log.AppendAsync(message, UserId, _core.Publisher);
+        if (append.IsCompletedSuccessfully)
+        {
+            // Committed already (a log that commits synchronously): the ack is known, nothing is pending, and
+            // no outcome task or record is needed for it (the log recorded the outcome in the same commit).
+            var stored = append.Result.Message;
+            _core.Metrics.Ack(dup: false);
+            return new ValueTask<Frame?>(new AckFrame { Id = stored.Id, Seq = seq, Room = stored.Room, RoomSeq = stored.Seq, Dup = false });
+        }
+
+        var outcome = CommitAsync(st, message, append);
         Track(st, seq, id, outcome);
         return ReplyFrom(outcome, dup: false);
     }
 
     private static void Track(ClientSettlement st, long seq, string id, Task<SettlementOutcome> outcome)
     {
+        // A log that completes synchronously has already recorded it: nothing is pending.
+        if (outcome.IsCompleted)
+        {
+            return;
+        }
+
         st.Pending[seq] = new PendingSettlement(id, outcome);
 
-        // A log that completes synchronously has already recorded it: nothing is pending any more.
+        // Recorded meanwhile: its own removal may have run before the add above.
         if (outcome.IsCompleted)
         {
             st.Pending.TryRemove(seq, out _);
         }
     }
 
-    private async Task<SettlementOutcome> CommitAsync(ClientSettlement st, StoredMessage message)
+    private async Task<SettlementOutcome> CommitAsync(ClientSettlement st, StoredMessage message, ValueTask<AppendResult> append)
     {
         try
         {
-            var result = await _core.Log.AppendAsync(message, UserId, _core.Publisher);
+            var result = await append;
             return new SettlementOutcome
             {
                 UserId = UserId, ClientId = ClientId, Seq = message.ClientSeq, Id = message.Id, Room = message.Room,
@@ -155,7 +196,7 @@ internal sealed partial class ChatSession
         }
     }
 
-    private Task<Frame?> Final(ClientSettlement st, string id, long seq, string room, string code, string reason)
+    private ValueTask<Frame?> Final(ClientSettlement st, string id, long seq, string room, string code, string reason)
     {
         st.Mark = seq;
         var outcome = RecordAsync(st, Outcome(seq, id, room, code, reason));
@@ -176,7 +217,7 @@ internal sealed partial class ChatSession
         }
     }
 
-    private async Task<Task<Frame?>> ReplayAsync(ClientSettlement st, SendFrame? send, string id, long seq, bool isCancel)
+    private async ValueTask<ValueTask<Frame?>> ReplayAsync(ClientSettlement st, SendFrame? send, string id, long seq, bool isCancel)
     {
         Task<SettlementOutcome> outcome;
         if (st.Pending.TryGetValue(seq, out var pending))
@@ -221,9 +262,13 @@ internal sealed partial class ChatSession
         return ReplyFrom(outcome, dup: true);
     }
 
-    private async Task<Frame?> ReplyFrom(Task<SettlementOutcome> outcome, bool dup)
+    private ValueTask<Frame?> ReplyFrom(Task<SettlementOutcome> outcome, bool dup) =>
+        outcome.IsCompletedSuccessfully ? new ValueTask<Frame?>(ReplyFor(outcome.Result, dup)) : ReplyLaterAsync(outcome, dup);
+
+    private async ValueTask<Frame?> ReplyLaterAsync(Task<SettlementOutcome> outcome, bool dup) => ReplyFor(await outcome, dup);
+
+    private Frame ReplyFor(SettlementOutcome o, bool dup)
     {
-        var o = await outcome;
         if (o.IsAck)
         {
             _core.Metrics.Ack(dup);
@@ -234,14 +279,14 @@ internal sealed partial class ChatSession
         return new NackFrame { Id = o.Id, Seq = o.Seq, Code = o.NackCode!, Reason = o.NackReason ?? "", Retryable = ErrorCodes.IsRetryable(o.NackCode!) };
     }
 
-    private Task<Frame?> Reply(Frame frame)
+    private ValueTask<Frame?> Reply(Frame frame)
     {
         if (frame is NackFrame n)
         {
             _core.Metrics.Nack(n.Code);
         }
 
-        return Task.FromResult<Frame?>(frame);
+        return new ValueTask<Frame?>(frame);
     }
 
     private static NackFrame Nack(string id, long seq, string code, string reason, long? expectedSeq = null, long? retryAfterMs = null) => new()

@@ -18,7 +18,7 @@ internal sealed partial class ChatSession
     private readonly AuthIdentity? _preAuthenticated;
     private readonly FrameTranscoder _transcoder;
     private readonly OutboundQueue _queue;
-    private readonly Channel<Task<Frame?>> _replies;
+    private readonly Channel<ValueTask<Frame?>> _replies;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly CancellationTokenSource _receive = new();
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
@@ -28,6 +28,7 @@ internal sealed partial class ChatSession
     private long _lastReceived;
     private long _expiresAtMs;
     private int _closeStarted;
+    private int _repliesOutstanding;
     private Task _writer = Task.CompletedTask;
     private Task _pump = Task.CompletedTask;
     private Task _heartbeat = Task.CompletedTask;
@@ -46,7 +47,7 @@ internal sealed partial class ChatSession
         _queue = new OutboundQueue(options.OutboundQueueMessages, options.OutboundQueueBytes, options.ControlQueueFrames);
         // Synchronous continuations: the pump runs on the thread that wrote the reply (the receive loop, or the
         // commit's completion), and an ack that is already settled is written without a thread-pool hand-off.
-        _replies = Channel.CreateBounded<Task<Frame?>>(new BoundedChannelOptions((options.MaxInFlight * 2) + 64) { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
+        _replies = Channel.CreateBounded<ValueTask<Frame?>>(new BoundedChannelOptions((options.MaxInFlight * 2) + 64) { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
         _logger = core.Logger;
         _lastReceived = core.Time.GetTimestamp();
     }
@@ -237,6 +238,7 @@ internal sealed partial class ChatSession
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 CoreLog.SessionFailed(_logger, e, SessionId);
+                Interlocked.Decrement(ref _repliesOutstanding);
                 continue;
             }
 
@@ -244,6 +246,9 @@ internal sealed partial class ChatSession
             {
                 EnqueueControl(frame);
             }
+
+            // After the enqueue: the receive loop may now bypass the pump (see SettleAsync).
+            Interlocked.Decrement(ref _repliesOutstanding);
         }
     }
 

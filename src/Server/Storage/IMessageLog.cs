@@ -42,7 +42,10 @@ public interface IMessageLog : IAsyncDisposable
     /// <summary>The highest settled seq of a client, or null when the log has never seen it.</summary>
     ValueTask<long?> GetClientMarkAsync(string userId, string clientId, CancellationToken cancellationToken = default);
 
-    /// <summary>Forgets outcomes settled before <paramref name="olderThanAtMs"/> (marks are kept).</summary>
+    /// <summary>
+    /// Forgets outcomes settled before <paramref name="olderThanAtMs"/> (marks are kept). A log may keep an ack
+    /// answerable for as long as its message is retained (SQLite keeps the ack in the message row).
+    /// </summary>
     ValueTask<int> TrimOutcomesAsync(long olderThanAtMs, CancellationToken cancellationToken = default);
 
     ValueTask SetMembershipAsync(string room, string userId, MembershipState state, CancellationToken cancellationToken = default);

@@ -8,7 +8,6 @@ public sealed partial class SqliteMessageLog
 {
     private SqliteCommand? _insertMessage;
     private SqliteCommand? _upsertOutcome;
-    private SqliteCommand? _upsertMark;
     private SqliteCommand? _upsertRoom;
 
     private ValueTask<T> EnqueueAsync<T>(Func<Batch, T> execute, Action<T>? afterCommit, CancellationToken cancellationToken)
@@ -21,13 +20,30 @@ public sealed partial class SqliteMessageLog
         var op = new WriteOp<T>(execute, afterCommit);
         if (!_writes.Writer.TryWrite(op))
         {
-            return SlowEnqueueAsync(op, cancellationToken);
+            return SlowEnqueueAsync(op, op.Task, cancellationToken);
         }
 
         return new ValueTask<T>(op.Task);
     }
 
-    private async ValueTask<T> SlowEnqueueAsync<T>(WriteOp<T> op, CancellationToken cancellationToken)
+    /// <summary>An append as one object (no closures, delegates or separate completion source): the hot write.</summary>
+    private ValueTask<AppendResult> EnqueueAppend(StoredMessage message, string? senderUserId, Action<StoredMessage>? onCommitted, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return ValueTask.FromException<AppendResult>(new ObjectDisposedException(nameof(SqliteMessageLog)));
+        }
+
+        var op = new AppendOp(message, senderUserId, onCommitted);
+        if (!_writes.Writer.TryWrite(op))
+        {
+            return SlowEnqueueAsync(op, op.Task, cancellationToken);
+        }
+
+        return new ValueTask<AppendResult>(op.Task);
+    }
+
+    private async ValueTask<T> SlowEnqueueAsync<T>(IWriteOp op, Task<T> completion, CancellationToken cancellationToken)
     {
         try
         {
@@ -38,12 +54,12 @@ public sealed partial class SqliteMessageLog
             throw new ObjectDisposedException("the log is closed", e);
         }
 
-        return await op.Task;
+        return await completion;
     }
 
     private async Task WriteLoopAsync()
     {
-        var ops = new List<WriteOp>(_maxBatch);
+        var ops = new List<IWriteOp>(_maxBatch);
         var reader = _writes.Reader;
         while (await reader.WaitToReadAsync())
         {
@@ -94,16 +110,63 @@ public sealed partial class SqliteMessageLog
         }
     }
 
-    private abstract class WriteOp
+    private interface IWriteOp
     {
-        public abstract void Execute(Batch batch);
+        void Execute(Batch batch);
 
-        public abstract void Complete();
+        void Complete();
 
-        public abstract void Fail(Exception error);
+        void Fail(Exception error);
     }
 
-    private sealed class WriteOp<T>(Func<Batch, T> execute, Action<T>? afterCommit) : WriteOp
+    /// <summary>
+    /// An append: its own completion source (continuations asynchronous: the writer thread never runs a session's
+    /// code), and <c>onCommitted</c> runs after the commit, before the task completes.
+    /// </summary>
+    private sealed class AppendOp(StoredMessage message, string? senderUserId, Action<StoredMessage>? onCommitted)
+        : TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously), IWriteOp
+    {
+        private AppendResult? _result;
+        private Exception? _error;
+
+        public void Execute(Batch batch)
+        {
+            try
+            {
+                _result = batch.Append(message, senderUserId);
+            }
+            catch (RoomUnavailableException e)
+            {
+                // A refusal decided before any write: this op fails alone, the batch commits.
+                _error = e;
+            }
+        }
+
+        public void Complete()
+        {
+            if (_error is not null)
+            {
+                TrySetException(_error);
+                return;
+            }
+
+            try
+            {
+                if (!_result!.Duplicate)
+                {
+                    onCommitted?.Invoke(_result.Message);
+                }
+            }
+            finally
+            {
+                TrySetResult(_result!);
+            }
+        }
+
+        public void Fail(Exception error) => TrySetException(error);
+    }
+
+    private sealed class WriteOp<T>(Func<Batch, T> execute, Action<T>? afterCommit) : IWriteOp
     {
         private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
@@ -111,7 +174,7 @@ public sealed partial class SqliteMessageLog
 
         public Task<T> Task => _tcs.Task;
 
-        public override void Execute(Batch batch)
+        public void Execute(Batch batch)
         {
             try
             {
@@ -124,7 +187,7 @@ public sealed partial class SqliteMessageLog
             }
         }
 
-        public override void Complete()
+        public void Complete()
         {
             if (_error is not null)
             {
@@ -142,7 +205,7 @@ public sealed partial class SqliteMessageLog
             }
         }
 
-        public override void Fail(Exception error) => _tcs.TrySetException(error);
+        public void Fail(Exception error) => _tcs.TrySetException(error);
     }
 
     /// <summary>One transaction's view: committed rooms overlaid with this batch's changes.</summary>
@@ -165,31 +228,29 @@ public sealed partial class SqliteMessageLog
             }
         }
 
-        /// <summary>Each client's highest seq settled in this batch: its mark row is written once per batch.</summary>
-        public Dictionary<(string UserId, string ClientId), long> Marks { get; } = [];
+        /// <summary>Rooms whose row must be written (created, deleted, trimmed); an append only moves the head in memory.</summary>
+        public HashSet<string> Dirty { get; } = new(StringComparer.Ordinal);
 
-        public void PutRoom(RoomInfo r) => Changed[r.Room] = r;
+        /// <summary>Records a room's new state; <paramref name="persist"/> false when the messages table already implies it.</summary>
+        public void PutRoom(RoomInfo r, bool persist = true)
+        {
+            Changed[r.Room] = r;
+            if (persist)
+            {
+                Dirty.Add(r.Room);
+            }
+        }
 
-        /// <summary>Writes each changed room's row and each client's mark once per batch, however many appends moved them.</summary>
+        /// <summary>Writes each dirty room's row once per batch, with its latest state.</summary>
         public void FlushPending()
         {
-            // Prepared once: with one room per connection a batch moves hundreds of rooms, and preparing the
-            // statement per room per batch ran on the single writer thread.
             var upsert = log._upsertRoom ??= Prepare(
                 "INSERT INTO rooms(name, epoch, head, first_seq, deleted) VALUES($n,$e,$h,$f,$d) ON CONFLICT(name) DO UPDATE SET epoch=excluded.epoch, head=excluded.head, first_seq=excluded.first_seq, deleted=excluded.deleted",
                 "$n", "$e", "$h", "$f", "$d");
-            foreach (var r in Changed.Values)
+            foreach (var name in Dirty)
             {
+                var r = Changed[name];
                 Run(upsert, r.Room, r.Epoch, r.Head, r.FirstSeq, r.Deleted ? 1L : 0L);
-            }
-
-            // Marks likewise: a client with 16 sends in flight moved its mark 16 times in this batch; one write.
-            var mark = log._upsertMark ??= Prepare(
-                "INSERT INTO marks(user_id, client_id, mark) VALUES($u,$c,$m) ON CONFLICT(user_id, client_id) DO UPDATE SET mark=MAX(mark, excluded.mark)",
-                "$u", "$c", "$m");
-            foreach (var ((user, client), seq) in Marks)
-            {
-                Run(mark, user, client, seq);
             }
         }
 
@@ -231,24 +292,19 @@ public sealed partial class SqliteMessageLog
             }
 
             var stored = message with { Epoch = r.Epoch, Seq = r.Head + 1 };
+            // The sender's ack is this row (outcome_user): an acked send is one INSERT, and the client's mark is
+            // derived from it (see GetClientMarkAsync).
             var insert = log._insertMessage ??= Prepare(
-                "INSERT INTO messages(" + MessageColumns + ") VALUES($room,$seq,$epoch,$id,$sender,$client,$cseq,$body,$sent,$basis,$at,$meta,$answer)",
-                "$room", "$seq", "$epoch", "$id", "$sender", "$client", "$cseq", "$body", "$sent", "$basis", "$at", "$meta", "$answer");
+                "INSERT INTO messages(" + MessageColumns + ", outcome_user) VALUES($room,$seq,$epoch,$id,$sender,$client,$cseq,$body,$sent,$basis,$at,$meta,$answer,$ou)",
+                "$room", "$seq", "$epoch", "$id", "$sender", "$client", "$cseq", "$body", "$sent", "$basis", "$at", "$meta", "$answer", "$ou");
             Run(insert, stored.Room, stored.Seq, stored.Epoch, stored.Id, stored.From, stored.ClientId, stored.ClientSeq, stored.Body,
                 stored.SentAt, stored.Basis, stored.At,
                 stored.Meta is null ? DBNull.Value : JsonSerializer.Serialize(new Dictionary<string, string>(stored.Meta), StorageJsonContext.Default.DictionaryStringString),
-                stored.AnswerFor is { } a ? a : DBNull.Value);
-            if (senderUserId is not null)
-            {
-                PutOutcome(new SettlementOutcome
-                {
-                    UserId = senderUserId, ClientId = stored.ClientId, Seq = stored.ClientSeq, Id = stored.Id,
-                    Room = stored.Room, RoomSeq = stored.Seq, At = stored.At,
-                });
-            }
+                stored.AnswerFor is { } a ? a : DBNull.Value,
+                senderUserId is null ? DBNull.Value : senderUserId);
 
-            // Only the head moves here; rooms' rows are written once per batch in PutRoom.
-            PutRoom(r with { Head = stored.Seq, FirstSeq = r.FirstSeq > r.Head ? stored.Seq : r.FirstSeq });
+            // Only the head moves, in memory: after a restart the head is recovered from the messages themselves.
+            PutRoom(r with { Head = stored.Seq, FirstSeq = r.FirstSeq > r.Head ? stored.Seq : r.FirstSeq }, persist: r.FirstSeq > r.Head && r.FirstSeq != stored.Seq);
             return new AppendResult(stored, Duplicate: false);
         }
 
@@ -259,11 +315,6 @@ public sealed partial class SqliteMessageLog
                 "$u", "$c", "$s", "$i", "$r", "$rs", "$nc", "$nr", "$at");
             Run(upsert, o.UserId, o.ClientId, o.Seq, o.Id, o.Room, o.RoomSeq is { } rs ? rs : DBNull.Value,
                 o.NackCode is { } nc ? nc : DBNull.Value, o.NackReason is { } nr ? nr : DBNull.Value, o.At);
-            var key = (o.UserId, o.ClientId);
-            if (!Marks.TryGetValue(key, out var mark) || mark < o.Seq)
-            {
-                Marks[key] = o.Seq;
-            }
         }
 
         private SqliteCommand Prepare(string sql, params string[] names)

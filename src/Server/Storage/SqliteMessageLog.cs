@@ -18,7 +18,7 @@ namespace ChatResilience.Server.Storage;
 public sealed partial class SqliteMessageLog : IMessageLog
 {
     private readonly string _connectionString;
-    private readonly Channel<WriteOp> _writes;
+    private readonly Channel<IWriteOp> _writes;
     private readonly SqliteConnection _writer;
     private readonly Task _writerTask;
     private readonly TimeProvider _timeProvider;
@@ -35,9 +35,10 @@ public sealed partial class SqliteMessageLog : IMessageLog
         _writer = new SqliteConnection(_connectionString);
         _writer.Open();
         Exec(_writer, Schema);
+        Migrate(_writer);
         Exec(_writer, synchronousFull ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
         LoadRooms();
-        _writes = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(65_536) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _writes = Channel.CreateBounded<IWriteOp>(new BoundedChannelOptions(65_536) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _writerTask = Task.Run(WriteLoopAsync);
     }
 
@@ -60,7 +61,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
         CREATE TABLE IF NOT EXISTS rooms(name TEXT PRIMARY KEY, epoch INTEGER NOT NULL, head INTEGER NOT NULL, first_seq INTEGER NOT NULL, deleted INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS messages(room TEXT NOT NULL, seq INTEGER NOT NULL, epoch INTEGER NOT NULL, id TEXT NOT NULL, sender TEXT NOT NULL,
             client_id TEXT NOT NULL, client_seq INTEGER NOT NULL, body TEXT NOT NULL, sent_at INTEGER NOT NULL, basis INTEGER NOT NULL, at INTEGER NOT NULL,
-            meta TEXT NULL, answer_for INTEGER NULL, PRIMARY KEY(room, seq)) WITHOUT ROWID;
+            meta TEXT NULL, answer_for INTEGER NULL, outcome_user TEXT NULL, PRIMARY KEY(room, seq)) WITHOUT ROWID;
         CREATE UNIQUE INDEX IF NOT EXISTS messages_answer ON messages(room, answer_for) WHERE answer_for IS NOT NULL;
         CREATE TABLE IF NOT EXISTS outcomes(user_id TEXT NOT NULL, client_id TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, room TEXT NOT NULL,
             room_seq INTEGER NULL, nack_code TEXT NULL, nack_reason TEXT NULL, at INTEGER NOT NULL, PRIMARY KEY(user_id, client_id, seq)) WITHOUT ROWID;
@@ -69,6 +70,34 @@ public sealed partial class SqliteMessageLog : IMessageLog
         CREATE TABLE IF NOT EXISTS members(room TEXT NOT NULL, user_id TEXT NOT NULL, state INTEGER NOT NULL, PRIMARY KEY(room, user_id)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS read_markers(room TEXT NOT NULL, user_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(room, user_id)) WITHOUT ROWID;
         """;
+
+    // An acked send is one row: the message row carries its sender's ack (outcome_user), found through this
+    // index; the outcomes table keeps nacks, and acks whose message was trimmed or deleted (copied there first).
+    private const string OutcomeIndex = """
+        CREATE INDEX IF NOT EXISTS messages_outcome ON messages(outcome_user, client_id, client_seq) WHERE outcome_user IS NOT NULL;
+        """;
+
+    // Before message rows go (retention, room deletion): their acks move to the outcomes table, so dedup still
+    // answers them for the outcome retention period, and the client's mark (derived from both) is kept.
+    private const string KeepAckOutcomes = """
+        INSERT OR IGNORE INTO outcomes(user_id, client_id, seq, id, room, room_seq, nack_code, nack_reason, at)
+        SELECT outcome_user, client_id, client_seq, id, room, seq, NULL, NULL, at FROM messages
+        """;
+
+    /// <summary>Adds what a file written by an older version lacks (the ack column and its index).</summary>
+    private static void Migrate(SqliteConnection c)
+    {
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name='outcome_user'";
+            if (cmd.ExecuteScalar() is 0L)
+            {
+                Exec(c, "ALTER TABLE messages ADD COLUMN outcome_user TEXT NULL");
+            }
+        }
+
+        Exec(c, OutcomeIndex);
+    }
 
     /// <inheritdoc />
     public ValueTask<RoomInfo?> GetRoomAsync(string room, CancellationToken cancellationToken = default)
@@ -112,7 +141,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
                 return null;
             }
 
-            b.Exec("DELETE FROM messages WHERE room=$r; DELETE FROM members WHERE room=$r; DELETE FROM read_markers WHERE room=$r;", ("$r", room));
+            b.Exec(KeepAckOutcomes + " WHERE room=$r AND outcome_user IS NOT NULL; DELETE FROM messages WHERE room=$r; DELETE FROM members WHERE room=$r; DELETE FROM read_markers WHERE room=$r;", ("$r", room));
             var deleted = r with { Deleted = true, FirstSeq = r.Head + 1 };
             b.PutRoom(deleted);
             return (RoomInfo?)deleted;
@@ -131,13 +160,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
     public ValueTask<AppendResult> AppendAsync(StoredMessage message, string? senderUserId, Action<StoredMessage>? onCommitted = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return EnqueueAsync(b => b.Append(message, senderUserId), r =>
-        {
-            if (!r.Duplicate)
-            {
-                onCommitted?.Invoke(r.Message);
-            }
-        }, cancellationToken);
+        return EnqueueAppend(message, senderUserId, onCommitted, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -171,7 +194,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
                 return r.FirstSeq;
             }
 
-            b.Exec("DELETE FROM messages WHERE room=$r AND seq<=$s", ("$r", room), ("$s", upTo));
+            b.Exec(KeepAckOutcomes + " WHERE room=$r AND seq<=$s AND outcome_user IS NOT NULL; DELETE FROM messages WHERE room=$r AND seq<=$s", ("$r", room), ("$s", upTo));
             b.PutRoom(r with { FirstSeq = upTo + 1 });
             return upTo + 1;
         }, null, cancellationToken);
@@ -192,7 +215,14 @@ public sealed partial class SqliteMessageLog : IMessageLog
     {
         await using var c = await OpenReaderAsync(cancellationToken);
         await using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT id, room, room_seq, nack_code, nack_reason, at FROM outcomes WHERE user_id=$u AND client_id=$c AND seq=$s";
+
+        // A nack, or an ack whose message is gone, is in outcomes; an ack of a retained message is its message row.
+        cmd.CommandText = """
+            SELECT id, room, room_seq, nack_code, nack_reason, at FROM outcomes WHERE user_id=$u AND client_id=$c AND seq=$s
+            UNION ALL
+            SELECT id, room, seq, NULL, NULL, at FROM messages WHERE outcome_user=$u AND client_id=$c AND client_seq=$s
+            LIMIT 1
+            """;
         cmd.Parameters.AddWithValue("$u", userId);
         cmd.Parameters.AddWithValue("$c", clientId);
         cmd.Parameters.AddWithValue("$s", seq);
@@ -215,7 +245,14 @@ public sealed partial class SqliteMessageLog : IMessageLog
     {
         await using var c = await OpenReaderAsync(cancellationToken);
         await using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT mark FROM marks WHERE user_id=$u AND client_id=$c";
+        // The mark is the highest seq settled: an ack in a message row, an outcome, or a mark kept when those
+        // were trimmed (appends write no mark row: each is one INSERT). Each part is one index seek.
+        cmd.CommandText = """
+            SELECT MAX(m) FROM (
+                SELECT mark AS m FROM marks WHERE user_id=$u AND client_id=$c
+                UNION ALL SELECT MAX(seq) FROM outcomes WHERE user_id=$u AND client_id=$c
+                UNION ALL SELECT MAX(client_seq) FROM messages WHERE outcome_user=$u AND client_id=$c)
+            """;
         cmd.Parameters.AddWithValue("$u", userId);
         cmd.Parameters.AddWithValue("$c", clientId);
         return await cmd.ExecuteScalarAsync(cancellationToken) is long m ? m : null;
@@ -223,7 +260,15 @@ public sealed partial class SqliteMessageLog : IMessageLog
 
     /// <inheritdoc />
     public ValueTask<int> TrimOutcomesAsync(long olderThanAtMs, CancellationToken cancellationToken = default) =>
-        EnqueueAsync(b => b.Exec("DELETE FROM outcomes WHERE at<$t", ("$t", olderThanAtMs)), null, cancellationToken);
+        EnqueueAsync(b =>
+        {
+            // Marks outlive outcomes: keep each client's highest trimmed seq before its rows go.
+            b.Exec("""
+                INSERT INTO marks(user_id, client_id, mark) SELECT user_id, client_id, MAX(seq) FROM outcomes WHERE at<$t GROUP BY user_id, client_id
+                ON CONFLICT(user_id, client_id) DO UPDATE SET mark=MAX(mark, excluded.mark)
+                """, ("$t", olderThanAtMs));
+            return b.Exec("DELETE FROM outcomes WHERE at<$t", ("$t", olderThanAtMs));
+        }, null, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask SetMembershipAsync(string room, string userId, MembershipState state, CancellationToken cancellationToken = default) =>
@@ -329,7 +374,9 @@ public sealed partial class SqliteMessageLog : IMessageLog
     private void LoadRooms()
     {
         using var cmd = _writer.CreateCommand();
-        cmd.CommandText = "SELECT name, epoch, head, first_seq, deleted FROM rooms";
+        // Appends do not rewrite their room's row (that was a second statement per message): a room's head is
+        // its row's, or its highest stored message's when that is higher.
+        cmd.CommandText = "SELECT name, epoch, MAX(head, COALESCE((SELECT MAX(seq) FROM messages m WHERE m.room=rooms.name), 0)), first_seq, deleted FROM rooms";
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {

@@ -159,6 +159,29 @@ public sealed class SettlementTests
     }
 
     [Fact]
+    public async Task ImmediateReplies_BehindAPendingCommit_StillLeaveInSeqOrder()
+    {
+        // Replies already decided (a nack, a replay) bypass the ordered pump only when nothing is outstanding.
+        var log = new GatedMessageLog();
+        await using var h = new CoreHarness(log: log);
+        var (c, _) = await h.JoinedAsync("r1");
+        log.Hold = true;
+        await c.SendAsync(c.Send("r1", "1", h.NowMs, seq: 1, id: "a1"));
+        await c.SendAsync(c.Send("r1", "1", h.NowMs, seq: 1, id: "other"));
+        await c.SendAsync(c.Send("r1", "3", h.NowMs, seq: 3, id: "a3"));
+        await c.SendAsync(new PingFrame { Ts = 1 });
+        Assert.IsType<PongFrame>(await c.ReceiveAsync()); // every send above is decided; the commit of seq 1 is still held
+        log.Hold = false;
+        log.Open();
+        var settled = (await c.SettledAsync(3, ownMessages: 1)).Where(f => f is AckFrame or NackFrame).ToList();
+        Assert.Collection(
+            settled,
+            f => Assert.Equal((1L, false), (Assert.IsType<AckFrame>(f).Seq, ((AckFrame)f).Dup)),
+            f => Assert.Equal((1L, ErrorCodes.Conflict), (Assert.IsType<NackFrame>(f).Seq, ((NackFrame)f).Code)),
+            f => Assert.Equal((3L, ErrorCodes.OutOfOrder), (Assert.IsType<NackFrame>(f).Seq, ((NackFrame)f).Code)));
+    }
+
+    [Fact]
     public async Task Settlement_SurvivesReconnect_ReplayAfterNewSessionIsDup()
     {
         await using var h = new CoreHarness();

@@ -178,6 +178,77 @@ public abstract class MessageLogContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AckOutcome_OutlivesItsMessage_TrimmedOrRoomDeleted()
+    {
+        await Log.EnsureRoomAsync("r");
+        for (var i = 1; i <= 5; i++)
+        {
+            await Log.AppendAsync(Msg("r", i), "u1");
+        }
+
+        Assert.Equal(4, await Log.TrimAsync("r", new RetentionCut(MaxMessages: 2, MinAtMs: 0, ProtectFromSeq: long.MaxValue)));
+        var trimmed = await Log.GetOutcomeAsync("u1", "c1", 1);
+        Assert.Equal(("c1-1", "r", 1L, true), (trimmed!.Id, trimmed.Room, trimmed.RoomSeq!.Value, trimmed.IsAck));
+
+        await Log.DeleteRoomAsync("r");
+        var deleted = await Log.GetOutcomeAsync("u1", "c1", 5);
+        Assert.Equal(("c1-5", "r", 5L, true), (deleted!.Id, deleted.Room, deleted.RoomSeq!.Value, deleted.IsAck));
+        Assert.Equal(5, await Log.GetClientMarkAsync("u1", "c1"));
+    }
+
+    [Fact]
+    public async Task Mark_OutlivesTrimmedMessagesAndOutcomes_AlsoAfterReopen()
+    {
+        await Log.EnsureRoomAsync("r");
+        for (var i = 1; i <= 3; i++)
+        {
+            await Log.AppendAsync(Msg("r", i, at: 100), "u1");
+        }
+
+        await Log.TrimAsync("r", new RetentionCut(MaxMessages: 100, MinAtMs: 200, ProtectFromSeq: long.MaxValue));
+        Assert.Equal(3, await Log.TrimOutcomesAsync(200));
+        Assert.Null(await Log.GetOutcomeAsync("u1", "c1", 3));
+        Assert.Equal(3, await Log.GetClientMarkAsync("u1", "c1"));
+        var reopened = Reopen();
+        if (reopened is null)
+        {
+            return;
+        }
+
+        await Log.DisposeAsync();
+        await using (reopened)
+        {
+            Assert.Equal(3, await reopened.GetClientMarkAsync("u1", "c1"));
+            Assert.Equal((3L, 4L), ((await reopened.GetRoomAsync("r"))!.Head, (await reopened.GetRoomAsync("r"))!.FirstSeq));
+        }
+    }
+
+    [Fact]
+    public async Task Reopen_RoomHeadFollowsItsMessages_NextAppendContinues()
+    {
+        await Log.EnsureRoomAsync("r");
+        for (var i = 1; i <= 3; i++)
+        {
+            await Log.AppendAsync(Msg("r", i), "u1");
+        }
+
+        var reopened = Reopen();
+        if (reopened is null)
+        {
+            return;
+        }
+
+        await Log.DisposeAsync();
+        await using (reopened)
+        {
+            Assert.Equal((3L, 1L), ((await reopened.GetRoomAsync("r"))!.Head, (await reopened.GetRoomAsync("r"))!.FirstSeq));
+            Assert.Equal(4, (await reopened.AppendAsync(Msg("r", 4), "u1")).Message.Seq);
+            var o = await reopened.GetOutcomeAsync("u1", "c1", 2);
+            Assert.Equal(("c1-2", 2L), (o!.Id, o.RoomSeq!.Value));
+        }
+    }
+
+    [Fact]
     public async Task Reopen_KeepsEverythingCommitted()
     {
         await Log.EnsureRoomAsync("r");
@@ -212,6 +283,49 @@ public sealed class SqliteMessageLogTests : MessageLogContractTests
     protected override IMessageLog Create() => SqliteMessageLog.Open(_path);
 
     protected override IMessageLog? Reopen() => SqliteMessageLog.Open(_path);
+
+    [Fact]
+    public async Task Open_FileOfTheOlderSchema_KeepsItsMarksAndOutcomes_AddsTheAckColumn()
+    {
+        // A file written before acks moved into the message row: acks in outcomes, marks in marks.
+        var old = Path.Combine(Path.GetTempPath(), $"chat-log-old-{Guid.NewGuid():N}.db");
+        try
+        {
+            using (var c = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + old + ";Pooling=False"))
+            {
+                c.Open();
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = """
+                    CREATE TABLE rooms(name TEXT PRIMARY KEY, epoch INTEGER NOT NULL, head INTEGER NOT NULL, first_seq INTEGER NOT NULL, deleted INTEGER NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE messages(room TEXT NOT NULL, seq INTEGER NOT NULL, epoch INTEGER NOT NULL, id TEXT NOT NULL, sender TEXT NOT NULL,
+                        client_id TEXT NOT NULL, client_seq INTEGER NOT NULL, body TEXT NOT NULL, sent_at INTEGER NOT NULL, basis INTEGER NOT NULL, at INTEGER NOT NULL,
+                        meta TEXT NULL, answer_for INTEGER NULL, PRIMARY KEY(room, seq)) WITHOUT ROWID;
+                    CREATE TABLE outcomes(user_id TEXT NOT NULL, client_id TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, room TEXT NOT NULL,
+                        room_seq INTEGER NULL, nack_code TEXT NULL, nack_reason TEXT NULL, at INTEGER NOT NULL, PRIMARY KEY(user_id, client_id, seq)) WITHOUT ROWID;
+                    CREATE TABLE marks(user_id TEXT NOT NULL, client_id TEXT NOT NULL, mark INTEGER NOT NULL, PRIMARY KEY(user_id, client_id)) WITHOUT ROWID;
+                    INSERT INTO rooms VALUES('r', 1, 1, 1, 0);
+                    INSERT INTO messages VALUES('r', 1, 1, 'c1-1', 'u1', 'c1', 1, 'b1', 1000, 0, 1000, NULL, NULL);
+                    INSERT INTO outcomes VALUES('u1', 'c1', 1, 'c1-1', 'r', 1, NULL, NULL, 1000);
+                    INSERT INTO marks VALUES('u1', 'c1', 1);
+                    """;
+                cmd.ExecuteNonQuery();
+            }
+
+            await using var log = SqliteMessageLog.Open(old);
+            Assert.Equal(1, await log.GetClientMarkAsync("u1", "c1"));
+            Assert.Equal(1, (await log.GetOutcomeAsync("u1", "c1", 1))!.RoomSeq);
+            Assert.Equal(2, (await log.AppendAsync(Msg("r", 2), "u1")).Message.Seq);
+            Assert.Equal(2, (await log.GetOutcomeAsync("u1", "c1", 2))!.RoomSeq);
+            Assert.Equal(2, await log.GetClientMarkAsync("u1", "c1"));
+        }
+        finally
+        {
+            foreach (var f in new[] { old, old + "-wal", old + "-shm" })
+            {
+                File.Delete(f);
+            }
+        }
+    }
 
     public override async Task DisposeAsync()
     {
