@@ -8,7 +8,7 @@ namespace ChatResilience.Simulator.Invariants;
 /// when the ack was surfaced and stayed one to the end of the run. Not owed (counted as excluded): messages whose
 /// room was deleted after the ack, readers that later took a <c>reset</c> for the room or were told the seq is in a
 /// <c>recovered:false</c> gap (a surfaced gap, not a silent loss), and readers that crashed and never restarted.
-/// Samples: (acked message, owed reader) pairs examined.
+/// Samples: (acked message, owed reader) pairs examined. Keeps no state per delivery (<see cref="DeliveryIndex"/>).
 /// </summary>
 public sealed class NoAckedMessageLost : IInvariantChecker
 {
@@ -23,9 +23,7 @@ public sealed class NoAckedMessageLost : IInvariantChecker
         var result = new ResultBuilder(Name, context);
         var acks = new List<AckedEvent>();
         var ackedIds = new HashSet<string>(StringComparer.Ordinal);
-        var clients = new Interner();
-        var messages = new Interner(history.Events.Count / 8);
-        var delivered = new HashSet<long>(history.Events.Count, PairComparer.Instance);
+        var delivered = new DeliveryIndex();
         var roomDeletedAt = new Dictionary<string, long>(StringComparer.Ordinal);
         var surfaced = new Dictionary<(string Reader, string Room), List<JoinedEvent>>();
 
@@ -37,7 +35,7 @@ public sealed class NoAckedMessageLost : IInvariantChecker
                     acks.Add(a);
                     break;
                 case DeliveredEvent d:
-                    delivered.Add(Interner.Pair(clients.Id(d.ClientId), messages.Id(d.MessageId)));
+                    delivered.Add(d, out _);
                     break;
                 case HarnessEvent { Kind: HarnessEventKinds.RoomDeleted, Room: { } room } h:
                     roomDeletedAt[room] = h.AtMs; // the last deletion: acks before it are gone with the room
@@ -70,7 +68,6 @@ public sealed class NoAckedMessageLost : IInvariantChecker
                 continue;
             }
 
-            var messageId = messages.Find(ack.MessageId);
             foreach (var (reader, since) in readers)
             {
                 if (since > ack.AtMs)
@@ -78,7 +75,7 @@ public sealed class NoAckedMessageLost : IInvariantChecker
                     continue;
                 }
 
-                if (messageId >= 0 && delivered.Contains(Interner.Pair(clients.Find(reader), messageId)))
+                if (delivered.Has(reader, ack.MessageId))
                 {
                     result.Samples++;
                     continue;

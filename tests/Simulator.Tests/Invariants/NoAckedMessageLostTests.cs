@@ -33,6 +33,31 @@ public sealed class NoAckedMessageLostTests
     }
 
     [Fact]
+    public void Check_ReaderGotAnotherMessageAtTheAckedSeq_IsStillMissingTheAckedOne()
+    {
+        // a-1 is stored at seq 1 and a delivers it there; b is handed a different message at the same seq.
+        var h = Room().Accept(10, "a", "a-1", 1, "r1").Ack(12, "a", "a-1", 1, "r1", 1)
+            .Deliver(13, "a", "r1", 1, "a-1", "a", 1).Deliver(14, "b", "r1", 1, "x-9", "x", 9).Build();
+
+        var v = Assert.Single(new NoAckedMessageLost().Check(h, HistoryBuilder.Context()).Violations);
+
+        Assert.Equal(("b", "a-1"), (v.ClientId, v.MessageId));
+    }
+
+    [Fact]
+    public void Check_MessageStoredTwice_EitherCopyCounts()
+    {
+        // The server stored a-1 at seq 1 and again at seq 2: a got the first copy, b only the second.
+        var h = Room().Accept(10, "a", "a-1", 1, "r1").Ack(12, "a", "a-1", 1, "r1", 1)
+            .Deliver(13, "a", "r1", 1, "a-1", "a", 1).Deliver(14, "b", "r1", 2, "a-1", "a", 1).Build();
+
+        var r = new NoAckedMessageLost().Check(h, HistoryBuilder.Context());
+
+        Assert.Empty(r.Violations);
+        Assert.Equal(2, r.Samples);
+    }
+
+    [Fact]
     public void Check_ReaderJoinedAfterAck_IsNotOwedTheMessage()
     {
         var h = Room().Post(10, "a", 1, "r1", 1, "a", "b")
