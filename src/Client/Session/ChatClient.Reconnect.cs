@@ -151,7 +151,7 @@ public sealed partial class ChatClient
     /// <summary>Applies the close-code table to an ended attempt and moves the state accordingly.</summary>
     private SessionOutcome Finish(int code, TimeSpan? hint, bool welcomed, bool healthy, CloseReaction? forced)
     {
-        var reaction = forced ?? CloseReactionPolicy.Decide(code, hint, _history);
+        var reaction = forced ?? CloseReactionPolicy.Decide(code, hint, _history, welcomed);
         _history = new CloseHistory(code, welcomed);
         _failures = healthy ? 0 : _failures + 1;
         var current = _state.Current;

@@ -38,6 +38,16 @@ public sealed class CloseReactionPolicyTests
     }
 
     [Fact]
+    public void Decide_HeartbeatTimeoutBeforeTheWelcome_BacksOff()
+    {
+        var history = new CloseHistory(null, false);
+
+        Assert.Equal(CloseAction.Immediately, CloseReactionPolicy.Decide(4408, null, history, welcomed: true).Action);
+        Assert.Equal(CloseAction.Backoff, CloseReactionPolicy.Decide(4408, null, history, welcomed: false).Action);
+        Assert.Equal(CloseAction.Immediately, CloseReactionPolicy.Decide(4409, null, history, welcomed: false).Action);
+    }
+
+    [Fact]
     public void Decide_ReconnectsFlag_MatchesActions()
     {
         Assert.False(new CloseReaction(CloseAction.Stop, null, "").Reconnects);
