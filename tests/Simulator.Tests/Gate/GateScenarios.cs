@@ -66,7 +66,7 @@ internal static class GateScenarios
     /// <summary>
     /// Two graceful server restarts: each 1001 close carries retryAfterMs, which clients must honour. One restart let
     /// the IgnoreRetryAfter bug through once in CI (every client reconnected once, all within the policy — as if no
-    /// hint had reached them), in none of ~60 runs since; two restarts are two separate chances to catch it.
+    /// hint had reached them), in none of ~45 runs since; two restarts are two separate chances to catch it.
     /// </summary>
     public const string Restart = """
         { "schemaVersion": 1, "name": "gate-restart", "duration": "6s", "clients": { "count": 6 },
