@@ -187,21 +187,7 @@ public sealed class RecordedHistoryBuilder
     private void KeepInMemory()
     {
         var memory = new RowChunks();
-        if (_spill is not null)
-        {
-            foreach (var chunk in _spill.ReadBack())
-            {
-                foreach (var row in chunk)
-                {
-                    memory.Add(row);
-                }
-            }
-
-            _spill.Dispose();
-            _spill = null;
-        }
-
-        _rows.Drain(row => memory.Add(row));
+        DrainRows(row => memory.Add(row));
         _rows = memory;
         _spillDirectory = null;
         SpilledRows = 0;

@@ -15,11 +15,11 @@ internal sealed class RowSpill : IDisposable
     public RowSpill(string directory)
     {
         Directory.CreateDirectory(directory);
-        Path = System.IO.Path.Combine(directory, $"chatsim-history-{Environment.ProcessId}-{Guid.NewGuid():N}.rows");
-        _file = new FileStream(Path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        var path = Path.Combine(directory, $"chatsim-history-{Environment.ProcessId}-{Guid.NewGuid():N}.rows");
+        _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
         try
         {
-            File.Delete(Path);
+            File.Delete(path);
         }
         catch (IOException)
         {
@@ -31,9 +31,6 @@ internal sealed class RowSpill : IDisposable
         }
     }
 
-    /// <summary>Where the file was created (already unlinked where the system allows).</summary>
-    public string Path { get; }
-
     /// <summary>Rows written so far.</summary>
     public int Count { get; private set; }
 
@@ -44,19 +41,18 @@ internal sealed class RowSpill : IDisposable
         Count += rows.Length;
     }
 
-    /// <summary>Reads the rows back in order, a chunk at a time (to recover from a failed append).</summary>
+    /// <summary>
+    /// Reads the rows back in order, a chunk at a time (to merge them into another builder, or to keep them in memory
+    /// after a failed append); the spill is disposed afterwards, never appended to again.
+    /// </summary>
     public IEnumerable<HistoryRow[]> ReadBack()
     {
         _file.Flush();
-        var position = 0L;
-        var rowBytes = System.Runtime.CompilerServices.Unsafe.SizeOf<HistoryRow>();
-        var remaining = Count;
-        while (remaining > 0)
+        _file.Position = 0;
+        for (var remaining = Count; remaining > 0;)
         {
             var chunk = new HistoryRow[Math.Min(remaining, RowChunks.ChunkSize)];
-            _file.Position = position;
             _file.ReadExactly(MemoryMarshal.AsBytes(chunk.AsSpan()));
-            position += (long)chunk.Length * rowBytes;
             remaining -= chunk.Length;
             yield return chunk;
         }
