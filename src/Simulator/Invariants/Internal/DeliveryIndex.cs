@@ -1,4 +1,5 @@
 using ChatResilience.Simulator.History;
+using ChatResilience.Simulator.History.Internal;
 
 namespace ChatResilience.Simulator.Invariants.Internal;
 
@@ -10,8 +11,8 @@ namespace ChatResilience.Simulator.Invariants.Internal;
 /// </summary>
 internal sealed class DeliveryIndex
 {
-    private readonly Interner _strings = new();
-    private readonly Interner _messages = new();
+    private readonly StringTable _strings = new();
+    private readonly StringTable _messages = new();
     private readonly Dictionary<(int Reader, int Room, long Epoch), SeqRanges> _streams = [];
     private readonly Dictionary<Place, int> _idAt = [];
     private readonly Dictionary<int, Place> _firstPlace = [];
@@ -44,7 +45,7 @@ internal sealed class DeliveryIndex
         var message = _messages.Id(d.MessageId);
         if (FindPlace(reader, message, except: place) is { } other)
         {
-            elsewhere = (_strings.Name(other.Room), other.Epoch, other.Seq);
+            elsewhere = (_strings[other.Room], other.Epoch, other.Seq);
         }
 
         if (!_idAt.TryAdd(place, message) && _idAt[place] != message)
