@@ -28,6 +28,7 @@ public sealed class RecordedHistory
         _others = others;
         Deliveries = deliveries;
         Events = new EventList(this);
+        NonDeliveries = Array.AsReadOnly(others);
     }
 
     private RecordedHistory(RecordedHistory built)
@@ -38,6 +39,12 @@ public sealed class RecordedHistory
     /// <summary>Every event in time order.</summary>
     public IReadOnlyList<HistoryEvent> Events { get; }
 
+    /// <summary>
+    /// Every event except the deliveries, in time order. A pass that looks at no delivery reads this instead of
+    /// <see cref="Events"/>, which would build a <see cref="DeliveredEvent"/> from each of the (many) delivery rows.
+    /// </summary>
+    public IReadOnlyList<HistoryEvent> NonDeliveries { get; }
+
     /// <summary>How many of the events are deliveries.</summary>
     public long Deliveries { get; }
 
@@ -46,7 +53,7 @@ public sealed class RecordedHistory
         where T : HistoryEvent =>
         typeof(T) == typeof(DeliveredEvent) ? DeliveredEvents().Cast<T>()
         : typeof(T).IsAssignableFrom(typeof(DeliveredEvent)) ? Events.OfType<T>()
-        : _others.OfType<T>();
+        : NonDeliveries.OfType<T>();
 
     /// <summary>Merges histories recorded by several workers into one (already offset-corrected).</summary>
     public static RecordedHistory Merge(IEnumerable<RecordedHistory> parts)

@@ -25,7 +25,7 @@ public sealed class ConvergenceAfterHeal : IInvariantChecker
         long? healedAt = null;
         var active = new HashSet<string>(StringComparer.Ordinal);
         var unstable = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in history.Events)
+        foreach (var e in history.NonDeliveries)
         {
             switch (e)
             {
@@ -58,7 +58,7 @@ public sealed class ConvergenceAfterHeal : IInvariantChecker
 
         result.Detail("healedAtMs", heal);
         var heads = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var a in history.Events.OfType<AckedEvent>())
+        foreach (var a in history.OfType<AckedEvent>())
         {
             if (a.AtMs <= heal && a.RoomSeq is { } seq && !unstable.Contains(a.Room))
             {
@@ -67,7 +67,7 @@ public sealed class ConvergenceAfterHeal : IInvariantChecker
         }
 
         var reachedAt = new Dictionary<(string Reader, string Room), long>();
-        foreach (var d in history.Events.OfType<DeliveredEvent>())
+        foreach (var d in history.OfType<DeliveredEvent>())
         {
             if (heads.TryGetValue(d.Room, out var head) && d.RoomSeq >= head)
             {

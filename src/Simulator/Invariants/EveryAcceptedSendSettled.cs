@@ -21,7 +21,7 @@ public sealed class EveryAcceptedSendSettled : IInvariantChecker
         var result = new ResultBuilder(Name, context);
         var accepted = new List<SendAcceptedEvent>();
         var settled = new HashSet<(string ClientId, string MessageId)>();
-        foreach (var e in history.Events)
+        foreach (var e in history.NonDeliveries)
         {
             switch (e)
             {

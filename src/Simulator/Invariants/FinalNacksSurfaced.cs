@@ -21,7 +21,7 @@ public sealed class FinalNacksSurfaced : IInvariantChecker
         var result = new ResultBuilder(Name, context);
         var finalNacks = new List<WireNackEvent>();
         var failed = new HashSet<(string ClientId, string MessageId)>();
-        foreach (var e in history.Events)
+        foreach (var e in history.NonDeliveries)
         {
             switch (e)
             {

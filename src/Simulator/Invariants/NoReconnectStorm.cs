@@ -25,7 +25,7 @@ public sealed class NoReconnectStorm : IInvariantChecker
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(context);
         var result = new ResultBuilder(Name, context);
-        var closes = history.Events.OfType<ConnectionClosedEvent>().Where(c => c.ByPeer).ToList();
+        var closes = history.OfType<ConnectionClosedEvent>().Where(c => c.ByPeer).ToList();
         var samplesByClient = ReconnectTimeline.Observe(history, context)
             .GroupBy(s => s.ClientId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);

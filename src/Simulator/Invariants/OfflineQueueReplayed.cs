@@ -23,7 +23,7 @@ public sealed class OfflineQueueReplayed : IInvariantChecker
         var offlineSends = new List<SendAcceptedEvent>();
         var onlineAgain = new Dictionary<string, List<long>>(StringComparer.Ordinal);
         var settledAt = new Dictionary<(string ClientId, string MessageId), long>();
-        foreach (var e in history.Events)
+        foreach (var e in history.NonDeliveries)
         {
             switch (e)
             {

@@ -26,7 +26,7 @@ public sealed class ReplayIsGapFree : IInvariantChecker
         ArgumentNullException.ThrowIfNull(context);
         var result = new ResultBuilder(Name, context);
         var gaps = new List<WireGapEvent>();
-        foreach (var e in history.Events)
+        foreach (var e in history.NonDeliveries)
         {
             switch (e)
             {

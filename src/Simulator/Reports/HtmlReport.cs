@@ -125,7 +125,7 @@ public static class HtmlReport
         var points = new List<(double X, double Y)>();
         var openFaults = new Dictionary<string, long>(StringComparer.Ordinal);
         var firstSpan = true;
-        foreach (var e in history.Events)
+        foreach (var e in history.NonDeliveries)
         {
             var changed = e switch
             {

@@ -22,10 +22,10 @@ internal sealed class ClientFates
 
     public static ClientFates From(RecordedHistory history)
     {
-        var fates = new ClientFates();
-        foreach (var e in history.Events)
+        // The history is in time order, so the last event is the latest.
+        var fates = new ClientFates { EndMs = history.Events.Count > 0 ? Math.Max(0, history.Events[^1].AtMs) : 0 };
+        foreach (var e in history.NonDeliveries)
         {
-            fates.EndMs = Math.Max(fates.EndMs, e.AtMs);
             if (e is not HarnessEvent { ClientId: { } client } h)
             {
                 continue;

@@ -24,7 +24,7 @@ internal sealed class FinalMembers
         var open = new Dictionary<string, Dictionary<string, (long Start, bool AwaitingJoined)>>(StringComparer.Ordinal);
         var clientsOfUser = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
 
-        foreach (var e in history.Events)
+        foreach (var e in history.NonDeliveries)
         {
             switch (e)
             {

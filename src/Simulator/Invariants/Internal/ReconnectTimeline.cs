@@ -26,7 +26,7 @@ internal static class ReconnectTimeline
         var states = new Dictionary<string, ClientState>(StringComparer.Ordinal);
         var samples = new List<ReconnectDelaySample>();
 
-        foreach (var e in history.Events)
+        foreach (var e in history.NonDeliveries)
         {
             switch (e)
             {
