@@ -20,30 +20,13 @@ public sealed partial class SqliteMessageLog
         var op = new WriteOp<T>(execute, afterCommit);
         if (!_writes.Writer.TryWrite(op))
         {
-            return SlowEnqueueAsync(op, op.Task, cancellationToken);
+            return SlowEnqueueAsync(op, cancellationToken);
         }
 
         return new ValueTask<T>(op.Task);
     }
 
-    /// <summary>An append as one object (no closures, delegates or separate completion source): the hot write.</summary>
-    private ValueTask<AppendResult> EnqueueAppend(StoredMessage message, string? senderUserId, Action<StoredMessage>? onCommitted, CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            return ValueTask.FromException<AppendResult>(new ObjectDisposedException(nameof(SqliteMessageLog)));
-        }
-
-        var op = new AppendOp(message, senderUserId, onCommitted);
-        if (!_writes.Writer.TryWrite(op))
-        {
-            return SlowEnqueueAsync(op, op.Task, cancellationToken);
-        }
-
-        return new ValueTask<AppendResult>(op.Task);
-    }
-
-    private async ValueTask<T> SlowEnqueueAsync<T>(IWriteOp op, Task<T> completion, CancellationToken cancellationToken)
+    private async ValueTask<T> SlowEnqueueAsync<T>(WriteOp<T> op, CancellationToken cancellationToken)
     {
         try
         {
@@ -54,12 +37,12 @@ public sealed partial class SqliteMessageLog
             throw new ObjectDisposedException("the log is closed", e);
         }
 
-        return await completion;
+        return await op.Task;
     }
 
     private async Task WriteLoopAsync()
     {
-        var ops = new List<IWriteOp>(_maxBatch);
+        var ops = new List<WriteOp>(_maxBatch);
         var reader = _writes.Reader;
         while (await reader.WaitToReadAsync())
         {
@@ -110,63 +93,16 @@ public sealed partial class SqliteMessageLog
         }
     }
 
-    private interface IWriteOp
+    private abstract class WriteOp
     {
-        void Execute(Batch batch);
+        public abstract void Execute(Batch batch);
 
-        void Complete();
+        public abstract void Complete();
 
-        void Fail(Exception error);
+        public abstract void Fail(Exception error);
     }
 
-    /// <summary>
-    /// An append: its own completion source (continuations asynchronous: the writer thread never runs a session's
-    /// code), and <c>onCommitted</c> runs after the commit, before the task completes.
-    /// </summary>
-    private sealed class AppendOp(StoredMessage message, string? senderUserId, Action<StoredMessage>? onCommitted)
-        : TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously), IWriteOp
-    {
-        private AppendResult? _result;
-        private Exception? _error;
-
-        public void Execute(Batch batch)
-        {
-            try
-            {
-                _result = batch.Append(message, senderUserId);
-            }
-            catch (RoomUnavailableException e)
-            {
-                // A refusal decided before any write: this op fails alone, the batch commits.
-                _error = e;
-            }
-        }
-
-        public void Complete()
-        {
-            if (_error is not null)
-            {
-                TrySetException(_error);
-                return;
-            }
-
-            try
-            {
-                if (!_result!.Duplicate)
-                {
-                    onCommitted?.Invoke(_result.Message);
-                }
-            }
-            finally
-            {
-                TrySetResult(_result!);
-            }
-        }
-
-        public void Fail(Exception error) => TrySetException(error);
-    }
-
-    private sealed class WriteOp<T>(Func<Batch, T> execute, Action<T>? afterCommit) : IWriteOp
+    private sealed class WriteOp<T>(Func<Batch, T> execute, Action<T>? afterCommit) : WriteOp
     {
         private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
@@ -174,7 +110,7 @@ public sealed partial class SqliteMessageLog
 
         public Task<T> Task => _tcs.Task;
 
-        public void Execute(Batch batch)
+        public override void Execute(Batch batch)
         {
             try
             {
@@ -187,7 +123,7 @@ public sealed partial class SqliteMessageLog
             }
         }
 
-        public void Complete()
+        public override void Complete()
         {
             if (_error is not null)
             {
@@ -205,7 +141,7 @@ public sealed partial class SqliteMessageLog
             }
         }
 
-        public void Fail(Exception error) => _tcs.TrySetException(error);
+        public override void Fail(Exception error) => _tcs.TrySetException(error);
     }
 
     /// <summary>One transaction's view: committed rooms overlaid with this batch's changes.</summary>

@@ -18,7 +18,7 @@ namespace ChatResilience.Server.Storage;
 public sealed partial class SqliteMessageLog : IMessageLog
 {
     private readonly string _connectionString;
-    private readonly Channel<IWriteOp> _writes;
+    private readonly Channel<WriteOp> _writes;
     private readonly SqliteConnection _writer;
     private readonly Task _writerTask;
     private readonly TimeProvider _timeProvider;
@@ -38,7 +38,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
         Migrate(_writer);
         Exec(_writer, synchronousFull ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
         LoadRooms();
-        _writes = Channel.CreateBounded<IWriteOp>(new BoundedChannelOptions(65_536) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _writes = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(65_536) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _writerTask = Task.Run(WriteLoopAsync);
     }
 
@@ -160,7 +160,13 @@ public sealed partial class SqliteMessageLog : IMessageLog
     public ValueTask<AppendResult> AppendAsync(StoredMessage message, string? senderUserId, Action<StoredMessage>? onCommitted = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return EnqueueAppend(message, senderUserId, onCommitted, cancellationToken);
+        return EnqueueAsync(b => b.Append(message, senderUserId), r =>
+        {
+            if (!r.Duplicate)
+            {
+                onCommitted?.Invoke(r.Message);
+            }
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
