@@ -98,7 +98,7 @@ public static partial class LoadMeasurements
 
     private static SendAckResult Report(SendAckResult r)
     {
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Target,-15} conns {r.Connections,5} window {r.Window,2}: {r.PerSecond,9:F0} acks/s p50 {r.P50Ms,7:F2} ms p99 {r.P99Ms,7:F2} ms cpu {r.CpuMicrosPerAck,6:F0} us/ack alloc {r.AllocBytesPerAck / 1024,5:F2} KB/ack gc {r.GcPausePercent,4:F1}% (gen0/1/2 {r.Gen0}/{r.Gen1}/{r.Gen2}) load {r.LoadAverage}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Target,-15} conns {r.Connections,5} window {r.Window,2}: {r.PerSecond,9:F0} acks/s p50 {r.P50Ms,7:F2} ms p99 {r.P99Ms,7:F2} ms cpu {r.CpuMicrosPerAck,6:F0} us/ack alloc {r.AllocBytesPerAck / 1024,5:F2} KB/ack gc {r.GcPausePercent,4:F1}% (gen0/1/2 {r.Gen0}/{r.Gen1}/{r.Gen2}) warm-up {r.WarmupSeconds,4:F1} s jit {r.JitMethodsMeasured} load {r.LoadAverage}"));
         return r;
     }
 
@@ -189,10 +189,10 @@ public static partial class LoadMeasurements
         var inv = CultureInfo.InvariantCulture;
         b.AppendLine("# Server throughput (`dotnet run -c Release --project bench -- load server-throughput`)");
         b.AppendLine();
-        b.AppendLine(inv, $"One run, one process, one load generator, targets interleaved point by point: N WebSocket connections on 127.0.0.1, each keeping `window` ~200-byte `send` frames in flight for {seconds} s per point (after 1 s of unmeasured warm-up; CPU µs/ack is the whole process, server and generator, over the measured seconds); the chat server acks after the commit (SQLite: WAL, synchronous=FULL, group commit). The raw echo is a minimal Kestrel WebSocket app returning each frame, driven by the same generator. Machine: 2 shared cores (other jobs running), so absolute numbers are noisy; ratios are the point.");
+        b.AppendLine(inv, $"One run, one process, one load generator, targets interleaved point by point: N WebSocket connections on 127.0.0.1, each keeping `window` ~200-byte `send` frames in flight for {seconds} s per point (after an unmeasured warm-up of at least 1 s that runs on until the JIT compiles at most 5 methods in a second, so tiered compilation has settled; JIT is the number of methods compiled during the measured seconds; CPU µs/ack is the whole process, server and generator, over the measured seconds); the chat server acks after the commit (SQLite: WAL, synchronous=FULL, group commit). The raw echo is a minimal Kestrel WebSocket app returning each frame, driven by the same generator. Machine: 2 shared cores (other jobs running), so absolute numbers are noisy; ratios are the point.");
         b.AppendLine();
-        b.AppendLine("| target | conns | window | acks/s | p50 ms | p99 ms | % of echo | % of echo x2 | target | CPU µs/ack | alloc KB/ack | GC pause % | load avg (1/5/15 min) |");
-        b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|");
+        b.AppendLine("| target | conns | window | acks/s | p50 ms | p99 ms | % of echo | % of echo x2 | target | CPU µs/ack | alloc KB/ack | GC pause % | warm-up s | JIT | load avg (1/5/15 min) |");
+        b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|");
         foreach (var r in results.OrderBy(r => TargetOrder(r.Target)))
         {
             var echo = results.FirstOrDefault(e => e.Target == "raw echo" && e.Connections == r.Connections && e.Window == r.Window);
@@ -201,7 +201,7 @@ public static partial class LoadMeasurements
             var ratio2 = echo2 is null ? double.NaN : r.PerSecond / echo2.PerSecond * 100;
             var goal = r.Target switch { "chat in-memory" => 70, "chat SQLite" => 50, _ => 0 };
             var verdict = goal == 0 ? "" : ratio >= goal ? $"≥{goal}% met" : $"≥{goal}% MISSED";
-            b.AppendLine(inv, $"| {r.Target} | {r.Connections} | {r.Window} | {r.PerSecond:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {ratio:F0}% | {ratio2:F0}% | {verdict} | {r.CpuMicrosPerAck:F0} | {r.AllocBytesPerAck / 1024:F2} | {r.GcPausePercent:F1} | {r.LoadAverage} |");
+            b.AppendLine(inv, $"| {r.Target} | {r.Connections} | {r.Window} | {r.PerSecond:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {ratio:F0}% | {ratio2:F0}% | {verdict} | {r.CpuMicrosPerAck:F0} | {r.AllocBytesPerAck / 1024:F2} | {r.GcPausePercent:F1} | {r.WarmupSeconds:F1} | {r.JitMethodsMeasured} | {r.LoadAverage} |");
         }
 
         b.AppendLine();

@@ -8,7 +8,7 @@ using ChatResilience.Protocol.Frames;
 namespace ChatResilience.Bench.ServerLoad;
 
 /// <summary>Result of one send→ack run.</summary>
-internal sealed record SendAckResult(string Target, int Connections, int Window, long Acks, double Seconds, double P50Ms, double P99Ms, string LoadAverage, double CpuSeconds, long AllocatedBytes = 0, TimeSpan GcPause = default, int Gen0 = 0, int Gen1 = 0, int Gen2 = 0)
+internal sealed record SendAckResult(string Target, int Connections, int Window, long Acks, double Seconds, double P50Ms, double P99Ms, string LoadAverage, double CpuSeconds, long AllocatedBytes = 0, TimeSpan GcPause = default, int Gen0 = 0, int Gen1 = 0, int Gen2 = 0, double WarmupSeconds = 0, long JitMethodsMeasured = 0)
 {
     public double PerSecond => Acks / Seconds;
 
@@ -64,9 +64,16 @@ internal static class SendAckLoad
     }
 
     /// <summary>
-    /// Runs the load for <paramref name="warmup"/> unmeasured (JIT tiering, pools, the first burst of a
-    /// window), then counts acks, latencies and process CPU for <paramref name="duration"/>.
+    /// Runs the load for at least <paramref name="warmup"/> unmeasured (pools, the first burst of a window) and
+    /// then on until the JIT is quiet, then counts acks, latencies and process CPU for <paramref name="duration"/>.
     /// </summary>
+    /// <remarks>
+    /// Why wait for the JIT: tiered compilation recompiles hot methods for a few seconds after they first run, and
+    /// measured here that took 8–10 s for the chat server (0.5–0.9 s of JIT per second). A fixed 1 s warm-up
+    /// measured whichever target ran first half-compiled: the raw echo at 100 × 1 did 14.7k acks/s cold and 31k
+    /// warm, which had inflated the chat/echo ratios at that point. The compiled-method count is recorded for the
+    /// measured seconds so a reader can see the measurement was clean.
+    /// </remarks>
     public static async Task<SendAckResult> RunAsync(string target, IReadOnlyList<IFrameConnection> connections, string roomPrefix, int window, TimeSpan duration, TimeSpan warmup = default)
     {
         using var stop = new CancellationTokenSource();
@@ -153,10 +160,15 @@ internal static class SendAckLoad
             });
         }
 
+        var warmupStart = Stopwatch.GetTimestamp();
         if (warmup > TimeSpan.Zero)
         {
             await Task.Delay(warmup);
+            await JitQuietAsync(maxWait: TimeSpan.FromSeconds(30));
         }
+
+        var warmedFor = Stopwatch.GetElapsedTime(warmupStart).TotalSeconds;
+        var jitStart = System.Runtime.JitInfo.GetCompiledMethodCount();
 
         process.Refresh();
         var cpuStart = process.TotalProcessorTime;
@@ -173,10 +185,29 @@ internal static class SendAckLoad
         var allocated = GC.GetTotalAllocatedBytes() - allocStart;
         var pause = GC.GetTotalPauseDuration() - pauseStart;
         var (e0, e1, e2) = (GC.CollectionCount(0) - g0, GC.CollectionCount(1) - g1, GC.CollectionCount(2) - g2);
+        var jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - jitStart;
         await stop.CancelAsync();
         await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new SendAckResult(target, connections.Count, window, counted, elapsed, Percentile(all, 0.50), Percentile(all, 0.99), LoadAverage(), cpu, allocated, pause, e0, e1, e2);
+        return new SendAckResult(target, connections.Count, window, counted, elapsed, Percentile(all, 0.50), Percentile(all, 0.99), LoadAverage(), cpu, allocated, pause, e0, e1, e2, warmedFor, jitted);
+    }
+
+    /// <summary>Waits until a whole second passes with at most a handful of methods compiled (timers and rare paths keep a trickle going), or <paramref name="maxWait"/>.</summary>
+    private static async Task JitQuietAsync(TimeSpan maxWait)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var before = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (Stopwatch.GetElapsedTime(start) < maxWait)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now - before <= 5)
+            {
+                return;
+            }
+
+            before = now;
+        }
     }
 
     /// <summary>The 1/5/15-minute load averages (Linux <c>/proc/loadavg</c>), recorded beside every number: the machine is shared.</summary>
