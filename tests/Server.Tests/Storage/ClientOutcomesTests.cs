@@ -168,6 +168,34 @@ public sealed class ClientOutcomesTests
         Assert.All(Enumerable.Range(1020, 11), seq => Assert.True(c.TryGet(seq, out _)));
     }
 
+    [Fact]
+    public void TrimEmptyingTheNewestChunk_OlderChunksStillAnswer_LaterSeqsLandAnywhere()
+    {
+        var c = new ClientOutcomes();
+        c.Record(1, Entry(1, at: 10));
+        c.Record(2000, Entry(2000, at: 1));
+        Assert.Equal(1, c.TrimOlderThan(5));
+        Assert.Equal(1, c.Chunks);
+        Assert.True(c.TryGet(1, out _));
+        Assert.False(c.TryGet(2000, out _));
+
+        long[] later = [1500, 3, 5000, 2];
+        foreach (var seq in later)
+        {
+            c.Record(seq, Entry(seq, at: 20));
+        }
+
+        Assert.Equal((3, 3 * OutcomeChunk.MinSlots, 5000L), (c.Chunks, c.Slots, c.Mark));
+        foreach (var seq in later.Append(1))
+        {
+            Assert.True(c.TryGet(seq, out var e));
+            Assert.Equal($"id-{seq}", e.Id);
+        }
+
+        Assert.Equal(5, c.TrimOlderThan(21));
+        Assert.Equal((0, 0), (c.Chunks, c.Slots));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
