@@ -10,7 +10,8 @@ namespace ChatResilience.Bench.ServerLoad;
 /// client settles N sends (default 100,000), then outcome retention trims all but its last 100. Each case runs
 /// twice through <see cref="InMemoryMessageLog.AppendAsync"/>: with a sender (the ack outcome is recorded, as the
 /// server does) and without one (the room's messages only); the difference, measured as managed bytes after full
-/// GCs with the log alive, is what the outcomes cost. Allocation is counted over the appends (precise total).
+/// GCs with the log alive (median of three runs), is what the outcomes cost. Allocation is counted over the appends
+/// (precise total).
 /// Memory only, no timing: safe on a shared machine. Writes bench/results/server-outcomes-memory.md.
 /// </summary>
 internal static class OutcomesMemoryMeasurement
@@ -24,7 +25,7 @@ internal static class OutcomesMemoryMeasurement
         var output = Arg(args, "--out") ?? Path.Combine("bench", "results", "server-outcomes-memory.md");
 
         // Warm up the code paths once, so JIT and type loading are not counted in the first case.
-        await RunCaseAsync(100, 10, withSender: true, trimKeeping: null);
+        await RunOnceAsync(100, 10, withSender: true, trimKeeping: null);
 
         var rows = new List<Row>
         {
@@ -41,7 +42,19 @@ internal static class OutcomesMemoryMeasurement
         return 0;
     }
 
+    // The median of three runs: a run's total moves by a step of ~8 KB, and the quiet case's by ~170 KB now and then.
     private static async Task<Measured> RunCaseAsync(int clients, int sendsPerClient, bool withSender, int? trimKeeping)
+    {
+        var runs = new List<Measured>();
+        for (var i = 0; i < 3; i++)
+        {
+            runs.Add(await RunOnceAsync(clients, sendsPerClient, withSender, trimKeeping));
+        }
+
+        return new Measured(runs.Select(r => r.Retained).Order().ElementAt(1), runs.Select(r => r.Allocated).Order().ElementAt(1));
+    }
+
+    private static async Task<Measured> RunOnceAsync(int clients, int sendsPerClient, bool withSender, int? trimKeeping)
     {
         var before = Managed();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
@@ -81,7 +94,7 @@ internal static class OutcomesMemoryMeasurement
         var b = new StringBuilder();
         b.AppendLine("# In-memory log: outcome store memory (`dotnet run -c Release --project bench -- load server-outcomes-memory`)");
         b.AppendLine();
-        b.AppendLine("Managed bytes after full GCs with the log alive (`GC.GetTotalMemory(true)` after/before), through `InMemoryMessageLog.AppendAsync`: with a sender the ack outcome is recorded (the server's path), without one only the room's messages are kept; **outcome bytes = with − without**. Message ids are fresh 24-hex strings, a client's user and client ids one string each (as a session holds them). Allocated is `GC.GetTotalAllocatedBytes(precise: true)` over the appends (and the trim), with the sender. Memory only, no timing. Re-running overwrites this file.");
+        b.AppendLine("Managed bytes after full GCs with the log alive (`GC.GetTotalMemory(true)` after/before), through `InMemoryMessageLog.AppendAsync`: with a sender the ack outcome is recorded (the server's path), without one only the room's messages are kept; **outcome bytes = with − without**. Message ids are fresh 24-hex strings, a client's user and client ids one string each (as a session holds them). Allocated is `GC.GetTotalAllocatedBytes(precise: true)` over the appends (and the trim), with the sender. Each number is the median of three runs (compacting full GCs; a run's total still moves in steps of ~8 KB, so the trimmed row is ±8 KB). Memory only, no timing. Re-running overwrites this file.");
         b.AppendLine();
         b.AppendLine(inv, $"Run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}.");
         b.AppendLine();
@@ -96,11 +109,16 @@ internal static class OutcomesMemoryMeasurement
         return b.ToString();
     }
 
+    // Compacting, so free space left between survivors does not count (without it two runs of a case differed by
+    // up to ~170 KB).
     private static long Managed()
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
+        for (var i = 0; i < 2; i++)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+
         return GC.GetTotalMemory(forceFullCollection: true);
     }
 
