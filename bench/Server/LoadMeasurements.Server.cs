@@ -20,7 +20,11 @@ namespace ChatResilience.Bench;
 /// </summary>
 public static partial class LoadMeasurements
 {
-    static partial void RegisterServer() => Register("server-throughput", RunServerThroughputAsync);
+    static partial void RegisterServer()
+    {
+        Register("server-throughput", RunServerThroughputAsync);
+        Register("server-outcomes-memory", OutcomesMemoryMeasurement.RunAsync);
+    }
 
     private static async Task<int> RunServerThroughputAsync(string[] args)
     {

@@ -6,7 +6,7 @@ namespace ChatResilience.Server.Storage;
 /// The log in process memory, for tests and for a server run without a file. Each room has its own lock,
 /// so a room's appends "commit" in call order and its callbacks run in seq order, while appends to other
 /// rooms proceed in parallel (one global lock was the most contended lock of the send→ack path under
-/// 100–1,000 connections). Outcomes and marks are kept per (user, client) under its own lock (marks only ever rise). Lost on restart:
+/// 100–1,000 connections). Outcomes and marks are kept per (user, client) under its own lock (<see cref="ClientOutcomes"/>). Lost on restart:
 /// a new instance starts every room again at epoch 1.
 /// </summary>
 public sealed class InMemoryMessageLog : IMessageLog
@@ -320,97 +320,6 @@ public sealed class InMemoryMessageLog : IMessageLog
 
     private ClientOutcomes Client(string userId, string clientId) =>
         _clients.TryGetValue((userId, clientId), out var c) ? c : _clients.GetOrAdd((userId, clientId), static _ => new ClientOutcomes());
-
-    /// <summary>
-    /// An outcome without an object of its own: an ack is its message's id, room and place (strings shared with
-    /// the stored message), held inline in the client's map; only a nack keeps its record. (A record and a map
-    /// node per ack were a third of what the log retained per message, and every gen-0 GC promoted them.)
-    /// </summary>
-    private readonly record struct OutcomeEntry(string Id, string Room, long RoomSeq, long At, SettlementOutcome? Nack);
-
-    /// <summary>
-    /// One (user, client)'s outcomes by seq and its mark (only ever rises), under one lock. A client's seqs are
-    /// contiguous, so outcomes live in chunks of 1,024 consecutive seqs (40 KB, below the large-object heap):
-    /// no node per outcome, and no map that grows by copying itself onto the large-object heap.
-    /// </summary>
-    private sealed class ClientOutcomes
-    {
-        private const int ChunkShift = 10;
-        private const int ChunkMask = (1 << ChunkShift) - 1;
-        private readonly Dictionary<long, Chunk> _chunks = [];
-
-        public Lock Sync { get; } = new();
-
-        public long? Mark { get; private set; }
-
-        public void Record(long seq, OutcomeEntry entry)
-        {
-            lock (Sync)
-            {
-                if (!_chunks.TryGetValue(seq >> ChunkShift, out var chunk))
-                {
-                    chunk = _chunks[seq >> ChunkShift] = new Chunk();
-                }
-
-                ref var slot = ref chunk.Entries[seq & ChunkMask];
-                if (slot.Id is null)
-                {
-                    chunk.Live++;
-                }
-
-                slot = entry;
-                if (Mark is not { } m || m < seq)
-                {
-                    Mark = seq;
-                }
-            }
-        }
-
-        /// <summary>Under <see cref="Sync"/>.</summary>
-        public bool TryGet(long seq, out OutcomeEntry entry)
-        {
-            entry = _chunks.TryGetValue(seq >> ChunkShift, out var chunk) ? chunk.Entries[seq & ChunkMask] : default;
-            return entry.Id is not null;
-        }
-
-        /// <summary>Under <see cref="Sync"/>: forgets outcomes settled before <paramref name="atMs"/>; returns how many.</summary>
-        public int TrimOlderThan(long atMs)
-        {
-            var removed = 0;
-            List<long>? empty = null;
-            foreach (var (key, chunk) in _chunks)
-            {
-                for (var i = 0; i < chunk.Entries.Length; i++)
-                {
-                    if (chunk.Entries[i].Id is not null && chunk.Entries[i].At < atMs)
-                    {
-                        chunk.Entries[i] = default;
-                        chunk.Live--;
-                        removed++;
-                    }
-                }
-
-                if (chunk.Live == 0)
-                {
-                    (empty ??= []).Add(key);
-                }
-            }
-
-            foreach (var key in empty ?? [])
-            {
-                _chunks.Remove(key);
-            }
-
-            return removed;
-        }
-
-        private sealed class Chunk
-        {
-            public OutcomeEntry[] Entries { get; } = new OutcomeEntry[1 << ChunkShift];
-
-            public int Live { get; set; }
-        }
-    }
 
     private sealed class RoomData(string name, long epoch)
     {

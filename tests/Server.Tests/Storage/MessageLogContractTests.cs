@@ -132,6 +132,32 @@ public abstract class MessageLogContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Outcomes_SparseOutOfOrderAndAcrossChunkBoundaries_EachAnswered_MarkIsHighest()
+    {
+        await Log.EnsureRoomAsync("r");
+        long[] seqs = [1, 2000, 5, 1023, 1024, 3_000_000_000];
+        foreach (var seq in seqs)
+        {
+            await Log.AppendAsync(Msg("r", seq), "u1");
+        }
+
+        await Log.RecordOutcomeAsync(new SettlementOutcome { UserId = "u1", ClientId = "c1", Seq = 4, Id = "x", Room = "r", NackCode = "forbidden", NackReason = "no", At = 1 });
+        for (var i = 0; i < seqs.Length; i++)
+        {
+            var o = await Log.GetOutcomeAsync("u1", "c1", seqs[i]);
+            Assert.Equal(($"c1-{seqs[i]}", i + 1L), (o!.Id, o.RoomSeq!.Value));
+        }
+
+        Assert.Equal("forbidden", (await Log.GetOutcomeAsync("u1", "c1", 4))!.NackCode);
+        foreach (var never in new long[] { 2, 3, 6, 1022, 1025, 1999, 2_999_999_999 })
+        {
+            Assert.Null(await Log.GetOutcomeAsync("u1", "c1", never));
+        }
+
+        Assert.Equal(3_000_000_000, await Log.GetClientMarkAsync("u1", "c1"));
+    }
+
+    [Fact]
     public async Task Trim_ByCountAndAge_NeverPastProtection()
     {
         await Log.EnsureRoomAsync("r");
