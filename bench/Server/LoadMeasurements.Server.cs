@@ -24,6 +24,7 @@ public static partial class LoadMeasurements
     {
         Register("server-throughput", RunServerThroughputAsync);
         Register("server-outcomes-memory", OutcomesMemoryMeasurement.RunAsync);
+        Register("sqlite-log-ceiling", SqliteLogCeilingMeasurement.RunAsync);
     }
 
     private static async Task<int> RunServerThroughputAsync(string[] args)

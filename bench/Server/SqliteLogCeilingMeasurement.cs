@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ChatResilience.Server.Storage;
+
+namespace ChatResilience.Bench.ServerLoad;
+
+/// <summary>
+/// <c>load sqlite-log-ceiling [--appenders N] [--seconds N] [--out path]</c>: what the SQLite log alone sustains, with
+/// no network, no sessions and no generator in the process — the ceiling of the server's SQLite send→ack path.
+/// N concurrent appenders (default 100, like the throughput bench's 100 connections at window 1) each append one
+/// ~200-byte message with its sender's ack and wait for the commit before the next, for <c>--seconds</c> (default
+/// 5) after a warm-up until the JIT is quiet. Cases: one room per appender (the throughput bench's layout) and all
+/// appenders in one room, each with <c>synchronous=FULL</c> (the default) and <c>NORMAL</c>.
+/// Writes bench/results/sqlite-log-ceiling.md.
+/// </summary>
+internal static class SqliteLogCeilingMeasurement
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var appenders = Arg(args, "--appenders") is { } a ? int.Parse(a, CultureInfo.InvariantCulture) : 100;
+        var seconds = Arg(args, "--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 5;
+        var output = Arg(args, "--out") ?? Path.Combine("bench", "results", "sqlite-log-ceiling.md");
+        var rows = new List<Row>();
+        foreach (var rooms in new[] { appenders, 1 })
+        {
+            foreach (var full in new[] { true, false })
+            {
+                var row = await RunCaseAsync(appenders, rooms, full, TimeSpan.FromSeconds(seconds));
+                Console.WriteLine(Line(row));
+                rows.Add(row);
+            }
+        }
+
+        var text = Markdown(rows, appenders, seconds);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        await File.WriteAllTextAsync(output, text);
+        Console.WriteLine($"written to {output}");
+        return 0;
+    }
+
+    private static async Task<Row> RunCaseAsync(int appenders, int rooms, bool synchronousFull, TimeSpan duration)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bench-sqlite-ceiling-{Environment.ProcessId}.db");
+        long commits = 0, committedOps = 0, appended = 0;
+        var measuring = 0;
+        using var stop = new CancellationTokenSource();
+        var body = new string('x', 200);
+        try
+        {
+            await using var log = SqliteMessageLog.Open(path, synchronousFull: synchronousFull);
+            log.CommitObserved = (_, ops) =>
+            {
+                if (Volatile.Read(ref measuring) == 1)
+                {
+                    commits++;
+                    committedOps += ops;
+                }
+            };
+            for (var r = 0; r < rooms; r++)
+            {
+                await log.EnsureRoomAsync("r" + r);
+            }
+
+            var tasks = Enumerable.Range(0, appenders).Select(i => Task.Run(async () =>
+            {
+                var (room, user, client) = ("r" + (i % rooms), "u" + i, "c" + i);
+                for (long seq = 1; !stop.IsCancellationRequested; seq++)
+                {
+                    var m = new StoredMessage { Room = room, Id = $"{i:x8}{seq:x16}", From = user, ClientId = client, ClientSeq = seq, Body = body, SentAt = 1_800_000_000_000, At = 1_800_000_000_000 };
+                    await log.AppendAsync(m, user);
+                    if (Volatile.Read(ref measuring) == 1)
+                    {
+                        Interlocked.Increment(ref appended);
+                    }
+                }
+            })).ToArray();
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await JitQuietAsync(TimeSpan.FromSeconds(20));
+            using var process = Process.GetCurrentProcess();
+            process.Refresh();
+            var (cpu0, user0) = (process.TotalProcessorTime, process.UserProcessorTime);
+            var start = Stopwatch.GetTimestamp();
+            Volatile.Write(ref measuring, 1);
+            await Task.Delay(duration);
+            Volatile.Write(ref measuring, 0);
+            var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            process.Refresh();
+            var n = Interlocked.Read(ref appended);
+            var row = new Row(rooms, synchronousFull, n / elapsed, (process.TotalProcessorTime - cpu0).TotalMicroseconds / n, (process.UserProcessorTime - user0).TotalMicroseconds / n, commits / elapsed, (double)committedOps / Math.Max(1, commits), SendAckLoad.LoadAverage());
+            await stop.CancelAsync();
+            await Task.WhenAll(tasks);
+            return row;
+        }
+        finally
+        {
+            foreach (var f in new[] { path, path + "-wal", path + "-shm" })
+            {
+                File.Delete(f);
+            }
+        }
+    }
+
+    private static async Task JitQuietAsync(TimeSpan maxWait)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var before = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (Stopwatch.GetElapsedTime(start) < maxWait)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now - before <= 5)
+            {
+                return;
+            }
+
+            before = now;
+        }
+    }
+
+    private static string Line(Row r) => string.Create(CultureInfo.InvariantCulture,
+        $"rooms {r.Rooms,4} synchronous {(r.Full ? "FULL  " : "NORMAL")}: {r.PerSecond,8:F0} appends/s, CPU {r.CpuMicros,5:F1} µs/append (user {r.UserMicros,5:F1}), {r.CommitsPerSecond,5:F0} commits/s of {r.Batch,5:F1} appends, load {r.Load}");
+
+    private static string Markdown(List<Row> rows, int appenders, int seconds)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var b = new StringBuilder();
+        b.AppendLine("# SQLite log alone: the ceiling of the SQLite send→ack path (`dotnet run -c Release --project bench -- load sqlite-log-ceiling`)");
+        b.AppendLine();
+        b.AppendLine(inv, $"{appenders} concurrent appenders straight into `SqliteMessageLog` (no network, no sessions, no load generator in the process), each appending one ~200-byte message with its sender's ack and awaiting the commit before the next — the log's side of the throughput bench's {appenders} connections at window 1. {seconds} s measured per case after a warm-up until the JIT is quiet; WAL, group commit of whatever is queued. CPU is the whole process (user + kernel). Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        b.AppendLine();
+        b.AppendLine("| rooms | synchronous | appends/s | CPU µs/append | of which user | commits/s | appends per commit | load avg |");
+        b.AppendLine("|---:|---|---:|---:|---:|---:|---:|---|");
+        foreach (var r in rows)
+        {
+            b.AppendLine(inv, $"| {r.Rooms} | {(r.Full ? "FULL" : "NORMAL")} | {r.PerSecond:F0} | {r.CpuMicros:F1} | {r.UserMicros:F1} | {r.CommitsPerSecond:F0} | {r.Batch:F1} | {r.Load} |");
+        }
+
+        return b.ToString();
+    }
+
+    private static string? Arg(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private sealed record Row(int Rooms, bool Full, double PerSecond, double CpuMicros, double UserMicros, double CommitsPerSecond, double Batch, string Load);
+}
