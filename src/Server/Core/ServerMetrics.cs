@@ -78,6 +78,9 @@ public sealed class ServerMetrics : IDisposable
 
     internal void Replayed(long messages) => _replaySize.Record(messages);
 
+    /// <summary>This server's meter (one per host: a process may run several).</summary>
+    internal Meter Meter => _meter;
+
     internal void Committed(TimeSpan duration) => _commitDuration.Record(duration.TotalSeconds);
 
     /// <inheritdoc />

@@ -90,7 +90,7 @@ public sealed partial class ChatServerHost : IAsyncDisposable
 
         var app = builder.Build();
         var core = app.Services.GetRequiredService<ChatServerCore>();
-        var exporter = new PrometheusExporter(ServerMetrics.MeterName, PrometheusExporter.RuntimeMeterName);
+        var exporter = new PrometheusExporter([core.Metrics.Meter], PrometheusExporter.RuntimeMeterName);
         var host = new ChatServerHost(app, core, tokens, log, exporter);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChatResilience.Server.Hosting");
         host.Map(options, logger);

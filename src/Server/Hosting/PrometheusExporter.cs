@@ -21,11 +21,24 @@ internal sealed class PrometheusExporter : IDisposable
     /// </summary>
     public const string RuntimeMeterName = "System.Runtime";
 
+    /// <summary>Exports every meter of these names in the process.</summary>
     public PrometheusExporter(params string[] meterNames)
+        : this([], meterNames)
+    {
+    }
+
+    /// <summary>
+    /// Exports <paramref name="ownMeters"/> by instance and <paramref name="sharedMeterNames"/> by name. A host's
+    /// own meters go by instance: a process with several hosts (tests, a simulator's in-process server) has one
+    /// meter of the same name per host, and exporting by name gave each host's <c>/metrics</c> every host's numbers,
+    /// each metric family once per host (a repeated HELP/TYPE, which Prometheus rejects). Process-wide meters such
+    /// as <see cref="RuntimeMeterName"/> go by name.
+    /// </summary>
+    public PrometheusExporter(IReadOnlyCollection<Meter> ownMeters, params string[] sharedMeterNames)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (meterNames.Contains(instrument.Meter.Name, StringComparer.Ordinal))
+            if (ownMeters.Contains(instrument.Meter) || sharedMeterNames.Contains(instrument.Meter.Name, StringComparer.Ordinal))
             {
                 listener.EnableMeasurementEvents(instrument);
             }

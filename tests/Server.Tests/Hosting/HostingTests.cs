@@ -144,6 +144,29 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task Metrics_TwoHostsInOneProcess_EachReportsItsOwn_EachFamilyOnce()
+    {
+        await using var a = await HostHarness.StartAsync();
+        await using var b = await HostHarness.StartAsync();
+        foreach (var (h, user) in new[] { (a, "a1"), (b, "b1"), (b, "b2") })
+        {
+            var c = await h.OpenAsync(h.Host.IssueToken(user));
+            await c.SendAsync(new HelloFrame { ClientId = "c-" + user });
+            await c.ExpectAsync<WelcomeFrame>();
+        }
+
+        var metricsA = await a.Http().GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var metricsB = await b.Http().GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Contains("\nchat_server_connections 1\n", metricsA, StringComparison.Ordinal);
+        Assert.Contains("\nchat_server_connections 2\n", metricsB, StringComparison.Ordinal);
+        foreach (var metrics in new[] { metricsA, metricsB })
+        {
+            var families = metrics.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).ToList();
+            Assert.Equal(families.Count, families.Distinct(StringComparer.Ordinal).Count());
+        }
+    }
+
+    [Fact]
     public async Task Metrics_ExposeProcessCpuMemoryGcAndThreadPool()
     {
         await using var h = await HostHarness.StartAsync();
