@@ -193,7 +193,7 @@ internal static class SendAckLoad
     }
 
     /// <summary>Waits until a whole second passes with at most a handful of methods compiled (timers and rare paths keep a trickle going), or <paramref name="maxWait"/>.</summary>
-    private static async Task JitQuietAsync(TimeSpan maxWait)
+    internal static async Task JitQuietAsync(TimeSpan maxWait)
     {
         var start = Stopwatch.GetTimestamp();
         var before = System.Runtime.JitInfo.GetCompiledMethodCount();

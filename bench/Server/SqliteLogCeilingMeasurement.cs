@@ -77,7 +77,7 @@ internal static class SqliteLogCeilingMeasurement
             })).ToArray();
 
             await Task.Delay(TimeSpan.FromSeconds(1));
-            await JitQuietAsync(TimeSpan.FromSeconds(20));
+            await SendAckLoad.JitQuietAsync(TimeSpan.FromSeconds(20));
             using var process = Process.GetCurrentProcess();
             process.Refresh();
             var (cpu0, user0) = (process.TotalProcessorTime, process.UserProcessorTime);
@@ -99,23 +99,6 @@ internal static class SqliteLogCeilingMeasurement
             {
                 File.Delete(f);
             }
-        }
-    }
-
-    private static async Task JitQuietAsync(TimeSpan maxWait)
-    {
-        var start = Stopwatch.GetTimestamp();
-        var before = System.Runtime.JitInfo.GetCompiledMethodCount();
-        while (Stopwatch.GetElapsedTime(start) < maxWait)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (now - before <= 5)
-            {
-                return;
-            }
-
-            before = now;
         }
     }
 
