@@ -349,16 +349,22 @@ public sealed class ChatClientEndToEndTests
     [Fact]
     public async Task Backoff_FollowsThePolicyScheduleOnTheFakeClock()
     {
-        var time = Clock();
+        var time = new TimerCountingClock();
         var server = new FakeChatServer(time) { RejectConnect = _ => new IOException("refused") };
         var reconnect = new ReconnectOptions { MaxAttempts = 5 };
         await using var client = Create(server, time, Options(reconnect: reconnect), seed: 99);
         var scheduled = new ConcurrentQueue<ReconnectScheduled>();
-        client.OnReconnectScheduled += scheduled.Enqueue;
+        var timersAtEvent = new ConcurrentQueue<int>();
+        client.OnReconnectScheduled += s =>
+        {
+            timersAtEvent.Enqueue(time.TimersCreated);
+            scheduled.Enqueue(s);
+        };
         var connect = client.ConnectAsync();
         for (var attempt = 1; attempt <= 5; attempt++)
         {
             await EventuallyAsync(() => scheduled.Count == attempt, "attempt " + attempt);
+            await EventuallyAsync(() => time.TimersCreated > timersAtEvent.Last(), "the delay's timer of attempt " + attempt);
             Assert.Equal(attempt, server.ConnectCount);
             time.Advance(scheduled.Last().Delay);
         }
@@ -375,14 +381,20 @@ public sealed class ChatClientEndToEndTests
     [Fact]
     public async Task Http503WithRetryAfter_WaitsAtLeastTheHint()
     {
-        var time = Clock();
+        var time = new TimerCountingClock();
         var rejections = 0;
         var server = new FakeChatServer(time) { RejectConnect = _ => Interlocked.Increment(ref rejections) == 1 ? new ConnectRejectedException(503, TimeSpan.FromSeconds(7)) : null };
         await using var client = Create(server, time);
         var scheduled = new ConcurrentQueue<ReconnectScheduled>();
-        client.OnReconnectScheduled += scheduled.Enqueue;
+        var timersAtEvent = -1;
+        client.OnReconnectScheduled += s =>
+        {
+            Volatile.Write(ref timersAtEvent, time.TimersCreated);
+            scheduled.Enqueue(s);
+        };
         var connect = client.ConnectAsync();
         await EventuallyAsync(() => scheduled.Count == 1, "scheduled");
+        await EventuallyAsync(() => time.TimersCreated > Volatile.Read(ref timersAtEvent), "the delay's timer");
         Assert.InRange(scheduled.Single().Delay, TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(10.5));
         Assert.Equal(CloseCodes.Overloaded, scheduled.Single().CloseCode);
         time.Advance(scheduled.Single().Delay);
