@@ -17,8 +17,8 @@ internal static class ProxyThroughputMeasurement
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = Option(args, "--seconds", 3);
-        var rounds = Option(args, "--rounds", 2);
+        var seconds = LoadArgs.Int(args, "--seconds", 3);
+        var rounds = LoadArgs.Int(args, "--rounds", 2);
         await using var echo = LoopbackServer.Echo();
         await using var embedded = await EmbeddedToxiproxy.StartAsync(new EmbeddedToxiproxyOptions { Port = 0, Seed = 1 }, TimeProvider.System, NullLoggerFactory.Instance);
         using var http = new HttpClient { BaseAddress = embedded.ApiUri };
@@ -157,11 +157,5 @@ internal static class ProxyThroughputMeasurement
         }
 
         return samples;
-    }
-
-    internal static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;
     }
 }

@@ -31,13 +31,13 @@ public static partial class LoadMeasurements
 
     private static async Task<int> RunServerThroughputAsync(string[] args)
     {
-        var seconds = ArgValue(args, "--seconds", 3);
-        var output = ArgString(args, "--out") ?? Path.Combine("bench", "results", "server-throughput.md");
+        var seconds = LoadArgs.Int(args, "--seconds", 3);
+        var output = LoadArgs.String(args, "--out") ?? Path.Combine("bench", "results", "server-throughput.md");
         var duration = TimeSpan.FromSeconds(seconds);
-        var warmup = TimeSpan.FromSeconds(ArgValue(args, "--warmup", 1));
-        var connectionCounts = ArgInts(args, "--conns") ?? [100, 1000];
-        var windows = ArgInts(args, "--windows") ?? [1, 16];
-        var targets = (ArgString(args, "--targets") ?? "echo,echo2,mem,sqlite,broadcast").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var warmup = TimeSpan.FromSeconds(LoadArgs.Int(args, "--warmup", 1));
+        var connectionCounts = LoadArgs.Ints(args, "--conns") ?? [100, 1000];
+        var windows = LoadArgs.Ints(args, "--windows") ?? [1, 16];
+        var targets = (LoadArgs.String(args, "--targets") ?? "echo,echo2,mem,sqlite,broadcast").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var results = new List<SendAckResult>();
         var dbPath = Path.Combine(Path.GetTempPath(), $"bench-chat-{Environment.ProcessId}.db");
         var chat = new ChatServerOptions
@@ -232,20 +232,5 @@ public static partial class LoadMeasurements
         return b.ToString();
     }
 
-    private static int ArgValue(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;
-    }
-
     private static int TargetOrder(string target) => target switch { "raw echo" => 0, "raw echo x2" => 1, "chat in-memory" => 2, _ => 3 };
-
-    private static int[]? ArgInts(string[] args, string name) =>
-        ArgString(args, name)?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-
-    private static string? ArgString(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }

@@ -20,9 +20,9 @@ internal static class OutcomesMemoryMeasurement
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var clients = Arg(args, "--clients") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 10_000;
-        var sends = Arg(args, "--sends") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 100_000;
-        var output = Arg(args, "--out") ?? Path.Combine("bench", "results", "server-outcomes-memory.md");
+        var clients = LoadArgs.String(args, "--clients") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 10_000;
+        var sends = LoadArgs.String(args, "--sends") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 100_000;
+        var output = LoadArgs.String(args, "--out") ?? Path.Combine("bench", "results", "server-outcomes-memory.md");
 
         // Warm up the code paths once, so JIT and type loading are not counted in the first case.
         await RunOnceAsync(100, 10, withSender: true, trimKeeping: null);
@@ -120,12 +120,6 @@ internal static class OutcomesMemoryMeasurement
         }
 
         return GC.GetTotalMemory(forceFullCollection: true);
-    }
-
-    private static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private readonly record struct Measured(long Retained, long Allocated);

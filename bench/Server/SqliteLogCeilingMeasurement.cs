@@ -18,9 +18,9 @@ internal static class SqliteLogCeilingMeasurement
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var appenders = Arg(args, "--appenders") is { } a ? int.Parse(a, CultureInfo.InvariantCulture) : 100;
-        var seconds = Arg(args, "--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 5;
-        var output = Arg(args, "--out") ?? Path.Combine("bench", "results", "sqlite-log-ceiling.md");
+        var appenders = LoadArgs.String(args, "--appenders") is { } a ? int.Parse(a, CultureInfo.InvariantCulture) : 100;
+        var seconds = LoadArgs.String(args, "--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 5;
+        var output = LoadArgs.String(args, "--out") ?? Path.Combine("bench", "results", "sqlite-log-ceiling.md");
         var rows = new List<Row>();
         foreach (var rooms in new[] { appenders, 1 })
         {
@@ -121,12 +121,6 @@ internal static class SqliteLogCeilingMeasurement
         }
 
         return b.ToString();
-    }
-
-    private static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private sealed record Row(int Rooms, bool Full, double PerSecond, double CpuMicros, double UserMicros, double CommitsPerSecond, double Batch, string Load);
