@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ChatResilience.Bench.Client;
 using ChatResilience.Server.Storage;
 
 namespace ChatResilience.Bench.ServerLoad;
@@ -56,7 +57,7 @@ internal static class OutcomesMemoryMeasurement
 
     private static async Task<Measured> RunOnceAsync(int clients, int sendsPerClient, bool withSender, int? trimKeeping)
     {
-        var before = Managed();
+        var before = MemorySnapshot.Take().Heap;
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var log = new InMemoryMessageLog();
         const string room = "room";
@@ -83,7 +84,7 @@ internal static class OutcomesMemoryMeasurement
         }
 
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-        var retained = Managed() - before;
+        var retained = MemorySnapshot.Take().Heap - before;
         GC.KeepAlive(log);
         return new Measured(retained, allocated);
     }
@@ -107,19 +108,6 @@ internal static class OutcomesMemoryMeasurement
         }
 
         return b.ToString();
-    }
-
-    // Compacting, so free space left between survivors does not count (without it two runs of a case differed by
-    // up to ~170 KB).
-    private static long Managed()
-    {
-        for (var i = 0; i < 2; i++)
-        {
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-            GC.WaitForPendingFinalizers();
-        }
-
-        return GC.GetTotalMemory(forceFullCollection: true);
     }
 
     private readonly record struct Measured(long Retained, long Allocated);
