@@ -28,7 +28,10 @@ internal static class ClientHarness
         Microsoft.Extensions.Logging.ILoggerFactory? logs = null) =>
         new(options ?? Options(), token ?? (_ => ValueTask.FromResult("token")), store ?? new InMemoryOutboxStore(), server, time, new Random(seed), network, logs);
 
-    public static FakeTimeProvider Clock() => new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    /// <summary>Where every test's fake clock starts.</summary>
+    public static readonly DateTimeOffset ClockStart = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static FakeTimeProvider Clock() => new(ClockStart);
 
     /// <summary>Polls <paramref name="condition"/> until true; fails after 5 s of real time.</summary>
     public static async Task EventuallyAsync(Func<bool> condition, string what, FakeTimeProvider? advance = null, TimeSpan? step = null)

@@ -8,7 +8,7 @@ namespace ChatResilience.Client.Tests.EndToEnd;
 /// event could advance before the timer existed, and the timer then waited a whole delay past the advance (seen once
 /// in CI as "timed out waiting for attempt 2"). Waiting for a timer created after the event closes that window.
 /// </summary>
-internal sealed class TimerCountingClock() : FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
+internal sealed class TimerCountingClock() : FakeTimeProvider(ClientHarness.ClockStart)
 {
     private int _created;
 
