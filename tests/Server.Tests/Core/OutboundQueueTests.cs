@@ -82,16 +82,29 @@ public class OutboundQueueTests
         Assert.Equal("r2", Text(await q.DequeueAsync()));
     }
 
-    /// <summary>Starts a writer that takes one frame and says which thread it resumed on; returns once it is parked.</summary>
+    /// <summary>
+    /// Parks a writer on the empty queue, from a pool thread as a session's writer is (no synchronization context to
+    /// resume through), and returns what it takes and the thread it resumed on. Parking is synchronous: by the time
+    /// DequeueAsync returns, the queue's wait and the writer's await both hold their continuations, so a wake alone
+    /// decides where the writer resumes. (Parking it in Task.Run and polling until it parked raced: a wake that came
+    /// before those awaits registered let the writer resume on its own thread, and the inline test failed.)
+    /// </summary>
     private static async Task<Task<(string Text, int Thread)>> ParkedWriterAsync(OutboundQueue q)
     {
-        var writer = Task.Run(async () =>
+        var (writer, parked) = await Task.Run(() =>
         {
-            var m = await q.DequeueAsync();
-            return (Text(m), Environment.CurrentManagedThreadId);
+            var taken = q.DequeueAsync();
+            Assert.False(taken.IsCompleted);
+            return (ResumeAsync(taken), q.WriterParked);
         });
-        await ParkedAsync(q, writer);
+        Assert.True(parked);
         return writer;
+
+        static async Task<(string Text, int Thread)> ResumeAsync(ValueTask<WireMessage?> taken)
+        {
+            var m = await taken;
+            return (Text(m), Environment.CurrentManagedThreadId);
+        }
     }
 
     /// <summary>Runs <paramref name="enqueue"/> on a new thread (not a pool thread) and returns its result and that thread's id.</summary>
@@ -102,19 +115,5 @@ public class OutboundQueueTests
         thread.Start();
         thread.Join();
         return (result, thread.ManagedThreadId);
-    }
-
-    /// <summary>Waits (bounded) until the writer has parked in DequeueAsync with nothing to take.</summary>
-    private static async Task ParkedAsync(OutboundQueue q, Task writer)
-    {
-        // The writer parks as soon as it finds the queue empty; a control frame enqueued before that would simply be
-        // taken without waking anyone, so probe: an empty queue with the writer still running means it is parked.
-        for (var i = 0; i < 3000 && !q.WriterParked; i++)
-        {
-            await Task.Delay(1);
-        }
-
-        Assert.True(q.WriterParked, "writer did not park");
-        Assert.False(writer.IsCompleted);
     }
 }
