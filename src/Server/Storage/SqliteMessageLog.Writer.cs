@@ -10,6 +10,9 @@ public sealed partial class SqliteMessageLog
     private SqliteCommand? _upsertOutcome;
     private SqliteCommand? _upsertRoom;
 
+    // The next journal position; only the writer task touches it.
+    private long _nextPos = 1;
+
     private ValueTask<T> EnqueueAsync<T>(Func<Batch, T> execute, Action<T>? afterCommit, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _disposed) != 0)
@@ -40,11 +43,25 @@ public sealed partial class SqliteMessageLog
         return await op.Task;
     }
 
-    private async Task WriteLoopAsync()
+    private void RunWriter()
+    {
+        try
+        {
+            WriteLoop();
+            _writerDone.SetResult();
+        }
+        catch (Exception e)
+        {
+            // Kept for DisposeAsync to rethrow: an exception escaping a thread of our own would end the process.
+            _writerDone.SetException(e);
+        }
+    }
+
+    private void WriteLoop()
     {
         var ops = new List<WriteOp>(_maxBatch);
         var reader = _writes.Reader;
-        while (await reader.WaitToReadAsync())
+        while (WaitToRead(reader))
         {
             ops.Clear();
             while (ops.Count < _maxBatch && reader.TryRead(out var op))
@@ -54,6 +71,7 @@ public sealed partial class SqliteMessageLog
 
             var started = _timeProvider.GetTimestamp();
             var batch = new Batch(this);
+            var firstPos = _nextPos;
             try
             {
                 using (var tx = _writer.BeginTransaction())
@@ -69,6 +87,7 @@ public sealed partial class SqliteMessageLog
                     tx.Commit();
                 }
 
+                _tail.Commit(batch.MovedThrough, batch.Appended, batch.MessagesDeleted);
                 lock (_roomsLock)
                 {
                     foreach (var (name, info) in batch.Changed)
@@ -85,11 +104,51 @@ public sealed partial class SqliteMessageLog
             }
             catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
             {
+                _nextPos = firstPos; // the rolled-back rows never were
                 foreach (var op in ops)
                 {
                     op.Fail(e);
                 }
             }
+
+            if (_tail.Count >= _indexBatch)
+            {
+                IndexTail();
+            }
+        }
+
+        // A clean shutdown leaves nothing in the journal.
+        if (_tail.Count > 0)
+        {
+            IndexTail();
+        }
+    }
+
+    /// <summary>Blocks the writer thread until an operation is queued; false once the queue is closed and empty.</summary>
+    private static bool WaitToRead(System.Threading.Channels.ChannelReader<WriteOp> reader)
+    {
+        var wait = reader.WaitToReadAsync();
+        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Moves the whole tail into the indexed table, in a transaction of its own.</summary>
+    private void IndexTail()
+    {
+        var through = _tail.LastPos;
+        try
+        {
+            using (var tx = _writer.BeginTransaction())
+            {
+                Exec(_writer, MoveJournal, tx, ("$p", through));
+                tx.Commit();
+            }
+
+            _tail.Commit(through, [], deletedMessages: false);
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
+        {
+            // The rows stay in the journal, where readers still see them through the tail; the next commit retries.
+            IndexFailed?.Invoke(e);
         }
     }
 
@@ -148,6 +207,26 @@ public sealed partial class SqliteMessageLog
     private sealed class Batch(SqliteMessageLog log)
     {
         public Dictionary<string, RoomInfo> Changed { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Rows this batch wrote to the journal.</summary>
+        public List<JournalTail.Entry> Appended { get; } = [];
+
+        /// <summary>The journal position through which this batch moved rows into the indexed table (0: none).</summary>
+        public long MovedThrough { get; private set; }
+
+        /// <summary>Whether this batch deleted messages (a trim, a room deletion).</summary>
+        public bool MessagesDeleted { get; set; }
+
+        /// <summary>Moves every journal row, this batch's included, into the indexed table, within the batch's transaction.</summary>
+        public void IndexJournal()
+        {
+            var through = log._nextPos - 1;
+            if (through > MovedThrough && (log._tail.Count > 0 || Appended.Count > 0))
+            {
+                Exec(MoveJournal, ("$p", through));
+                MovedThrough = through;
+            }
+        }
 
         public SqliteTransaction? Transaction { get; set; }
 
@@ -217,7 +296,7 @@ public sealed partial class SqliteMessageLog
             {
                 using var find = log._writer.CreateCommand();
                 find.Transaction = Transaction;
-                find.CommandText = "SELECT " + MessageColumns + " FROM messages WHERE room=$r AND answer_for=$a";
+                find.CommandText = "SELECT " + MessageColumns + " FROM messages WHERE room=$r AND answer_for=$a UNION ALL SELECT " + MessageColumns + " FROM journal WHERE room=$r AND answer_for=$a";
                 find.Parameters.AddWithValue("$r", message.Room);
                 find.Parameters.AddWithValue("$a", trigger);
                 var existing = ReadMessagesAsync(find, CancellationToken.None).GetAwaiter().GetResult();
@@ -228,12 +307,14 @@ public sealed partial class SqliteMessageLog
             }
 
             var stored = message with { Epoch = r.Epoch, Seq = r.Head + 1 };
-            // The sender's ack is this row (outcome_user): an acked send is one INSERT, and the client's mark is
-            // derived from it (see GetClientMarkAsync).
+            // The sender's ack is this row (outcome_user): an acked send is one INSERT at the journal's end, and the
+            // client's mark is derived from it (see GetClientMarkAsync).
             var insert = log._insertMessage ??= Prepare(
-                "INSERT INTO messages(" + MessageColumns + ", outcome_user) VALUES($room,$seq,$epoch,$id,$sender,$client,$cseq,$body,$sent,$basis,$at,$meta,$answer,$ou)",
-                "$room", "$seq", "$epoch", "$id", "$sender", "$client", "$cseq", "$body", "$sent", "$basis", "$at", "$meta", "$answer", "$ou");
-            Run(insert, stored.Room, stored.Seq, stored.Epoch, stored.Id, stored.From, stored.ClientId, stored.ClientSeq, stored.Body,
+                "INSERT INTO journal(pos, " + MessageColumns + ", outcome_user) VALUES($pos,$room,$seq,$epoch,$id,$sender,$client,$cseq,$body,$sent,$basis,$at,$meta,$answer,$ou)",
+                "$pos", "$room", "$seq", "$epoch", "$id", "$sender", "$client", "$cseq", "$body", "$sent", "$basis", "$at", "$meta", "$answer", "$ou");
+            var pos = log._nextPos++;
+            Appended.Add(new JournalTail.Entry(pos, stored, senderUserId));
+            Run(insert, pos, stored.Room, stored.Seq, stored.Epoch, stored.Id, stored.From, stored.ClientId, stored.ClientSeq, stored.Body,
                 stored.SentAt, stored.Basis, stored.At,
                 stored.Meta is null ? DBNull.Value : JsonSerializer.Serialize(new Dictionary<string, string>(stored.Meta), StorageJsonContext.Default.DictionaryStringString),
                 stored.AnswerFor is { } a ? a : DBNull.Value,

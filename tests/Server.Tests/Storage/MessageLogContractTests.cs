@@ -302,13 +302,17 @@ public sealed class InMemoryMessageLogTests : MessageLogContractTests
     protected override IMessageLog Create() => new InMemoryMessageLog();
 }
 
-public sealed class SqliteMessageLogTests : MessageLogContractTests
+/// <summary>The contract on SQLite with the default journal: these tests' appends stay in the journal (the in-memory tail) until reopen.</summary>
+public class SqliteMessageLogTests : MessageLogContractTests
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"chat-log-{Guid.NewGuid():N}.db");
 
-    protected override IMessageLog Create() => SqliteMessageLog.Open(_path);
+    /// <summary>Journal rows gathered before the writer indexes them.</summary>
+    protected virtual int IndexBatch => SqliteMessageLog.DefaultIndexBatch;
 
-    protected override IMessageLog? Reopen() => SqliteMessageLog.Open(_path);
+    protected override IMessageLog Create() => SqliteMessageLog.Open(_path, indexBatch: IndexBatch);
+
+    protected override IMessageLog? Reopen() => SqliteMessageLog.Open(_path, indexBatch: IndexBatch);
 
     [Fact]
     public async Task Open_FileOfTheOlderSchema_KeepsItsMarksAndOutcomes_AddsTheAckColumn()
@@ -361,4 +365,16 @@ public sealed class SqliteMessageLogTests : MessageLogContractTests
             File.Delete(f);
         }
     }
+}
+
+/// <summary>The contract with the journal indexed after every commit: every read comes from the indexed table.</summary>
+public sealed class SqliteMessageLogIndexedEveryCommitTests : SqliteMessageLogTests
+{
+    protected override int IndexBatch => 1;
+}
+
+/// <summary>The contract with the journal indexed every few rows: reads mix the indexed table and the tail.</summary>
+public sealed class SqliteMessageLogIndexedEveryThreeRowsTests : SqliteMessageLogTests
+{
+    protected override int IndexBatch => 3;
 }

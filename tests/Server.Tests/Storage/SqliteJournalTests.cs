@@ -1,0 +1,222 @@
+using ChatResilience.Server.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace ChatResilience.Server.Tests.Storage;
+
+/// <summary>
+/// The SQLite log's journal layout: appends land in the journal, the writer moves them into the indexed table in
+/// batches, and readers see one log throughout — while rows move, while retention trims, and across a crash.
+/// </summary>
+public sealed class SqliteJournalTests : IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"chat-journal-{Guid.NewGuid():N}.db");
+
+    [Fact]
+    public async Task Appends_WaitInTheJournal_UntilTheIndexBatchGathers_ThenMoveToTheIndexedTable()
+    {
+        await using var log = SqliteMessageLog.Open(_path, indexBatch: 10);
+        await log.EnsureRoomAsync("r");
+        for (var i = 1; i <= 9; i++)
+        {
+            await log.AppendAsync(Msg("r", i), "u1");
+        }
+
+        await Barrier(log);
+        Assert.Equal((9L, 0L), Rows());
+
+        await log.AppendAsync(Msg("r", 10), "u1");
+        await Barrier(log);
+        Assert.Equal((0L, 10L), Rows());
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), (await log.ReadAsync("r", 0, 100)).Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task Crash_WithRowsOnlyInTheJournal_NextOpenIndexesThemBeforeServing()
+    {
+        // The first instance is never disposed: like a killed process, its in-memory tail is simply gone.
+        var crashed = SqliteMessageLog.Open(_path);
+        await crashed.EnsureRoomAsync("r");
+        for (var i = 1; i <= 5; i++)
+        {
+            await crashed.AppendAsync(Msg("r", i), "u1");
+        }
+
+        Assert.Equal((5L, 0L), Rows());
+        await using (var reopened = SqliteMessageLog.Open(_path))
+        {
+            Assert.Equal((0L, 5L), Rows());
+            Assert.Equal(5, (await reopened.GetRoomAsync("r"))!.Head);
+            Assert.Equal(5, await reopened.GetClientMarkAsync("u1", "c1"));
+            Assert.Equal(3, (await reopened.GetOutcomeAsync("u1", "c1", 3))!.RoomSeq);
+            Assert.Equal(6, (await reopened.AppendAsync(Msg("r", 6), "u1")).Message.Seq);
+        }
+
+        await crashed.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task CleanShutdown_LeavesTheJournalEmpty()
+    {
+        await using (var log = SqliteMessageLog.Open(_path))
+        {
+            await log.EnsureRoomAsync("r");
+            for (var i = 1; i <= 7; i++)
+            {
+                await log.AppendAsync(Msg("r", i), "u1");
+            }
+        }
+
+        Assert.Equal((0L, 7L), Rows());
+    }
+
+    [Fact]
+    public async Task Reads_WhileTheWriterIndexes_AreTheExactRangeAsked()
+    {
+        await using var log = SqliteMessageLog.Open(_path, indexBatch: 5);
+        var rooms = new[] { "a", "b", "c" };
+        foreach (var r in rooms)
+        {
+            await log.EnsureRoomAsync(r);
+        }
+
+        var random = new Random(7);
+        var failures = new List<string>();
+        for (var i = 1; i <= 200; i++)
+        {
+            // Each round's appends are pipelined, so batches cross the index threshold mid-batch, and three reads run
+            // beside them, while the writer commits and moves rows.
+            var reads = rooms.Select(async room =>
+            {
+                var head = (await log.GetRoomAsync(room))!.Head;
+                var after = random.NextInt64(0, head + 1);
+                var rows = await log.ReadAsync(room, after, 20);
+                var expected = Enumerable.Range(1, (int)Math.Min(20, head - after)).Select(k => after + k).ToList();
+                // Appends may land between reading the head and the range, so the range may run past the head read.
+                if (!rows.Select(m => m.Seq).Take(expected.Count).SequenceEqual(expected) || rows.Any(m => m.Body != "b" + m.ClientSeq))
+                {
+                    lock (failures)
+                    {
+                        failures.Add($"{room} after {after} (head {head}): {string.Join(',', rows.Select(m => m.Seq))}");
+                    }
+                }
+            }).ToList();
+            var appends = rooms.Select(r => log.AppendAsync(Msg(r, i, client: "c-" + r), "u1").AsTask());
+            await Task.WhenAll(reads.Concat(appends));
+        }
+
+        Assert.Empty(failures);
+        foreach (var r in rooms)
+        {
+            Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), (await log.ReadAsync(r, 0, 1000)).Select(m => m.Seq));
+            Assert.Equal(200, await log.GetClientMarkAsync("u1", "c-" + r));
+        }
+    }
+
+    [Fact]
+    public async Task Read_OverlappingATrimOfEverything_ReadsAgain_RatherThanReturnTheTailWithoutTheRowsBeforeIt()
+    {
+        await using var log = SqliteMessageLog.Open(_path, indexBatch: 3);
+        await log.EnsureRoomAsync("r");
+        for (var i = 1; i <= 5; i++)
+        {
+            await log.AppendAsync(Msg("r", i), "u1");
+        }
+
+        await Barrier(log);
+        Assert.Equal((2L, 3L), Rows()); // 1-3 indexed, 4-5 in the tail
+
+        // The trim lands after the read copied the tail (4, 5) and before it reads the table: everything is gone, so
+        // 4, 5 alone would be a log that starts at 4 — a hole where 1-3 were when the read began.
+        var trims = 0;
+        log.AfterTailCopied = () =>
+        {
+            if (Interlocked.Increment(ref trims) == 1)
+            {
+                log.TrimAsync("r", new RetentionCut(MaxMessages: 100, MinAtMs: long.MaxValue, ProtectFromSeq: long.MaxValue)).AsTask().GetAwaiter().GetResult();
+            }
+        };
+        Assert.Empty(await log.ReadAsync("r", 0, 100));
+        Assert.Equal(2, trims); // read again after the trim
+        Assert.Equal(6, (await log.GetRoomAsync("r"))!.FirstSeq);
+    }
+
+    [Fact]
+    public async Task Reads_WhileRetentionTrimsRowsStillInTheTail_StartWhereTheLogStarted()
+    {
+        // Trims keep 2 rows while up to 8 wait in the tail, so a trim deletes rows a concurrent reader may have copied
+        // from the tail: such a read must not return them after the table's rows are gone (a hole before them).
+        await using var log = SqliteMessageLog.Open(_path, indexBatch: 8);
+        await log.EnsureRoomAsync("r");
+        var firstSeqs = new HashSet<long> { 1 };
+        var failures = new List<string>();
+        for (var i = 1; i <= 300; i++)
+        {
+            var reads = Enumerable.Range(0, 2).Select(async _ =>
+            {
+                var seqs = (await log.ReadAsync("r", 0, 1000)).Select(m => m.Seq).ToList();
+                bool startsAtAFirstSeq;
+                lock (firstSeqs)
+                {
+                    startsAtAFirstSeq = seqs.Count == 0 || firstSeqs.Contains(seqs[0]);
+                }
+
+                if (!startsAtAFirstSeq || (seqs.Count > 0 && seqs[^1] - seqs[0] != seqs.Count - 1))
+                {
+                    lock (failures)
+                    {
+                        failures.Add(string.Join(',', seqs));
+                    }
+                }
+            }).ToList();
+            await log.AppendAsync(Msg("r", i), "u1");
+            if (i % 7 == 0)
+            {
+                // Recorded before the trim commits, so a reader never sees a first seq this set lacks.
+                var next = i - 1;
+                lock (firstSeqs)
+                {
+                    firstSeqs.Add(next);
+                }
+
+                Assert.Equal(next, await log.TrimAsync("r", new RetentionCut(MaxMessages: 2, MinAtMs: 0, ProtectFromSeq: long.MaxValue)));
+            }
+
+            await Task.WhenAll(reads);
+        }
+
+        Assert.Empty(failures);
+        Assert.Equal(Enumerable.Range(293, 8).Select(i => (long)i), (await log.ReadAsync("r", 0, 1000)).Select(m => m.Seq));
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var f in new[] { _path, _path + "-wal", _path + "-shm" })
+        {
+            File.Delete(f);
+        }
+    }
+
+    private static StoredMessage Msg(string room, long clientSeq, string client = "c1") => new()
+    {
+        Room = room, Id = $"{client}-{clientSeq}", From = "u1", ClientId = client, ClientSeq = clientSeq, Body = "b" + clientSeq, SentAt = 1000, At = 1000,
+    };
+
+    /// <summary>
+    /// Waits until the writer has finished everything queued before it, index moves included: the writer runs one
+    /// batch at a time and moves the journal right after the commit that filled it, before it takes the next batch.
+    /// </summary>
+    private static async Task Barrier(SqliteMessageLog log) => await log.SetReadMarkerAsync("barrier", "u", 1);
+
+    /// <summary>Rows in the journal and in the indexed table, read from the file.</summary>
+    private (long Journal, long Indexed) Rows()
+    {
+        using var c = new SqliteConnection($"Data Source={_path};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT (SELECT COUNT(*) FROM journal), (SELECT COUNT(*) FROM messages)";
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return (r.GetInt64(0), r.GetInt64(1));
+    }
+}
