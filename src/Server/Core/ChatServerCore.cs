@@ -55,6 +55,7 @@ public sealed partial class ChatServerCore : IProcessorHost, IAsyncDisposable
         if (log is SqliteMessageLog sqlite)
         {
             sqlite.CommitObserved = (duration, _) => Metrics.Committed(duration);
+            sqlite.IndexFailed = e => CoreLog.JournalIndexFailed(Logger, e);
         }
 
         if (options.Bugs.AnyOn)

@@ -10,8 +10,12 @@ public sealed partial class SqliteMessageLog
     private SqliteCommand? _upsertOutcome;
     private SqliteCommand? _upsertRoom;
 
-    // The next journal position; only the writer task touches it.
+    // The next journal position; only the writer thread touches it.
     private long _nextPos = 1;
+
+    // Tail rows at which the writer next moves the journal: the index batch, raised by a batch after each failed move
+    // so a persistent failure is retried (and logged) once per batch of appends rather than after every commit.
+    private int _indexAt;
 
     private ValueTask<T> EnqueueAsync<T>(Func<Batch, T> execute, Action<T>? afterCommit, CancellationToken cancellationToken)
     {
@@ -111,7 +115,7 @@ public sealed partial class SqliteMessageLog
                 }
             }
 
-            if (_tail.Count >= _indexBatch)
+            if (_tail.Count >= Math.Max(_indexAt, _indexBatch))
             {
                 IndexTail();
             }
@@ -144,10 +148,12 @@ public sealed partial class SqliteMessageLog
             }
 
             _tail.Commit(through, [], deletedMessages: false);
+            _indexAt = _indexBatch;
         }
         catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
         {
-            // The rows stay in the journal, where readers still see them through the tail; the next commit retries.
+            // The rows stay in the journal, where readers still see them through the tail.
+            _indexAt = _tail.Count + _indexBatch;
             IndexFailed?.Invoke(e);
         }
     }

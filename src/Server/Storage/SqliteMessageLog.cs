@@ -80,7 +80,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
     /// <summary>Test seam: runs inside a range read, between its copy of the tail and its read of the table.</summary>
     internal Action? AfterTailCopied { get; set; }
 
-    /// <summary>Called when moving the journal into the indexed table failed (its rows stay readable; the move is retried).</summary>
+    /// <summary>Called when moving the journal into the indexed table failed (its rows stay readable; the move is retried once another index batch has gathered).</summary>
     public Action<Exception>? IndexFailed { get; set; }
 
     /// <summary>Opens (creating if needed) the log at <paramref name="path"/>.</summary>

@@ -31,6 +31,40 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task FailedMove_KeepsTheRowsReadable_ReportsIt_RetriesAfterAnotherBatch()
+    {
+        await using var log = SqliteMessageLog.Open(_path, indexBatch: 3);
+        var failures = new List<Exception>();
+        log.IndexFailed = e => failures.Add(e);
+        await log.EnsureRoomAsync("r");
+        await log.EnsureRoomAsync("q");
+
+        // A stray row at (q, 1) in the indexed table makes the move of the journal's (q, 1) fail on its key.
+        Exec("INSERT INTO messages(room, seq, epoch, id, sender, client_id, client_seq, body, sent_at, basis, at) VALUES('q', 1, 1, 'x', 'u', 'c', 1, 'x', 0, 0, 0)");
+        await log.AppendAsync(Msg("r", 1), "u1");
+        await log.AppendAsync(Msg("r", 2), "u1");
+        await log.AppendAsync(Msg("q", 1, client: "c2"), "u1");
+        await Barrier(log);
+        Assert.Single(failures);
+        Assert.Equal((3L, 1L), Rows());
+        Assert.Equal(["b1", "b2"], (await log.ReadAsync("r", 0, 10)).Select(m => m.Body));
+        Assert.Equal((2L, 2L), (await log.GetClientMarkAsync("u1", "c1"), (await log.GetOutcomeAsync("u1", "c1", 2))!.RoomSeq!.Value));
+
+        // Not retried after every commit: only once another index batch has gathered.
+        Exec("DELETE FROM messages WHERE id='x'");
+        await log.AppendAsync(Msg("r", 3), "u1");
+        await log.AppendAsync(Msg("r", 4), "u1");
+        await Barrier(log);
+        Assert.Equal((5L, 0L), Rows());
+        await log.AppendAsync(Msg("r", 5), "u1");
+        await Barrier(log);
+        Assert.Single(failures);
+        Assert.Equal((0L, 6L), Rows());
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => "b" + i), (await log.ReadAsync("r", 0, 10)).Select(m => m.Body));
+        Assert.Equal("b1", Assert.Single(await log.ReadAsync("q", 0, 10)).Body);
+    }
+
+    [Fact]
     public async Task Crash_WithRowsOnlyInTheJournal_NextOpenIndexesThemBeforeServing()
     {
         // The first instance is never disposed: like a killed process, its in-memory tail is simply gone.
@@ -207,6 +241,16 @@ public sealed class SqliteJournalTests : IDisposable
     /// batch at a time and moves the journal right after the commit that filled it, before it takes the next batch.
     /// </summary>
     private static async Task Barrier(SqliteMessageLog log) => await log.SetReadMarkerAsync("barrier", "u", 1);
+
+    /// <summary>Writes to the file behind the log's back (WAL: the log's writer waits for the lock if it needs it).</summary>
+    private void Exec(string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={_path};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
 
     /// <summary>Rows in the journal and in the indexed table, read from the file.</summary>
     private (long Journal, long Indexed) Rows()
