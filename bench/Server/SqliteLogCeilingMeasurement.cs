@@ -6,12 +6,13 @@ using ChatResilience.Server.Storage;
 namespace ChatResilience.Bench.ServerLoad;
 
 /// <summary>
-/// <c>load sqlite-log-ceiling [--appenders N] [--seconds N] [--out path]</c>: what the SQLite log alone sustains, with
+/// <c>load sqlite-log-ceiling [--appenders N] [--seconds N] [--index-batches 1024,4096] [--out path]</c>: what the SQLite log alone sustains, with
 /// no network, no sessions and no generator in the process — the ceiling of the server's SQLite send→ack path.
 /// N concurrent appenders (default 100, like the throughput bench's 100 connections at window 1) each append one
 /// ~200-byte message with its sender's ack and wait for the commit before the next, for <c>--seconds</c> (default
 /// 5) after a warm-up until the JIT is quiet. Cases: one room per appender (the throughput bench's layout) and all
-/// appenders in one room, each with <c>synchronous=FULL</c> (the default) and <c>NORMAL</c>.
+/// appenders in one room, each with <c>synchronous=FULL</c> (the default) and <c>NORMAL</c>, at each journal index
+/// batch asked for (default: the log's default).
 /// Writes bench/results/sqlite-log-ceiling.md.
 /// </summary>
 internal static class SqliteLogCeilingMeasurement
@@ -21,14 +22,18 @@ internal static class SqliteLogCeilingMeasurement
         var appenders = LoadArgs.String(args, "--appenders") is { } a ? int.Parse(a, CultureInfo.InvariantCulture) : 100;
         var seconds = LoadArgs.String(args, "--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 5;
         var output = LoadArgs.String(args, "--out") ?? Path.Combine("bench", "results", "sqlite-log-ceiling.md");
+        var indexBatches = LoadArgs.Ints(args, "--index-batches") ?? [SqliteMessageLog.DefaultIndexBatch];
         var rows = new List<Row>();
-        foreach (var rooms in new[] { appenders, 1 })
+        foreach (var indexBatch in indexBatches)
         {
-            foreach (var full in new[] { true, false })
+            foreach (var rooms in new[] { appenders, 1 })
             {
-                var row = await RunCaseAsync(appenders, rooms, full, TimeSpan.FromSeconds(seconds));
-                Console.WriteLine(Line(row));
-                rows.Add(row);
+                foreach (var full in new[] { true, false })
+                {
+                    var row = await RunCaseAsync(appenders, rooms, full, indexBatch, TimeSpan.FromSeconds(seconds));
+                    Console.WriteLine(Line(row));
+                    rows.Add(row);
+                }
             }
         }
 
@@ -39,7 +44,7 @@ internal static class SqliteLogCeilingMeasurement
         return 0;
     }
 
-    private static async Task<Row> RunCaseAsync(int appenders, int rooms, bool synchronousFull, TimeSpan duration)
+    private static async Task<Row> RunCaseAsync(int appenders, int rooms, bool synchronousFull, int indexBatch, TimeSpan duration)
     {
         var path = Path.Combine(Path.GetTempPath(), $"bench-sqlite-ceiling-{Environment.ProcessId}.db");
         long commits = 0, committedOps = 0, appended = 0;
@@ -48,7 +53,7 @@ internal static class SqliteLogCeilingMeasurement
         var body = new string('x', 200);
         try
         {
-            await using var log = SqliteMessageLog.Open(path, synchronousFull: synchronousFull);
+            await using var log = SqliteMessageLog.Open(path, synchronousFull: synchronousFull, indexBatch: indexBatch);
             log.CommitObserved = (_, ops) =>
             {
                 if (Volatile.Read(ref measuring) == 1)
@@ -88,7 +93,7 @@ internal static class SqliteLogCeilingMeasurement
             var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
             process.Refresh();
             var n = Interlocked.Read(ref appended);
-            var row = new Row(rooms, synchronousFull, n / elapsed, (process.TotalProcessorTime - cpu0).TotalMicroseconds / n, (process.UserProcessorTime - user0).TotalMicroseconds / n, commits / elapsed, (double)committedOps / Math.Max(1, commits), SendAckLoad.LoadAverage());
+            var row = new Row(indexBatch, rooms, synchronousFull, n / elapsed, (process.TotalProcessorTime - cpu0).TotalMicroseconds / n, (process.UserProcessorTime - user0).TotalMicroseconds / n, commits / elapsed, (double)committedOps / Math.Max(1, commits), SendAckLoad.LoadAverage());
             await stop.CancelAsync();
             await Task.WhenAll(tasks);
             return row;
@@ -103,7 +108,7 @@ internal static class SqliteLogCeilingMeasurement
     }
 
     private static string Line(Row r) => string.Create(CultureInfo.InvariantCulture,
-        $"rooms {r.Rooms,4} synchronous {(r.Full ? "FULL  " : "NORMAL")}: {r.PerSecond,8:F0} appends/s, CPU {r.CpuMicros,5:F1} µs/append (user {r.UserMicros,5:F1}), {r.CommitsPerSecond,5:F0} commits/s of {r.Batch,5:F1} appends, load {r.Load}");
+        $"index batch {r.IndexBatch,5} rooms {r.Rooms,4} synchronous {(r.Full ? "FULL  " : "NORMAL")}: {r.PerSecond,8:F0} appends/s, CPU {r.CpuMicros,5:F1} µs/append (user {r.UserMicros,5:F1}), {r.CommitsPerSecond,5:F0} commits/s of {r.Batch,5:F1} appends, load {r.Load}");
 
     private static string Markdown(List<Row> rows, int appenders, int seconds)
     {
@@ -113,15 +118,15 @@ internal static class SqliteLogCeilingMeasurement
         b.AppendLine();
         b.AppendLine(inv, $"{appenders} concurrent appenders straight into `SqliteMessageLog` (no network, no sessions, no load generator in the process), each appending one ~200-byte message with its sender's ack and awaiting the commit before the next — the log's side of the throughput bench's {appenders} connections at window 1. {seconds} s measured per case after a warm-up until the JIT is quiet; WAL, group commit of whatever is queued. CPU is the whole process (user + kernel). Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         b.AppendLine();
-        b.AppendLine("| rooms | synchronous | appends/s | CPU µs/append | of which user | commits/s | appends per commit | load avg |");
-        b.AppendLine("|---:|---|---:|---:|---:|---:|---:|---|");
+        b.AppendLine("| index batch | rooms | synchronous | appends/s | CPU µs/append | of which user | commits/s | appends per commit | load avg |");
+        b.AppendLine("|---:|---:|---|---:|---:|---:|---:|---:|---|");
         foreach (var r in rows)
         {
-            b.AppendLine(inv, $"| {r.Rooms} | {(r.Full ? "FULL" : "NORMAL")} | {r.PerSecond:F0} | {r.CpuMicros:F1} | {r.UserMicros:F1} | {r.CommitsPerSecond:F0} | {r.Batch:F1} | {r.Load} |");
+            b.AppendLine(inv, $"| {r.IndexBatch} | {r.Rooms} | {(r.Full ? "FULL" : "NORMAL")} | {r.PerSecond:F0} | {r.CpuMicros:F1} | {r.UserMicros:F1} | {r.CommitsPerSecond:F0} | {r.Batch:F1} | {r.Load} |");
         }
 
         return b.ToString();
     }
 
-    private sealed record Row(int Rooms, bool Full, double PerSecond, double CpuMicros, double UserMicros, double CommitsPerSecond, double Batch, string Load);
+    private sealed record Row(int IndexBatch, int Rooms, bool Full, double PerSecond, double CpuMicros, double UserMicros, double CommitsPerSecond, double Batch, string Load);
 }
