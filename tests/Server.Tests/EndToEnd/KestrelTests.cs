@@ -79,6 +79,40 @@ public sealed class KestrelTests
     }
 
     [Fact]
+    public async Task SqliteIndexBatch_ReachesTheLog()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"chat-e2e-{Guid.NewGuid():N}.db");
+        try
+        {
+            var options = new ChatServerHostOptions { Port = 0, Chat = new ChatServerOptions { StoragePath = path, SqliteIndexBatch = 1 } };
+            await using var host = await ChatServerHost.StartAsync(options);
+            var c = await ConnectAsync(host, "u1", "c1");
+            await c.SendAsync(new JoinFrame { Room = "r" });
+            await c.ExpectAsync<JoinedFrame>();
+            await c.SendAsync(c.Send("r", "one", Now));
+            await c.SettledAsync(1);
+            await c.SendAsync(c.Send("r", "two", Now));
+            await c.SettledAsync(1);
+
+            // The writer moves the journal right after the commit that filled it, before it takes the next batch: with
+            // an index batch of 1, "one" is in the indexed table by the time "two" is acked (by default it would wait).
+            using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "SELECT body FROM messages WHERE room='r' AND seq=1";
+            Assert.Equal("one", cmd.ExecuteScalar());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var f in new[] { path, path + "-wal", path + "-shm" })
+            {
+                File.Delete(f);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Restart_OnSameSqliteFile_KeepsAckedMessagesAndDedup()
     {
         var path = Path.Combine(Path.GetTempPath(), $"chat-e2e-{Guid.NewGuid():N}.db");
