@@ -60,8 +60,6 @@ public sealed partial class SqliteMessageLog : IMessageLog
         // were read back from the OS on each move. 64 MB on the one writer connection (measured: more acks/s in the
         // server throughput bench at 100 x 1, bench/results/server-throughput.md).
         Exec(_writer, "PRAGMA cache_size=-65536;");
-        if (Environment.GetEnvironmentVariable("EXP_CKPT") is { } ck) { Exec(_writer, "PRAGMA wal_autocheckpoint=" + ck); }
-        if (Environment.GetEnvironmentVariable("EXP_INDEX") is { } ib) { indexBatch = int.Parse(ib); _indexBatch = indexBatch; }
         using (var tx = _writer.BeginTransaction())
         {
             // What the last process appended but had not indexed (it was killed, say): indexed before serving.
