@@ -99,15 +99,14 @@ internal sealed class JournalTail
     {
         lock (_lock)
         {
-            var rows = new List<StoredMessage>();
-            if (_byRoom.TryGetValue(room, out var list))
+            if (!_byRoom.TryGetValue(room, out var list))
             {
-                // A room's tail rows have consecutive seqs (appends assign head + 1), so the first wanted is found by offset.
-                var start = list.Count == 0 ? 0 : (int)Math.Clamp(afterSeq + 1 - list[0].Seq, 0, list.Count);
-                rows.AddRange(list.Skip(start));
+                return ([], _version);
             }
 
-            return (rows, _version);
+            // A room's tail rows have consecutive seqs (appends assign head + 1), so the first wanted is found by offset.
+            var start = (int)Math.Clamp(afterSeq + 1 - list[0].Seq, 0, list.Count);
+            return (list.GetRange(start, list.Count - start), _version);
         }
     }
 

@@ -123,11 +123,9 @@ public sealed partial class SqliteMessageLog : IMessageLog
         """;
 
     // Journal rows through $p into the indexed table, sorted so each room's rows land in its leaf together.
-    private const string MoveJournal = """
-        INSERT INTO messages(room, seq, epoch, id, sender, client_id, client_seq, body, sent_at, basis, at, meta, answer_for, outcome_user)
-        SELECT room, seq, epoch, id, sender, client_id, client_seq, body, sent_at, basis, at, meta, answer_for, outcome_user FROM journal WHERE pos<=$p ORDER BY room, seq;
-        DELETE FROM journal WHERE pos<=$p;
-        """;
+    private const string MoveJournal =
+        "INSERT INTO messages(" + MessageColumns + ", outcome_user) SELECT " + MessageColumns + ", outcome_user FROM journal WHERE pos<=$p ORDER BY room, seq; "
+        + "DELETE FROM journal WHERE pos<=$p;";
 
     // An acked send is one row: the message row carries its sender's ack (outcome_user), found through this
     // index; the outcomes table keeps nacks, and acks whose message was trimmed or deleted (copied there first).
