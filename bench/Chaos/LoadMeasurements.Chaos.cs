@@ -8,5 +8,6 @@ public static partial class LoadMeasurements
     {
         Register("proxy-throughput", ProxyThroughputMeasurement.RunAsync);
         Register("proxy-accuracy", ProxyAccuracyMeasurement.RunAsync);
+        Register("proxy-slicer-cost", ProxySlicerCostMeasurement.RunAsync);
     }
 }

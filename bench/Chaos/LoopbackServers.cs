@@ -36,6 +36,32 @@ internal sealed class LoopbackServer : IAsyncDisposable
         }
     });
 
+    /// <summary>
+    /// Writes a <paramref name="bytes"/>-byte message every <paramref name="interval"/> (each connection starting at
+    /// its own phase, so the writes spread over the interval), until the peer closes.
+    /// </summary>
+    public static LoopbackServer Paced(int bytes, TimeSpan interval)
+    {
+        var phases = new Random(1);
+        return new(async (socket, ct) =>
+        {
+            var message = new byte[bytes];
+            int phase;
+            lock (phases)
+            {
+                phase = phases.Next((int)interval.TotalMilliseconds);
+            }
+
+            await Task.Delay(phase, ct);
+            using var timer = new PeriodicTimer(interval);
+            do
+            {
+                await socket.SendAsync(message, SocketFlags.None, ct);
+            }
+            while (await timer.WaitForNextTickAsync(ct));
+        });
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
