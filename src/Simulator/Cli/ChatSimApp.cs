@@ -194,6 +194,21 @@ public static class ChatSimApp
             output.WriteLine($"  {(s.Passed ? "MET" : "BREACHED"),-12} {s.Name,-26} {s.Observed:0.###} {(s.LowerBound ? "≥" : "≤")} {s.Threshold} ({s.Samples} samples)");
         }
 
+        foreach (var p in v.HarnessLoad.Processes)
+        {
+            output.WriteLine($"  {(p.OverTolerance > 0 ? "SATURATED" : "ON TIME"),-12} {"harness: " + p.Process,-26} scheduling lag p50 {p.P50Ms} ms, p99 {p.P99Ms} ms, max {p.MaxMs} ms ({p.Samples} ticks, {p.OverTolerance} over {v.HarnessLoad.ToleranceMs} ms)");
+        }
+
+        if (v.HarnessLoad.Warning is { } warning)
+        {
+            output.WriteLine($"  WARNING      {warning}");
+        }
+
+        if (r.HistorySpillError is not null)
+        {
+            output.WriteLine($"  WARNING      history: {r.HistorySpillError} (a long run may run out of memory; point TMPDIR at a writable disk)");
+        }
+
         if (r.HarnessError is not null)
         {
             output.WriteLine($"  HARNESS      {r.HarnessError}");

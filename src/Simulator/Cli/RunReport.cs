@@ -42,6 +42,8 @@ public static class RunReport
             Quiesced = result.Quiesced,
             Interrupted = result.Interrupted,
             HarnessError = result.HarnessError,
+            HarnessLoad = verdict.HarnessLoad,
+            HistorySpillError = result.HistorySpillError,
             StuckClients = result.StuckClients,
             Counts = RunCounts.From(result.History),
             ServerLogLines = result.ServerLog.Count,

@@ -17,6 +17,9 @@ public sealed record RunVerdict
     /// <summary>Delivery latency of the run (online and offline apart), measured once for the SLOs and the report.</summary>
     public required LatencyRecorder Latency { get; init; }
     public required string? HarnessError { get; init; }
+
+    /// <summary>How far behind schedule the harness's processes ran; a saturated harness is warned about, the exit code is the checkers'.</summary>
+    public HarnessLoad HarnessLoad { get; init; } = new();
     public required bool Interrupted { get; init; }
 
     /// <summary>0 pass, 1 invariant violated, 2 SLO breached, 3 inconclusive, 4 harness failure or interrupted.</summary>
@@ -40,6 +43,7 @@ public sealed record RunVerdict
             Metrics = metrics,
             Latency = latency,
             HarnessError = result.HarnessError,
+            HarnessLoad = HarnessLoad.From(result.SchedulingLag, scenario.Bounds.SchedulingTolerance),
             Interrupted = result.Interrupted,
         };
     }

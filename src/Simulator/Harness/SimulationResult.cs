@@ -19,11 +19,17 @@ public sealed record SimulationResult
     /// <summary>Once-a-second samples of the connected share, with whether a fault window was open.</summary>
     public required IReadOnlyList<ConnectedSample> Samples { get; init; }
 
+    /// <summary>How late each harness process's once-a-second tick ran (one entry per process; see <see cref="SchedulingLagProbe"/>).</summary>
+    public IReadOnlyList<ProcessLagSamples> SchedulingLag { get; init; } = [];
+
     /// <summary>The embedded server's log lines on the run clock, oldest first (empty for an external server).</summary>
     public IReadOnlyList<ServerLogLine> ServerLog { get; init; } = [];
 
     /// <summary>Server log lines dropped because the capture's ring was full.</summary>
     public long ServerLogDropped { get; init; }
+
+    /// <summary>Why the history could not be spilled to disk (it was kept in memory, nothing lost); null when it could.</summary>
+    public string? HistorySpillError { get; init; }
 
     /// <summary>Why the harness failed (watchdog, injector, startup); null when it did not.</summary>
     public string? HarnessError { get; init; }

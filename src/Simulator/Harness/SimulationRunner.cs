@@ -23,6 +23,7 @@ public sealed partial class SimulationRunner
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly RunHistoryRecorder _recorder;
+    private readonly SchedulingLagProbe _lag;
     private readonly Func<CancellationToken, Task<IChatTarget>>? _targetFactory;
     private readonly RunCounters _counters = new();
     private readonly List<Task> _background = [];
@@ -53,6 +54,7 @@ public sealed partial class SimulationRunner
         _time = time ?? TimeProvider.System;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _recorder = new RunHistoryRecorder(_time, settings.HistorySpillDirectory);
+        _lag = new SchedulingLagProbe(_time, () => _recorder.NowMs);
     }
 
     private Scenario Scenario => _settings.Scenario;
@@ -161,10 +163,12 @@ public sealed partial class SimulationRunner
         return new SimulationResult
         {
             History = _recorder.Snapshot(),
+            HistorySpillError = _recorder.SpillError, // after the snapshot, which is when the recorder learns it
             Plan = plan,
             FaultHash = Hash(actions),
             FaultActions = actions,
             Samples = [.. _samples],
+            SchedulingLag = [new ProcessLagSamples(_settings.Shard is { } s ? $"worker {s.Assignment.WorkerId}" : "chatsim", _lag.Snapshot())],
             ServerLog = serverLog.Snapshot(),
             ServerLogDropped = serverLog.Dropped,
             HarnessError = _harnessError,

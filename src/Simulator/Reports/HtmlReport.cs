@@ -56,6 +56,24 @@ public static class HtmlReport
             Row(html, "harness", $"{summary.HarnessError ?? "interrupted"} {string.Join("; ", summary.StuckClients)}");
         }
 
+        if (summary.HarnessLoad is { } load)
+        {
+            foreach (var p in load.Processes)
+            {
+                Row(html, $"scheduling lag of {p.Process}, ms p50/p99/max", string.Create(CultureInfo.InvariantCulture, $"{p.P50Ms} / {p.P99Ms} / {p.MaxMs} ({p.OverTolerance} of {p.Samples} ticks over the {load.ToleranceMs} ms tolerance)"));
+            }
+
+            if (load.Warning is { } warning)
+            {
+                Row(html, "warning", warning);
+            }
+        }
+
+        if (summary.HistorySpillError is { } spill)
+        {
+            Row(html, "history", spill);
+        }
+
         Row(html, "online latency ms p50/p90/p99/p99.9/max", Percentiles(summary.OnlineLatency));
         Row(html, "offline reconciliation ms p50/p90/p99/p99.9/max", Percentiles(summary.OfflineLatency));
         html.Append("</table>\n<h2>Invariants</h2>\n<table><tr><th>checker</th><th>status</th><th>samples (min)</th><th>violations</th><th>first violation / details</th></tr>\n");

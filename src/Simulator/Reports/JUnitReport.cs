@@ -67,6 +67,13 @@ public static class JUnitReport
                 "error", new XAttribute("message", summary.HarnessError ?? "interrupted"), string.Join("\n", summary.StuckClients)));
         }
 
+        // Not failures of their own: the checkers' verdict stands, but whoever reads a red build should see these first.
+        string?[] warnings = [summary.HarnessLoad?.Warning, summary.HistorySpillError is { } spill ? "history: " + spill : null];
+        if (warnings.Any(w => w is not null))
+        {
+            harness.Add(new XElement("system-out", string.Join("\n", warnings.OfType<string>().Select(w => "warning: " + w))));
+        }
+
         cases.Add(harness);
         var suite = new XElement(
             "testsuite",

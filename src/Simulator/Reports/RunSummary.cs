@@ -74,6 +74,12 @@ public sealed record RunSummary
     /// <summary>Why the harness failed (watchdog, injector, startup); null when it did not.</summary>
     public string? HarnessError { get; init; }
 
+    /// <summary>Why the recorded history could not be spilled to disk (it was kept in memory, nothing lost); null when it could.</summary>
+    public string? HistorySpillError { get; init; }
+
+    /// <summary>How far behind its own schedule each harness process ran, and a warning when that exceeded the scheduling tolerance.</summary>
+    public HarnessLoad? HarnessLoad { get; init; }
+
     /// <summary>The watchdog's dump of stuck clients (empty unless it fired).</summary>
     public IReadOnlyList<string> StuckClients { get; init; } = [];
 

@@ -33,13 +33,19 @@ internal sealed partial class ShardCoordinator
         var missing = _harnessError is null && results.Count < _options.Workers && !interrupted
             ? $"only {results.Count} of {_options.Workers} worker(s) uploaded results"
             : null;
+        var merged = events.Build();
+        var spillError = events.SpillError
+            ?? uploads.Select(u => u.History.SpillError).FirstOrDefault(e => e is not null)
+            ?? results.Where(r => r.HistorySpillError is not null).Select(r => $"worker {r.WorkerId}: {r.HistorySpillError}").FirstOrDefault();
         return new SimulationResult
         {
-            History = events.Build(),
+            History = merged,
+            HistorySpillError = spillError,
             Plan = plan,
             FaultHash = Hash(actions),
             FaultActions = actions,
             Samples = [.. _samples],
+            SchedulingLag = [new ProcessLagSamples("coordinator", _lag.Snapshot()), .. results.OrderBy(r => r.WorkerId).Select(r => new ProcessLagSamples($"worker {r.WorkerId}", r.SchedulingLag ?? []))],
             HarnessError = _harnessError ?? (workerError is null ? missing : $"worker {workerError.WorkerId}: {workerError.HarnessError}"),
             StuckClients = [.. results.SelectMany(r => r.StuckClients.Select(s => $"worker {r.WorkerId}: {s}"))],
             Interrupted = interrupted,

@@ -3,7 +3,7 @@ using ChatResilience.Simulator.Workloads;
 
 namespace ChatResilience.Simulator.Sharding;
 
-/// <summary>Once a second: summed progress, the connected-share sample, resource samples, and the worker watchdog.</summary>
+/// <summary>Once a second: summed progress, the connected-share sample, resource samples, the tick's own lateness, and the worker watchdog.</summary>
 internal sealed partial class ShardCoordinator
 {
     private async Task MonitorAsync(WorkloadPlan plan, CoordinatorState state, IChatTarget server, List<Task<int>> workers, CancellationTokenSource run, CancellationToken stop)
@@ -14,7 +14,7 @@ internal sealed partial class ShardCoordinator
         {
             while (!stop.IsCancellationRequested)
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), _time, stop);
+                await _lag.DelayAsync(TimeSpan.FromSeconds(1), stop);
                 (server as ServerProcessTarget)?.Sample();
                 _ownUsage.Sample();
                 var beats = state.Heartbeats();

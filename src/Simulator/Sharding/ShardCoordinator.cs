@@ -32,6 +32,7 @@ internal sealed partial class ShardCoordinator
     private readonly List<string> _harnessFaultLog = [];
     private readonly List<ConnectedSample> _samples = [];
     private readonly ProcessUsage _ownUsage = new(Process.GetCurrentProcess());
+    private readonly SchedulingLagProbe _lag;
     private volatile string _phase = "starting";
     private string? _harnessError;
     private long _workloadStartMs = -1;
@@ -47,6 +48,7 @@ internal sealed partial class ShardCoordinator
         _time = time ?? TimeProvider.System;
         _start = _time.GetTimestamp();
         _startUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        _lag = new SchedulingLagProbe(_time, () => NowMs);
     }
 
     private Scenario Scenario => _settings.Scenario;

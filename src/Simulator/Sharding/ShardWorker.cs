@@ -105,6 +105,7 @@ public sealed class ShardWorker
                 ClockUncertaintyMs = offset.UncertaintyMs,
                 NetworkFaultActions = [.. result.FaultActions.Where(a => !harnessFaults.Any(h => a.StartsWith(h, StringComparison.Ordinal)))],
                 HarnessError = result.HarnessError ?? heartbeat.Abort,
+                HistorySpillError = result.HistorySpillError,
                 StuckClients = [.. result.StuckClients],
                 Quiesced = result.Quiesced,
                 Interrupted = result.Interrupted,
@@ -121,6 +122,7 @@ public sealed class ShardWorker
                 PeakOpenFiles = usage.PeakOpenFiles,
                 BaselineRssBytes = baselineRss,
                 ReadyRssBytes = readyRss,
+                SchedulingLag = [.. result.SchedulingLag.SelectMany(p => p.Samples).Select(s => s with { AtMs = s.AtMs + (long)Math.Round(shiftMs) })],
             };
             using (var response = await http.PostAsJsonAsync(new Uri(_coordinator, $"v1/workers/{assignment.WorkerId}/result"), body, ShardingJsonContext.Default.WorkerResult, cancellationToken))
             {

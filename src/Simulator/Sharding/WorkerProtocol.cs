@@ -1,3 +1,5 @@
+using ChatResilience.Simulator.Harness;
+
 namespace ChatResilience.Simulator.Sharding;
 
 // The coordinator/worker wire contract (README.md in this folder). The bodies live together in one file on
@@ -96,6 +98,9 @@ public sealed record WorkerResult
     public required double ClockUncertaintyMs { get; init; }
     public List<string> NetworkFaultActions { get; init; } = [];
     public string? HarnessError { get; init; }
+
+    /// <summary>Why the worker's history could not be spilled to disk (kept in memory); null when it could.</summary>
+    public string? HistorySpillError { get; init; }
     public List<string> StuckClients { get; init; } = [];
     public bool Quiesced { get; init; }
     public bool Interrupted { get; init; }
@@ -116,6 +121,9 @@ public sealed record WorkerResult
 
     /// <summary>RSS after a full GC once all its clients were connected and joined (before the workload), in bytes.</summary>
     public long ReadyRssBytes { get; init; }
+
+    /// <summary>How late each of the worker's once-a-second ticks ran, on the coordinator's clock (optional: null from a worker that did not measure it).</summary>
+    public List<SchedulingLagSample>? SchedulingLag { get; init; }
 }
 
 /// <summary>Every 4xx answer: what was wrong.</summary>

@@ -49,6 +49,28 @@ public sealed class RunHistoryRecorderTests
         Assert.Equal(3, recorder.Count);
     }
 
+    [Fact]
+    public void SpillDirectoryThatCannotBeCreated_SnapshotHoldsEverything_AndTheRecorderSaysWhy()
+    {
+        using var dir = new History.TempDirectory();
+        var notADirectory = dir.File("plain-file");
+        File.WriteAllText(notADirectory, "x");
+        var recorder = new RunHistoryRecorder(TimeProvider.System, Path.Combine(notADirectory, "spill"));
+
+        // More than one spill chunk (16,384 rows), so the recorder tries to spill.
+        for (var seq = 1; seq <= 20_000; seq++)
+        {
+            recorder.Record(Delivery("a", seq));
+        }
+
+        Assert.Null(recorder.SpillError); // learnt at the snapshot
+        var history = recorder.Snapshot();
+
+        Assert.Equal(20_000, history.Deliveries);
+        Assert.Contains("kept in memory", recorder.SpillError, StringComparison.Ordinal);
+        Assert.Contains(notADirectory, recorder.SpillError, StringComparison.Ordinal);
+    }
+
     private static DeliveredEvent Delivery(string client, long seq) => new()
     {
         AtMs = 5,

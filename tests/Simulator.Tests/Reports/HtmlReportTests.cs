@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using ChatResilience.Simulator.Harness;
 using ChatResilience.Simulator.History;
 using ChatResilience.Simulator.Reports;
 using ChatResilience.Simulator.Tests.Invariants;
@@ -34,6 +35,20 @@ public sealed class HtmlReportTests
         Assert.Contains("lost &lt;m1&gt; &amp; more", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_HarnessLoad_RowPerProcessAndTheSaturationWarning()
+    {
+        var history = History();
+        var load = HarnessLoad.From(
+            [new ProcessLagSamples("coordinator", [new(1_000, 4)]), new ProcessLagSamples("worker 1", [new(2_000, 3_300)])], TimeSpan.FromSeconds(2));
+
+        var html = HtmlReport.Build(Summary([Passed("A")], []) with { HarnessLoad = load }, history, HistoryBuilder.Context(), LatencyRecorder.FromHistory(history));
+
+        Assert.Contains("<th>scheduling lag of coordinator, ms p50/p99/max</th><td>4 / 4 / 4 (0 of 1 ticks over the 2000 ms tolerance)</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<th>scheduling lag of worker 1, ms p50/p99/max</th><td>3300 / 3300 / 3300 (1 of 1 ticks over the 2000 ms tolerance)</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<th>warning</th><td>the harness ran behind its own schedule: worker 1 up to 3.3 s late (at 2 s)", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using ChatResilience.Simulator.Harness;
 using ChatResilience.Simulator.Reports;
 using static ChatResilience.Simulator.Tests.Reports.ReportSamples;
 
@@ -43,5 +44,30 @@ public sealed class JUnitReportTests
         var error = Assert.Single(suite.Descendants("error"));
         Assert.Equal("watchdog: no progress", (string)error.Attribute("message")!);
         Assert.Equal("c-1: connecting", error.Value);
+    }
+
+    [Fact]
+    public void Build_SaturatedHarness_WarnsInTheHarnessCaseWithoutFailingIt()
+    {
+        var load = HarnessLoad.From([new ProcessLagSamples("worker 1", [new(50_000, 7_000)])], TimeSpan.FromSeconds(2));
+        var calm = HarnessLoad.From([new ProcessLagSamples("worker 1", [new(50_000, 7)])], TimeSpan.FromSeconds(2));
+
+        var saturated = JUnitReport.Build(Summary([Passed("A")], []) with { HarnessLoad = load }).Root!.Element("testsuite")!;
+        var onTime = JUnitReport.Build(Summary([Passed("A")], []) with { HarnessLoad = calm }).Root!.Element("testsuite")!;
+
+        var harness = saturated.Elements("testcase").Single(c => (string)c.Attribute("name")! == "harness");
+        Assert.StartsWith("warning: the harness ran behind its own schedule: worker 1 up to 7.0 s late", harness.Element("system-out")!.Value, StringComparison.Ordinal);
+        Assert.Equal(("0", "0"), ((string)saturated.Attribute("failures")!, (string)saturated.Attribute("errors")!));
+        Assert.Null(onTime.Elements("testcase").Single(c => (string)c.Attribute("name")! == "harness").Element("system-out"));
+    }
+
+    [Fact]
+    public void Build_HistoryKeptInMemory_WarnsInTheHarnessCase()
+    {
+        var suite = JUnitReport.Build(Summary([Passed("A")], []) with { HistorySpillError = "spilling the history to /x failed (disk full); it is kept in memory instead" }).Root!.Element("testsuite")!;
+
+        var harness = suite.Elements("testcase").Single(c => (string)c.Attribute("name")! == "harness");
+        Assert.Equal("warning: history: spilling the history to /x failed (disk full); it is kept in memory instead", harness.Element("system-out")!.Value);
+        Assert.Equal("0", (string)suite.Attribute("errors")!);
     }
 }

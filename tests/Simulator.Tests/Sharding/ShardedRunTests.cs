@@ -54,6 +54,10 @@ public sealed class ShardedRunTests
         Assert.Single(result.History.Events.OfType<HarnessEvent>(), e => e.Kind == HarnessEventKinds.FaultsHealed);
         Assert.True(result.Quiesced);
         Assert.True(result.Acked > 0);
+        // Each process's own scheduling lag reaches the merged result: the coordinator's and both workers' ticks.
+        Assert.Equal(["coordinator", "worker 1", "worker 2"], result.SchedulingLag.Select(p => p.Process));
+        Assert.All(result.SchedulingLag, p => Assert.NotEmpty(p.Samples));
+        Assert.Equal(3, verdict.HarnessLoad.Processes.Count);
     }
 
     [Fact]

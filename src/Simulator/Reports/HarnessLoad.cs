@@ -1,0 +1,75 @@
+using ChatResilience.Simulator.Harness;
+
+namespace ChatResilience.Simulator.Reports;
+
+/// <summary>
+/// How far behind its own schedule each harness process ran (summary.json <c>harnessLoad</c>), against the
+/// scenario's scheduling tolerance. A process whose once-a-second tick ran later than that tolerance was saturated:
+/// its clients' heartbeats, retries and deliveries waited as long, so the timing checkers and latency SLOs judged
+/// the machine as much as the server. The verdict is unchanged; the report says so, with where and when.
+/// </summary>
+public sealed record HarnessLoad
+{
+    /// <summary>The scenario's <c>bounds.schedulingTolerance</c>, ms.</summary>
+    public long ToleranceMs { get; init; }
+
+    /// <summary>One entry per harness process, in the order given (coordinator first, then workers).</summary>
+    public IReadOnlyList<ProcessLag> Processes { get; init; } = [];
+
+    /// <summary>True when any process ran more than the tolerance behind schedule at least once.</summary>
+    public bool Saturated => Processes.Any(p => p.OverTolerance > 0);
+
+    /// <summary>What to tell the user when <see cref="Saturated"/>; null otherwise.</summary>
+    public string? Warning
+    {
+        get
+        {
+            var worst = Processes.Where(p => p.OverTolerance > 0).MaxBy(p => p.MaxMs);
+            if (worst is null)
+            {
+                return null;
+            }
+
+            var others = Processes.Count(p => p.OverTolerance > 0) - 1;
+            return FormattableString.Invariant($"the harness ran behind its own schedule: {worst.Process} up to {worst.MaxMs / 1000.0:0.0} s late (at {worst.WorstAtMs / 1000.0:0} s), ")
+                + FormattableString.Invariant($"{worst.OverTolerance} of {worst.Samples} ticks later than the {ToleranceMs} ms scheduling tolerance")
+                + (others > 0 ? FormattableString.Invariant($" ({others} other process(es) too)") : "")
+                + ". Its clients' heartbeats, retries and deliveries waited as long, so timing verdicts (backoff, offline replay, latency SLOs, and the reconnects late heartbeats cause) "
+                + "describe this machine as much as the server: run fewer clients here, or spread workers over more machines (chatsim worker --coordinator).";
+        }
+    }
+
+    /// <summary>Summarises each process's samples against <paramref name="tolerance"/>.</summary>
+    public static HarnessLoad From(IEnumerable<ProcessLagSamples> processes, TimeSpan tolerance)
+    {
+        ArgumentNullException.ThrowIfNull(processes);
+        var toleranceMs = (long)tolerance.TotalMilliseconds;
+        return new HarnessLoad
+        {
+            ToleranceMs = toleranceMs,
+            Processes = [.. processes.Where(p => p.Samples.Count > 0).Select(p => ProcessLag.Of(p, toleranceMs))],
+        };
+    }
+}
+
+/// <summary>One process's scheduling lag: nearest-rank percentiles of its ticks' lateness, ms.</summary>
+/// <param name="Process">"chatsim" for a one-process run, else "coordinator" or "worker N".</param>
+/// <param name="Samples">Ticks measured (about one a second).</param>
+/// <param name="P50Ms">Median lateness.</param>
+/// <param name="P99Ms">99th percentile lateness.</param>
+/// <param name="MaxMs">Worst lateness.</param>
+/// <param name="WorstAtMs">When the worst tick ended, ms on the run clock.</param>
+/// <param name="OverTolerance">Ticks later than the scheduling tolerance.</param>
+public sealed record ProcessLag(string Process, int Samples, long P50Ms, long P99Ms, long MaxMs, long WorstAtMs, int OverTolerance)
+{
+    internal static ProcessLag Of(ProcessLagSamples p, long toleranceMs)
+    {
+        var sorted = p.Samples.Select(s => s.LagMs).Order().ToArray();
+        var worst = p.Samples.MaxBy(s => s.LagMs)!;
+        return new ProcessLag(
+            p.Process, sorted.Length, Rank(sorted, 50), Rank(sorted, 99), sorted[^1], worst.AtMs, sorted.Count(l => l > toleranceMs));
+    }
+
+    private static long Rank(long[] sorted, double percentile) =>
+        sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+}

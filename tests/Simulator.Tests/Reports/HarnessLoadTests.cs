@@ -1,0 +1,46 @@
+using ChatResilience.Simulator.Harness;
+using ChatResilience.Simulator.Reports;
+
+namespace ChatResilience.Simulator.Tests.Reports;
+
+public sealed class HarnessLoadTests
+{
+    [Fact]
+    public void From_SummarisesEachProcess_NearestRankPercentilesWorstTickAndTicksOverTolerance()
+    {
+        // 100 ticks of worker 1: lag 1..100 ms, the worst (100 ms) at 100 s.
+        var worker = Enumerable.Range(1, 100).Select(i => new SchedulingLagSample(i * 1_000L, i)).ToList();
+
+        var load = HarnessLoad.From([new ProcessLagSamples("worker 1", worker)], TimeSpan.FromMilliseconds(95));
+
+        var p = Assert.Single(load.Processes);
+        Assert.Equal(new ProcessLag("worker 1", 100, 50, 99, 100, 100_000, 5), p);
+        Assert.Equal(95, load.ToleranceMs);
+        Assert.True(load.Saturated);
+    }
+
+    [Fact]
+    public void Warning_NamesTheWorstProcessWhenAndHowOften_NullWhenEveryTickWasWithinTolerance()
+    {
+        var quiet = new ProcessLagSamples("coordinator", [new(1_000, 3), new(2_000, 4)]);
+        var busy = new ProcessLagSamples("worker 2", [new(90_000, 2_500), new(95_000, 9_800), new(99_000, 40)]);
+        var lessBusy = new ProcessLagSamples("worker 1", [new(95_000, 2_100)]);
+
+        Assert.Null(HarnessLoad.From([quiet], TimeSpan.FromSeconds(2)).Warning);
+        Assert.False(HarnessLoad.From([quiet], TimeSpan.FromSeconds(2)).Saturated);
+
+        var warning = HarnessLoad.From([quiet, lessBusy, busy], TimeSpan.FromSeconds(2)).Warning;
+
+        Assert.NotNull(warning);
+        Assert.StartsWith("the harness ran behind its own schedule: worker 2 up to 9.8 s late (at 95 s), 2 of 3 ticks later than the 2000 ms scheduling tolerance (1 other process(es) too).", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_LeavesOutProcessesWithoutSamples()
+    {
+        var load = HarnessLoad.From([new ProcessLagSamples("worker 1", [])], TimeSpan.FromSeconds(2));
+
+        Assert.Empty(load.Processes);
+        Assert.False(load.Saturated);
+    }
+}
