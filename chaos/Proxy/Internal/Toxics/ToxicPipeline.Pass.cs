@@ -140,11 +140,18 @@ internal sealed partial class ToxicPipeline
             offsets = SlicerPlan.Offsets(random, data.Length, (int)spec.Attribute("average_size"), (int)spec.Attribute("size_variation"));
         }
 
+        // Each piece is due `delay` after the previous one was due, not after it was written. On time the two are
+        // the same. A process too busy to wake on time sends the pieces that came due meanwhile at once, each still
+        // its own write, so the link keeps the slicer's rate instead of losing a scheduling round trip per piece:
+        // with thousands of sliced links in one busy process that loss backed links up by seconds, starving
+        // heartbeats behind them. Sub-millisecond delays add up the same way instead of rounding to nothing.
         var delay = TimeSpan.FromTicks(spec.Attribute("delay") * 10); // microseconds
+        var due = timeProvider.GetTimestamp();
         for (var k = 1; k < offsets.Count; k++)
         {
             await PassAsync(toxics, i + 1, data[offsets[k - 1]..offsets[k]], timeProvider.GetTimestamp(), cancellationToken);
-            await DelayAsync(delay, cancellationToken);
+            due = AddToTimestamp(due, delay);
+            await WaitUntilAsync(due, cancellationToken);
         }
     }
 

@@ -192,6 +192,43 @@ public class ToxicPipelineTests
     });
 
     [Fact]
+    public Task Slicer_AWaitThatEndsLate_SendsThePiecesDueMeanwhileAtOnce_EachItsOwnWrite() => Task.Run(async () =>
+    {
+        var (time, host, pipeline) = Create();
+        pipeline.Reconcile([Specs.Slicer(2, 0, 1000)]); // 16 bytes: eight 2-byte pieces, due 1 ms apart
+        var processing = pipeline.ProcessAsync(new byte[16], time.GetTimestamp(), CancellationToken.None).AsTask();
+
+        time.Advance(Ms(3.5)); // a busy process: the first 1 ms wait ends at 3.5 ms
+        Assert.Equal([Ms(0), Ms(3.5), Ms(3.5), Ms(3.5)], host.Writes.Select(w => w.At));
+        for (var i = 0; i < 5; i++)
+        {
+            time.Advance(Ms(1));
+        }
+
+        await processing.WithinLimit();
+        // Then one a millisecond again (whole-millisecond timers: on the half), not 3.5 ms behind for the rest of the chunk.
+        Assert.Equal([Ms(0), Ms(3.5), Ms(3.5), Ms(3.5), Ms(4.5), Ms(5.5), Ms(6.5), Ms(7.5)], host.Writes.Select(w => w.At));
+        Assert.All(host.Writes, w => Assert.Equal(2, w.Data.Length));
+    });
+
+    [Fact]
+    public Task Slicer_SubMillisecondDelays_AddUp_NeverEarly() => Task.Run(async () =>
+    {
+        var (time, host, pipeline) = Create();
+        pipeline.Reconcile([Specs.Slicer(2, 0, 400)]); // 2-byte pieces, 0.4 ms apart: due at 0, 0.4, 0.8, 1.2
+        var processing = pipeline.ProcessAsync(new byte[8], time.GetTimestamp(), CancellationToken.None).AsTask();
+
+        for (var i = 0; i < 2; i++)
+        {
+            time.Advance(Ms(1));
+        }
+
+        await processing.WithinLimit();
+        // System timers tick in whole milliseconds: the pieces due at 0.4 and 0.8 ms leave at 1 ms, the one due at 1.2 at 2.
+        Assert.Equal([Ms(0), Ms(1), Ms(1), Ms(2)], host.Writes.Select(w => w.At));
+    });
+
+    [Fact]
     public Task ResetPeer_DropsFirstChunk_WaitsTimeout_ThenCloses() => Task.Run(async () =>
     {
         var (time, host, pipeline) = Create();
