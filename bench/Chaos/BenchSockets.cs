@@ -37,4 +37,27 @@ internal static class BenchSockets
         await ReadExactlyAsync(socket, reply);
         return TimeProvider.System.GetElapsedTime(start).TotalMicroseconds;
     }
+
+    /// <summary>Reads until the peer closes or <paramref name="ct"/> stops it, telling <paramref name="count"/> each receive's size.</summary>
+    public static async Task DrainAsync(Socket socket, int bufferBytes, Action<int> count, CancellationToken ct)
+    {
+        var buffer = new byte[bufferBytes];
+        try
+        {
+            while (true)
+            {
+                var n = await socket.ReceiveAsync(buffer, SocketFlags.None, ct);
+                if (n == 0)
+                {
+                    return;
+                }
+
+                count(n);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // Stopped.
+        }
+    }
 }

@@ -68,11 +68,11 @@ internal static class ProxySlicerCostMeasurement
         long bytes = 0;
         long receives = 0;
         using var stop = new CancellationTokenSource();
-        var readers = sockets.Select(s => ReadLoopAsync(s, stop.Token, n =>
+        var readers = sockets.Select(s => BenchSockets.DrainAsync(s, 4096, n =>
         {
             Interlocked.Add(ref bytes, n);
             Interlocked.Increment(ref receives);
-        })).ToList();
+        }, stop.Token)).ToList();
 
         await Task.Delay(TimeSpan.FromSeconds(2));
         using var process = Process.GetCurrentProcess();
@@ -95,28 +95,6 @@ internal static class ProxySlicerCostMeasurement
 
         await Task.WhenAll(readers);
         return new Sample(messages / elapsed, reads / messages, cpu / elapsed, cpu / messages * 1e6);
-    }
-
-    private static async Task ReadLoopAsync(Socket socket, CancellationToken ct, Action<int> count)
-    {
-        var buffer = new byte[4096];
-        try
-        {
-            while (true)
-            {
-                var n = await socket.ReceiveAsync(buffer, SocketFlags.None, ct);
-                if (n == 0)
-                {
-                    return;
-                }
-
-                count(n);
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-            // Stopped.
-        }
     }
 
     private readonly record struct Sample(double MessagesPerSecond, double ReceivesPerMessage, double CpuSecondsPerSecond, double CpuMicrosPerMessage);

@@ -83,7 +83,7 @@ internal static class ProxyThroughputMeasurement
         foreach (var socket in sockets)
         {
             tasks.Add(WriteLoopAsync(socket, stop.Token));
-            tasks.Add(ReadLoopAsync(socket, stop.Token, n => Interlocked.Add(ref received, n)));
+            tasks.Add(BenchSockets.DrainAsync(socket, 64 * 1024, n => Interlocked.Add(ref received, n), stop.Token));
         }
 
         await Task.Delay(TimeSpan.FromSeconds(1));
@@ -110,28 +110,6 @@ internal static class ProxyThroughputMeasurement
             while (!ct.IsCancellationRequested)
             {
                 await socket.SendAsync(block, SocketFlags.None, ct);
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-            // Stopped.
-        }
-    }
-
-    private static async Task ReadLoopAsync(Socket socket, CancellationToken ct, Action<int> count)
-    {
-        var buffer = new byte[64 * 1024];
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                var n = await socket.ReceiveAsync(buffer, SocketFlags.None, ct);
-                if (n == 0)
-                {
-                    return;
-                }
-
-                count(n);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
