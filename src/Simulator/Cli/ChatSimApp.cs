@@ -196,7 +196,7 @@ public static class ChatSimApp
 
         foreach (var p in v.HarnessLoad.Processes)
         {
-            output.WriteLine($"  {(p.OverTolerance > 0 ? "SATURATED" : "ON TIME"),-12} {"harness: " + p.Process,-26} scheduling lag p50 {p.P50Ms} ms, p99 {p.P99Ms} ms, max {p.MaxMs} ms ({p.Samples} ticks, {p.OverTolerance} over {v.HarnessLoad.ToleranceMs} ms)");
+            output.WriteLine($"  {(p.OverTolerance > 0 ? "SATURATED" : "ON TIME"),-12} {"harness: " + p.Process,-26} {p.Describe(v.HarnessLoad.ToleranceMs)}");
         }
 
         if (v.HarnessLoad.Warning is { } warning)

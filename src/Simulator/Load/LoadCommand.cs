@@ -44,6 +44,16 @@ public static class LoadCommand
             o.WriteLine($"    {(b.Broke ? "BROKE" : "HELD"),-6} {b.Metric,-26} {(b.LowerBound ? "≥" : "≤")} {b.Threshold,-8} {b.Describe()}");
         }
 
+        foreach (var p in s.HarnessLoad?.Processes ?? [])
+        {
+            o.WriteLine($"  harness           {p.Describe(s.HarnessLoad!.ToleranceMs)}");
+        }
+
+        if (s.HarnessLoad?.Warning is { } warning)
+        {
+            o.WriteLine($"  WARNING  {warning}");
+        }
+
         if (s.HarnessError is not null)
         {
             o.WriteLine($"  HARNESS  {s.HarnessError}");

@@ -33,6 +33,7 @@ public static class LoadHtmlReport
         Row(html, "delivery latency ms p50/p90/p99/p99.9/max", Percentiles(summary.DeliveryLatency));
         Row(html, "hold msg/s sent / acked / delivered", $"{summary.HoldRates.SentPerSecond:0.#} / {summary.HoldRates.AckedPerSecond:0.#} / {summary.HoldRates.DeliveredPerSecond:0.#}");
         Row(html, "errors (connect + failed + refused) / skipped before join", $"{summary.Errors} / {summary.SendsSkippedNotJoined}");
+        HarnessLoadRows(html, summary.HarnessLoad);
         Row(html, "server CPU mean / max, memory max", $"{summary.Server.CpuPercentMean:0.#}% / {summary.Server.CpuPercentMax:0.#}%, {summary.Server.MemoryBytesMax / 1048576:0} MB ({summary.Server.Source})");
         if (summary.HarnessError is not null)
         {

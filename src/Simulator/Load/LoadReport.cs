@@ -1,3 +1,4 @@
+using ChatResilience.Simulator.Harness;
 using ChatResilience.Simulator.Reports;
 using ChatResilience.Simulator.Scenarios;
 using HdrHistogram;
@@ -96,6 +97,8 @@ public static class LoadReport
                 MemoryBytesEnd = memory.Count == 0 ? null : memory[^1],
                 Error = result.ResourceError,
             },
+            HarnessLoad = HarnessLoad.From(
+                [new ProcessLagSamples("chatsim", [.. result.Samples.Select(s => new SchedulingLagSample(s.AtMs, s.HarnessLagMs))])], settings.Scenario.Bounds.SchedulingTolerance),
             SloBreaks = breaks,
             HarnessError = result.HarnessError,
             Interrupted = result.Interrupted,
@@ -164,6 +167,7 @@ public static class LoadReport
             ExecutedFaultHash = "",
             Clients = summary.Load.Target,
             HarnessError = summary.HarnessError,
+            HarnessLoad = summary.HarnessLoad,
             Interrupted = summary.Interrupted,
             Counts = summary.Counts,
             Slos = SloResults(summary.SloBreaks, windows),

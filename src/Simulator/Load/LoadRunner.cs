@@ -235,6 +235,8 @@ public sealed class LoadRunner
                     await Task.Delay(wait, _time, stop);
                 }
 
+                // The ticks follow a fixed timeline, so how far past its due time this one ran is the process's lag.
+                var lagMs = Math.Max(0, (long)(_time.GetElapsedTime(originTimestamp) - next).TotalMilliseconds);
                 next += _settings.SampleInterval;
                 var (cpu, memory) = await probe.SampleAsync(stop);
                 var sample = new LoadSample
@@ -248,6 +250,7 @@ public sealed class LoadRunner
                     Delivered = _counters.Delivered,
                     ServerCpuPercent = cpu,
                     ServerMemoryBytes = memory,
+                    HarnessLagMs = lagMs,
                 };
                 _samples.Add(sample);
                 if (sample.AtMs / 5000 != lastPrint)

@@ -25,4 +25,7 @@ public sealed record LoadSample
 
     /// <summary>Server memory (working set or RSS), bytes; null when unknown.</summary>
     public double? ServerMemoryBytes { get; init; }
+
+    /// <summary>How late this sample's own tick ran, ms: the load generator's scheduling lag (see <c>SchedulingLagProbe</c>).</summary>
+    public long HarnessLagMs { get; init; }
 }

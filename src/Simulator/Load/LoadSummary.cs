@@ -68,6 +68,9 @@ public sealed record LoadSummary
     public IReadOnlyList<SloBreak> SloBreaks { get; init; } = [];
 
     public string? HarnessError { get; init; }
+
+    /// <summary>How far behind its own schedule the load generator ran, and a warning when beyond the scenario's scheduling tolerance.</summary>
+    public HarnessLoad? HarnessLoad { get; init; }
     public bool Interrupted { get; init; }
     public int ExitCode { get; init; }
 

@@ -62,6 +62,10 @@ public sealed record HarnessLoad
 /// <param name="OverTolerance">Ticks later than the scheduling tolerance.</param>
 public sealed record ProcessLag(string Process, int Samples, long P50Ms, long P99Ms, long MaxMs, long WorstAtMs, int OverTolerance)
 {
+    /// <summary>"scheduling lag p50 … ms, p99 … ms, max … ms (n ticks, k over t ms)" for the console.</summary>
+    public string Describe(long toleranceMs) =>
+        FormattableString.Invariant($"scheduling lag p50 {P50Ms} ms, p99 {P99Ms} ms, max {MaxMs} ms ({Samples} ticks, {OverTolerance} over {toleranceMs} ms)");
+
     internal static ProcessLag Of(ProcessLagSamples p, long toleranceMs)
     {
         var sorted = p.Samples.Select(s => s.LagMs).Order().ToArray();

@@ -56,18 +56,7 @@ public static class HtmlReport
             Row(html, "harness", $"{summary.HarnessError ?? "interrupted"} {string.Join("; ", summary.StuckClients)}");
         }
 
-        if (summary.HarnessLoad is { } load)
-        {
-            foreach (var p in load.Processes)
-            {
-                Row(html, $"scheduling lag of {p.Process}, ms p50/p99/max", string.Create(CultureInfo.InvariantCulture, $"{p.P50Ms} / {p.P99Ms} / {p.MaxMs} ({p.OverTolerance} of {p.Samples} ticks over the {load.ToleranceMs} ms tolerance)"));
-            }
-
-            if (load.Warning is { } warning)
-            {
-                Row(html, "warning", warning);
-            }
-        }
+        HarnessLoadRows(html, summary.HarnessLoad);
 
         if (summary.HistorySpillError is { } spill)
         {

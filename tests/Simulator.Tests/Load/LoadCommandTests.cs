@@ -53,6 +53,13 @@ public sealed class LoadCommandTests : IDisposable
         Assert.Equal(2, root.GetProperty("sloBreaks").GetArrayLength());
         Assert.False(string.IsNullOrEmpty(root.GetProperty("gitCommit").GetString()));
         Assert.True(root.GetProperty("server").TryGetProperty("source", out _));
+        // The load generator's own scheduling lag: one tick per sample, judged against the scenario's tolerance (250 ms default).
+        var harness = root.GetProperty("harnessLoad");
+        Assert.Equal(250, harness.GetProperty("toleranceMs").GetInt64());
+        var process = Assert.Single(harness.GetProperty("processes").EnumerateArray());
+        Assert.Equal("chatsim", process.GetProperty("process").GetString());
+        Assert.True(process.GetProperty("samples").GetInt32() >= 5);
+        Assert.Matches(@"harness\s+scheduling lag p50 \d+ ms, p99 \d+ ms, max \d+ ms \(\d+ ticks, \d+ over 250 ms\)", text);
         using var series = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "load.json")));
         Assert.True(series.RootElement.GetProperty("samples").GetArrayLength() >= 5);
         Assert.True(series.RootElement.GetProperty("windows").GetArrayLength() >= 3);
