@@ -103,9 +103,9 @@ public static partial class LoadMeasurements
         {
             await MeasureBroadcastAsync(chat, members: 1000, messages: 200);
             (chatFan, rawFan, fanLoad) = await MeasureBroadcastAsync(chat, members: 1000, messages: BroadcastMessages);
+            Console.WriteLine($"broadcast 1000 members: chat {chatFan:F0}/s, raw fan-out {rawFan:F0}/s (load {fanLoad})");
         }
 
-        Console.WriteLine($"broadcast 1000 members: chat {chatFan:F0}/s, raw fan-out {rawFan:F0}/s (load {fanLoad})");
         await File.WriteAllTextAsync(output, Markdown(results, chatFan, rawFan, fanLoad, seconds));
         Console.WriteLine("wrote " + output);
         return 0;
@@ -220,6 +220,12 @@ public static partial class LoadMeasurements
         }
 
         b.AppendLine();
+        if (double.IsNaN(chatFan))
+        {
+            // --targets without broadcast: no section rather than a row of NaN marked MISSED.
+            return b.ToString();
+        }
+
         var fanRatio = chatFan / rawFan * 100;
         b.AppendLine(inv, $"## Broadcast, one room of 1,000 members, {BroadcastMessages} messages after an unmeasured 200 (sender window 16)");
         b.AppendLine();
