@@ -38,4 +38,13 @@ internal sealed class LinkToxic(ToxicSpec spec)
 
     /// <summary>timeout: idle timer, re-armed by every chunk.</summary>
     public ITimer? TimeoutTimer { get; set; }
+
+    /// <summary>timeout: when the idle timer was last armed (a <see cref="TimeProvider"/> timestamp).</summary>
+    public long TimeoutArmedAt
+    {
+        get => Volatile.Read(ref _timeoutArmedAt);
+        set => Volatile.Write(ref _timeoutArmedAt, value);
+    }
+
+    private long _timeoutArmedAt;
 }

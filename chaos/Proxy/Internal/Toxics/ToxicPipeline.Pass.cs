@@ -21,7 +21,7 @@ internal sealed partial class ToxicPipeline
 
                 case ToxicKind.Timeout:
                     await WaitUntilAsync(due, cancellationToken);
-                    toxic.TimeoutTimer?.Change(spec.Milliseconds("timeout"), Timeout.InfiniteTimeSpan);
+                    RearmTimeout(toxic);
                     return; // dropped
 
                 case ToxicKind.ResetPeer:

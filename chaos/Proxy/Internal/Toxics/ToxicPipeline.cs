@@ -120,13 +120,43 @@ internal sealed partial class ToxicPipeline(TimeProvider timeProvider, Random ra
             var timeout = spec.Milliseconds("timeout");
             if (timeout > TimeSpan.Zero)
             {
+                toxic.TimeoutArmedAt = timeProvider.GetTimestamp();
                 toxic.TimeoutTimer = timeProvider.CreateTimer(
-                    static state => ((IToxicLinkHost)state!).CloseConnection("timeout"),
-                    host,
+                    static state => ((TimeoutExpiry)state!).Fire(),
+                    new TimeoutExpiry(this, toxic),
                     timeout,
                     Timeout.InfiniteTimeSpan);
             }
         }
+    }
+
+    /// <summary>timeout: a chunk arrived, so the idle time starts again.</summary>
+    private void RearmTimeout(LinkToxic toxic)
+    {
+        toxic.TimeoutArmedAt = timeProvider.GetTimestamp();
+        toxic.TimeoutTimer?.Change(toxic.Spec.Milliseconds("timeout"), Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// The idle timer fired. System timers count whole milliseconds and can fire up to a tick early, so the idle
+    /// time is checked against the clock and, if short, waited out (rounded up): like latency, never early.
+    /// </summary>
+    private void OnTimeoutFired(LinkToxic toxic)
+    {
+        var remaining = toxic.Spec.Milliseconds("timeout") - timeProvider.GetElapsedTime(toxic.TimeoutArmedAt);
+        if (remaining > TimeSpan.Zero)
+        {
+            toxic.TimeoutTimer?.Change(TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)), Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        host.CloseConnection("timeout");
+    }
+
+    /// <summary>The timer's state: which pipeline and toxic a firing belongs to.</summary>
+    private sealed class TimeoutExpiry(ToxicPipeline pipeline, LinkToxic toxic)
+    {
+        public void Fire() => pipeline.OnTimeoutFired(toxic);
     }
 
     private void Restart(LinkToxic toxic, ToxicSpec spec)

@@ -145,6 +145,44 @@ public class ToxicPipelineTests
     });
 
     [Fact]
+    public void Timeout_ATimerThatFiresATickEarly_ClosesOnlyOnceTheIdleTimeHasReallyPassed()
+    {
+        var fake = new FakeTimeProvider();
+        var time = new EarlyTimers(fake);
+        var host = new RecordingLinkHost(fake);
+        var pipeline = new ToxicPipeline(time, new Random(1), host);
+
+        pipeline.Reconcile([Specs.Timeout(200)]);
+        fake.Advance(Ms(199)); // the system timer fired 1 ms early
+        Assert.Empty(host.Closes);
+        fake.Advance(Ms(1));
+
+        Assert.Equal(Ms(200), Assert.Single(host.Closes).At);
+    }
+
+    /// <summary>A clock whose timers fire 1 ms before they are due, as system timers can (whole-millisecond ticks).</summary>
+    private sealed class EarlyTimers(FakeTimeProvider fake) : TimeProvider
+    {
+        public override long TimestampFrequency => fake.TimestampFrequency;
+
+        public override long GetTimestamp() => fake.GetTimestamp();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            new EarlyTimer(fake.CreateTimer(callback, state, Early(dueTime), period));
+
+        private static TimeSpan Early(TimeSpan due) => due > Ms(1) ? due - Ms(1) : due;
+
+        private sealed class EarlyTimer(ITimer inner) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => inner.Change(Early(dueTime), period);
+
+            public void Dispose() => inner.Dispose();
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public void Timeout_Zero_BlackholesForeverWithoutClosing()
     {
         var (time, host, pipeline) = Create();
