@@ -135,18 +135,21 @@ public sealed partial class SqliteMessageLog
         return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
     }
 
+    /// <summary>Moves journal rows through position <paramref name="through"/> into the indexed table, in a transaction of its own.</summary>
+    private void MoveJournalThrough(long through)
+    {
+        using var tx = _writer.BeginTransaction();
+        Exec(_writer, MoveJournal, tx, ("$p", through));
+        tx.Commit();
+    }
+
     /// <summary>Moves the whole tail into the indexed table, in a transaction of its own.</summary>
     private void IndexTail()
     {
         var through = _tail.LastPos;
         try
         {
-            using (var tx = _writer.BeginTransaction())
-            {
-                Exec(_writer, MoveJournal, tx, ("$p", through));
-                tx.Commit();
-            }
-
+            MoveJournalThrough(through);
             _tail.Commit(through, [], deletedMessages: false);
             _indexAt = _indexBatch;
         }

@@ -60,12 +60,8 @@ public sealed partial class SqliteMessageLog : IMessageLog
         // were read back from the OS on each move. 64 MB on the one writer connection (measured: more acks/s in the
         // server throughput bench at 100 x 1, bench/results/server-throughput.md).
         Exec(_writer, "PRAGMA cache_size=-65536;");
-        using (var tx = _writer.BeginTransaction())
-        {
-            // What the last process appended but had not indexed (it was killed, say): indexed before serving.
-            Exec(_writer, MoveJournal, tx, ("$p", long.MaxValue));
-            tx.Commit();
-        }
+        // What the last process appended but had not indexed (it was killed, say): indexed before serving.
+        MoveJournalThrough(long.MaxValue);
 
         LoadRooms();
         _writes = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(65_536) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
