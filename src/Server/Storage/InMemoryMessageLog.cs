@@ -6,7 +6,9 @@ namespace ChatResilience.Server.Storage;
 /// The log in process memory, for tests and for a server run without a file. Each room has its own lock,
 /// so a room's appends "commit" in call order and its callbacks run in seq order, while appends to other
 /// rooms proceed in parallel (one global lock was the most contended lock of the send→ack path under
-/// 100–1,000 connections). Outcomes and marks are kept per (user, client) under its own lock (<see cref="ClientOutcomes"/>). Lost on restart:
+/// 100–1,000 connections). A room's messages are kept serialized (<see cref="PackedMessageList"/>), so what the
+/// log keeps is not a graph of objects for the collector to trace and copy. Outcomes and marks are kept per (user,
+/// client) under its own lock (<see cref="ClientOutcomes"/>). Lost on restart:
 /// a new instance starts every room again at epoch 1.
 /// </summary>
 public sealed class InMemoryMessageLog : IMessageLog
@@ -116,8 +118,8 @@ public sealed class InMemoryMessageLog : IMessageLog
             }
 
             var stored = message with { Epoch = r.Epoch, Seq = r.Head + 1 };
-            r.Head = stored.Seq;
             r.Messages.Add(stored);
+            r.Head = stored.Seq;
             if (stored.AnswerFor is { } t)
             {
                 r.Answers[t] = stored;
@@ -143,16 +145,12 @@ public sealed class InMemoryMessageLog : IMessageLog
 
         lock (r.Sync)
         {
-            if (r.Deleted || r.Messages.Count == 0)
+            if (r.Deleted)
             {
                 return ValueTask.FromResult<IReadOnlyList<StoredMessage>>([]);
             }
 
-            // Messages are contiguous from FirstSeq, so the start index is arithmetic.
-            var first = r.Messages[0].Seq;
-            var start = (int)Math.Max(0, afterSeq + 1 - first);
-            var count = Math.Max(0, Math.Min(limit, r.Messages.Count - start));
-            return ValueTask.FromResult<IReadOnlyList<StoredMessage>>(start >= r.Messages.Count ? [] : r.Messages.GetRange(start, count));
+            return ValueTask.FromResult<IReadOnlyList<StoredMessage>>(r.Messages.Read(afterSeq + 1, limit));
         }
     }
 
@@ -167,11 +165,12 @@ public sealed class InMemoryMessageLog : IMessageLog
         lock (r.Sync)
         {
             var remove = 0;
-            foreach (var m in r.Messages)
+            var messages = r.Messages;
+            for (var seq = messages.FirstSeq; remove < messages.Count; seq++)
             {
-                var tooMany = r.Head - m.Seq >= cut.MaxMessages;
-                var tooOld = m.At < cut.MinAtMs;
-                if (m.Seq >= cut.ProtectFromSeq || !(tooMany || tooOld))
+                var tooMany = r.Head - seq >= cut.MaxMessages;
+                var tooOld = messages.AtOf(seq) < cut.MinAtMs;
+                if (seq >= cut.ProtectFromSeq || !(tooMany || tooOld))
                 {
                     break;
                 }
@@ -179,11 +178,7 @@ public sealed class InMemoryMessageLog : IMessageLog
                 remove++;
             }
 
-            if (remove > 0)
-            {
-                r.TrimmedTo = r.Messages[remove - 1].Seq;
-                r.Messages.RemoveFirst(remove);
-            }
+            messages.RemoveFirst(remove);
 
             return ValueTask.FromResult(r.Info().FirstSeq);
         }
@@ -311,7 +306,7 @@ public sealed class InMemoryMessageLog : IMessageLog
                 return ValueTask.FromResult<IReadOnlyList<StoredMessage>>([]);
             }
 
-            return ValueTask.FromResult<IReadOnlyList<StoredMessage>>([.. r.Messages.Where(m => m.From != assistantUserId && !r.Answers.ContainsKey(m.Seq))]);
+            return ValueTask.FromResult<IReadOnlyList<StoredMessage>>([.. r.Messages.Read(r.Messages.FirstSeq, r.Messages.Count).Where(m => m.From != assistantUserId && !r.Answers.ContainsKey(m.Seq))]);
         }
     }
 
@@ -329,7 +324,6 @@ public sealed class InMemoryMessageLog : IMessageLog
         public string Name { get; } = name;
         public long Epoch { get; } = epoch;
         public long Head { get; set; }
-        public long TrimmedTo { get; set; }
 
         /// <summary>Set under <see cref="Sync"/> (and the map lock); volatile so lock-free readers of the map see it.</summary>
         public bool Deleted
@@ -338,9 +332,9 @@ public sealed class InMemoryMessageLog : IMessageLog
             set => _deleted = value;
         }
 
-        public ChunkedList<StoredMessage> Messages { get; } = new();
+        public PackedMessageList Messages { get; } = new();
         public Dictionary<long, StoredMessage> Answers { get; } = [];
 
-        public RoomInfo Info() => new(Name, Epoch, Head, Messages.Count > 0 ? Messages[0].Seq : Head + 1, Deleted);
+        public RoomInfo Info() => new(Name, Epoch, Head, Messages.Count > 0 ? Messages.FirstSeq : Head + 1, Deleted);
     }
 }
