@@ -6,7 +6,7 @@ namespace ChatResilience.Server.Storage;
 /// <summary>The single writer: group commit of every queued mutation.</summary>
 public sealed partial class SqliteMessageLog
 {
-    private SqliteCommand? _insertMessage;
+    private JournalInsert? _journalInsert;
     private SqliteCommand? _upsertOutcome;
     private SqliteCommand? _upsertRoom;
 
@@ -58,6 +58,11 @@ public sealed partial class SqliteMessageLog
         {
             // Kept for DisposeAsync to rethrow: an exception escaping a thread of our own would end the process.
             _writerDone.SetException(e);
+        }
+        finally
+        {
+            // Before the connection closes (DisposeAsync waits for this thread first).
+            _journalInsert?.Dispose();
         }
     }
 
@@ -318,16 +323,12 @@ public sealed partial class SqliteMessageLog
             var stored = message with { Epoch = r.Epoch, Seq = r.Head + 1 };
             // The sender's ack is this row (outcome_user): an acked send is one INSERT at the journal's end, and the
             // client's mark is derived from it (see GetClientMarkAsync).
-            var insert = log._insertMessage ??= Prepare(
-                "INSERT INTO journal(pos, " + MessageColumns + ", outcome_user) VALUES($pos,$room,$seq,$epoch,$id,$sender,$client,$cseq,$body,$sent,$basis,$at,$meta,$answer,$ou)",
-                "$pos", "$room", "$seq", "$epoch", "$id", "$sender", "$client", "$cseq", "$body", "$sent", "$basis", "$at", "$meta", "$answer", "$ou");
+            var insert = log._journalInsert ??= new JournalInsert(log._writer);
             var pos = log._nextPos++;
             Appended.Add(new JournalTail.Entry(pos, stored, senderUserId));
-            Run(insert, pos, stored.Room, stored.Seq, stored.Epoch, stored.Id, stored.From, stored.ClientId, stored.ClientSeq, stored.Body,
-                stored.SentAt, stored.Basis, stored.At,
-                stored.Meta is null ? DBNull.Value : JsonSerializer.Serialize(new Dictionary<string, string>(stored.Meta), StorageJsonContext.Default.DictionaryStringString),
-                stored.AnswerFor is { } a ? a : DBNull.Value,
-                senderUserId is null ? DBNull.Value : senderUserId);
+            insert.Execute(pos, stored,
+                stored.Meta is null ? null : JsonSerializer.Serialize(new Dictionary<string, string>(stored.Meta), StorageJsonContext.Default.DictionaryStringString),
+                senderUserId);
 
             // Only the head moves, in memory: after a restart the head is recovered from the messages themselves.
             PutRoom(r with { Head = stored.Seq, FirstSeq = r.FirstSeq > r.Head ? stored.Seq : r.FirstSeq }, persist: r.FirstSeq > r.Head && r.FirstSeq != stored.Seq);

@@ -59,6 +59,25 @@ public abstract class MessageLogContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EveryField_RoundTrips_IncludingEmptyAndNonAsciiText()
+    {
+        await Log.EnsureRoomAsync("r");
+        var plain = new StoredMessage { Room = "r", Id = "e-1", From = "u1", ClientId = "c1", ClientSeq = 1, Body = "", SentAt = 5, Basis = 2, At = 7 };
+        var rich = new StoredMessage
+        {
+            Room = "r", Id = "e-2", From = "u1", ClientId = "c1", ClientSeq = 2, Body = "grüße 👋 \"q\" \\ \n <b>", SentAt = 6, Basis = 1, At = 8,
+            Meta = new Dictionary<string, string> { ["lang"] = "de", ["ключ"] = "значение" },
+        };
+        await Log.AppendAsync(plain, "u1");
+        await Log.AppendAsync(rich, "u1");
+
+        var page = await Log.ReadAsync("r", 0, 10);
+        Assert.Equal(plain with { Epoch = 1, Seq = 1 }, page[0]);
+        Assert.Equal(rich with { Epoch = 1, Seq = 2, Meta = null }, page[1] with { Meta = null });
+        Assert.Equal(rich.Meta, page[1].Meta);
+    }
+
+    [Fact]
     public async Task Append_ToMissingOrDeletedRoom_Throws()
     {
         await Assert.ThrowsAsync<RoomUnavailableException>(async () => await Log.AppendAsync(Msg("none", 1), "u1"));
