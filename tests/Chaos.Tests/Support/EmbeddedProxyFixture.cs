@@ -18,7 +18,7 @@ public sealed class EmbeddedProxyFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Proxy = await EmbeddedToxiproxy.StartAsync(new EmbeddedToxiproxyOptions { Port = 0, Seed = 7 }, TimeProvider.System, NullLoggerFactory.Instance);
-        Http = new HttpClient { BaseAddress = Proxy.ApiUri, Timeout = TimeSpan.FromSeconds(5) };
+        Http = new HttpClient { BaseAddress = Proxy.ApiUri, Timeout = TimeSpan.FromSeconds(30) }; // a bound: the first request JIT-compiles the API
         Client = new ToxiproxyClient(Http);
     }
 

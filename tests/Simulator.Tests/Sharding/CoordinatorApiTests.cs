@@ -8,7 +8,9 @@ namespace ChatResilience.Simulator.Tests.Sharding;
 public sealed class CoordinatorApiTests : IAsyncLifetime
 {
     private readonly CoordinatorState _state = new(2, Template, () => 42);
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    // A bound, not a measurement: the first request JIT-compiles the app's endpoints, which took over 5 s once on
+    // two cores busy with the other test projects (fresh-clone CI, 2026-11-27).
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private CoordinatorApi? _api;
 
     private Uri Url(string path) => new(_api!.BaseUri, path);
