@@ -4,8 +4,8 @@ namespace ChatResilience.Server.Storage;
 /// One (user, client)'s outcomes by seq and its mark (only ever rises), under one lock. A client's seqs are
 /// contiguous, so outcomes live inline in chunks of 1,024 consecutive seqs (<see cref="OutcomeChunk"/>): no node
 /// per outcome, and no map that grows by copying itself onto the large-object heap. A chunk's array grows with
-/// the entries it holds, so a client costs what it keeps: a few hundred bytes for one outcome, 40 B an outcome
-/// when busy.
+/// the entries it holds, so a client costs what it keeps: a few hundred bytes for one outcome, and when busy 40 B an
+/// outcome plus up to twice its id's UTF-8 bytes (the id array keeps slack).
 /// </summary>
 internal sealed class ClientOutcomes
 {
@@ -25,6 +25,9 @@ internal sealed class ClientOutcomes
 
     /// <summary>Under <see cref="Sync"/>: the slots of every chunk, i.e. what the entries cost at 40 B each.</summary>
     internal int Slots => (_current?.Slots ?? 0) + (_others?.Values.Sum(c => c.Slots) ?? 0);
+
+    /// <summary>Under <see cref="Sync"/>: the bytes of every chunk's id array (the acks' ids, UTF-8).</summary>
+    internal int IdBytes => (_current?.IdBytes ?? 0) + (_others?.Values.Sum(c => c.IdBytes) ?? 0);
 
     /// <summary>Records (or overwrites) the outcome of <paramref name="seq"/> and raises the mark; takes <see cref="Sync"/>.</summary>
     public void Record(long seq, OutcomeEntry entry)

@@ -1,15 +1,19 @@
-using System.Runtime.CompilerServices;
 using ChatResilience.Server.Storage;
 
 namespace ChatResilience.Server.Tests.Storage;
 
 /// <summary>
-/// The in-memory log's per-client outcome store: what it answers, and that what it holds (<c>Slots</c>, 40 B each)
-/// follows the outcomes kept. Single-threaded, so <see cref="ClientOutcomes.Sync"/> is not taken around reads.
+/// The in-memory log's per-client outcome store: what it answers, and that what it holds (<c>Slots</c>, 40 B each,
+/// and the acks' ids) follows the outcomes kept. Single-threaded, so <see cref="ClientOutcomes.Sync"/> is not taken around reads.
 /// </summary>
 public sealed class ClientOutcomesTests
 {
     private static OutcomeEntry Entry(long seq, long at, string tag = "") => new($"id-{seq}{tag}", "r", seq * 10, at, Nack: null);
+
+    private static OutcomeEntry NackEntry(long seq, long at, string id) => new(id, "r", 0, at, new SettlementOutcome
+    {
+        UserId = "u", ClientId = "c", Seq = seq, Id = id, Room = "r", NackCode = "forbidden", NackReason = "not a member", At = at,
+    });
 
     [Fact]
     public void OneOutcome_CostsOneSmallChunk()
@@ -27,7 +31,7 @@ public sealed class ClientOutcomesTests
     public void AChunk_FitsBelowTheLargeObjectHeap()
     {
         // An array's header and length are 24 bytes on 64-bit; the large-object threshold is 85,000 bytes.
-        Assert.True((Unsafe.SizeOf<OutcomeEntry>() * OutcomeChunk.MaxSlots) + 24 < 85_000);
+        Assert.True((OutcomeChunk.SlotBytes * OutcomeChunk.MaxSlots) + 24 < 85_000);
     }
 
     [Fact]
@@ -196,6 +200,38 @@ public sealed class ClientOutcomesTests
         Assert.Equal((0, 0), (c.Chunks, c.Slots));
     }
 
+    [Fact]
+    public void AcksIds_AreKeptAsBytes_ThatFollowWhatIsKept()
+    {
+        var c = new ClientOutcomes();
+        for (long seq = 0; seq < OutcomeChunk.MaxSlots; seq++)
+        {
+            c.Record(seq, Entry(seq, at: seq, tag: "-" + new string('é', 10)));
+        }
+
+        var full = c.IdBytes;
+        Assert.InRange(full, OutcomeChunk.MaxSlots * 30, OutcomeChunk.MaxSlots * 30 * 4); // ~30 B of UTF-8 per id
+
+        // Keep the newest 50: the id array shrinks with the slots, and what is left still reads back.
+        Assert.Equal(OutcomeChunk.MaxSlots - 50, c.TrimOlderThan(OutcomeChunk.MaxSlots - 50));
+        Assert.True(c.IdBytes * 8 <= full, $"{c.IdBytes} of {full} bytes kept for 50 ids");
+        Assert.True(c.TryGet(OutcomeChunk.MaxSlots - 1, out var last));
+        Assert.Equal(Entry(OutcomeChunk.MaxSlots - 1, at: OutcomeChunk.MaxSlots - 1, tag: "-" + new string('é', 10)), last);
+
+        // Overwriting the same seqs again and again does not grow the array without bound.
+        for (var round = 0; round < 100; round++)
+        {
+            for (long seq = OutcomeChunk.MaxSlots - 50; seq < OutcomeChunk.MaxSlots; seq++)
+            {
+                c.Record(seq, Entry(seq, at: 5_000, tag: $"-{round}"));
+            }
+        }
+
+        Assert.True(c.IdBytes <= 4096, $"{c.IdBytes} bytes for 50 ids");
+        Assert.True(c.TryGet(OutcomeChunk.MaxSlots - 50, out var first));
+        Assert.Equal($"id-{OutcomeChunk.MaxSlots - 50}-99", first.Id);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -225,7 +261,14 @@ public sealed class ClientOutcomesTests
             else
             {
                 var seq = roll < 80 ? next++ : random.Next(0, 3 * OutcomeChunk.MaxSlots);
-                var entry = Entry(seq, at: step, tag: $"@{step}");
+                // Ids of varying length, some not ASCII; some outcomes nacks (their record holds the id), some cancels ("").
+                var entry = (step % 11) switch
+                {
+                    0 => NackEntry(seq, step, $"n-{seq}@{step}"),
+                    1 => NackEntry(seq, step, ""),
+                    2 => Entry(seq, at: step, tag: $"ü€@{step}" + new string('x', step % 40)),
+                    _ => Entry(seq, at: step, tag: $"@{step}"),
+                };
                 c.Record(seq, entry);
                 model[seq] = entry;
             }
