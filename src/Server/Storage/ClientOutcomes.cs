@@ -5,7 +5,7 @@ namespace ChatResilience.Server.Storage;
 /// contiguous, so outcomes live inline in chunks of 1,024 consecutive seqs (<see cref="OutcomeChunk"/>): no node
 /// per outcome, and no map that grows by copying itself onto the large-object heap. A chunk's array grows with
 /// the entries it holds, so a client costs what it keeps: a few hundred bytes for one outcome, and when busy 40 B an
-/// outcome plus up to twice its id's UTF-8 bytes (the id array keeps slack).
+/// outcome plus up to 1.5 times its id's UTF-8 bytes (the id array keeps slack).
 /// </summary>
 internal sealed class ClientOutcomes
 {

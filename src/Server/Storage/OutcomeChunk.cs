@@ -24,7 +24,7 @@ namespace ChatResilience.Server.Storage;
 /// survive, written into an array that by then was old, so every gen-0 collection scanned those arrays' cards: at
 /// 100 connections × 16 in flight, an experiment that kept no id ran ~25 % more acks/s with the GC pause at
 /// 2.5–2.9 % instead of 6.6–7.3 % (bench/results/server-throughput.md, eighth round). The id array is repacked
-/// (live ids only, twice their size) when it is full or, after a trim, four times larger than what it holds.
+/// (live ids only, half as large again) when it is full or, after a trim, four times larger than what it holds.
 /// </para>
 /// </remarks>
 internal sealed class OutcomeChunk
@@ -41,7 +41,7 @@ internal sealed class OutcomeChunk
     /// <summary>Slots of a new chunk (unless its client is streaming, see <see cref="ClientOutcomes"/>).</summary>
     public const int MinSlots = 8;
 
-    private const int MinIdBytes = 64;
+    private const int MinIdBytes = 32;
 
     private Slot[] _slots;
     private int _start; // the chunk offset of _slots[0]
@@ -197,10 +197,13 @@ internal sealed class OutcomeChunk
         return (start, length);
     }
 
-    // Copies the live acks' ids into a new array twice their size (plus room for the next id), in slot order.
+    // Copies the live acks' ids, and room for the next one, into a new array half as large again, in slot order: a
+    // busy chunk grows by half each time it fills (at most 1.5 times what it holds), and a repack after a trim or
+    // after overwrites leaves the dead bytes behind.
     private void RepackIds(int extra)
     {
-        var next = new byte[Math.Max(MinIdBytes, (int)BitOperations.RoundUpToPowerOf2((uint)((_idsLive + extra) * 2)))];
+        var needed = _idsLive + extra;
+        var next = new byte[Math.Max(MinIdBytes, needed + (needed / 2))];
         var used = 0;
         for (var i = 0; i < _slots.Length; i++)
         {
