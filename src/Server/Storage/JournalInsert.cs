@@ -18,8 +18,9 @@ namespace ChatResilience.Server.Storage;
 /// </remarks>
 internal sealed class JournalInsert : IDisposable
 {
+    // Position 1 is pos, 2 to 14 the message columns in SqliteMessageLog.MessageColumns' order, 15 outcome_user.
     private const string Sql =
-        "INSERT INTO journal(pos, room, seq, epoch, id, sender, client_id, client_seq, body, sent_at, basis, at, meta, answer_for, outcome_user) "
+        "INSERT INTO journal(pos, " + SqliteMessageLog.MessageColumns + ", outcome_user) "
         + "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
     private readonly sqlite3 _db;

@@ -442,7 +442,8 @@ public sealed partial class SqliteMessageLog : IMessageLog
         SqliteConnection.ClearAllPools();
     }
 
-    private const string MessageColumns = "room, seq, epoch, id, sender, client_id, client_seq, body, sent_at, basis, at, meta, answer_for";
+    /// <summary>A message row's columns, in the order every read and write of them uses (<see cref="JournalInsert"/> binds by it).</summary>
+    internal const string MessageColumns = "room, seq, epoch, id, sender, client_id, client_seq, body, sent_at, basis, at, meta, answer_for";
 
     private static async Task<IReadOnlyList<StoredMessage>> ReadMessagesAsync(SqliteCommand cmd, CancellationToken cancellationToken)
     {
