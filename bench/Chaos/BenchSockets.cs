@@ -14,6 +14,18 @@ internal static class BenchSockets
         return socket;
     }
 
+    /// <summary>Opens <paramref name="count"/> connections to <paramref name="hostPort"/>, one after another.</summary>
+    public static async Task<Socket[]> ConnectManyAsync(string hostPort, int count)
+    {
+        var sockets = new Socket[count];
+        for (var i = 0; i < count; i++)
+        {
+            sockets[i] = await ConnectAsync(hostPort);
+        }
+
+        return sockets;
+    }
+
     public static async Task ReadExactlyAsync(Socket socket, Memory<byte> buffer)
     {
         var read = 0;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using ChatResilience.Chaos.Proxy;
 using ChatResilience.Chaos.Toxiproxy;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -59,11 +58,7 @@ internal static class ProxySlicerCostMeasurement
 
     private static async Task<Sample> MeasureAsync(string address, int connections, TimeSpan window)
     {
-        var sockets = new Socket[connections];
-        for (var i = 0; i < connections; i++)
-        {
-            sockets[i] = await BenchSockets.ConnectAsync(address);
-        }
+        var sockets = await BenchSockets.ConnectManyAsync(address, connections);
 
         long bytes = 0;
         long receives = 0;

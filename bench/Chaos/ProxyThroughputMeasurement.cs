@@ -71,11 +71,7 @@ internal static class ProxyThroughputMeasurement
 
     private static async Task<double> ThroughputAsync(string address, int connections, TimeSpan window)
     {
-        var sockets = new Socket[connections];
-        for (var i = 0; i < connections; i++)
-        {
-            sockets[i] = await BenchSockets.ConnectAsync(address);
-        }
+        var sockets = await BenchSockets.ConnectManyAsync(address, connections);
 
         long received = 0;
         using var stop = new CancellationTokenSource();
