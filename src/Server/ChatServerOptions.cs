@@ -78,7 +78,7 @@ public sealed record ChatServerOptions
     public int GroupCommitMaxBatch { get; init; } = 512;
 
     /// <summary>
-    /// Journal rows the SQLite log gathers before moving them into its indexed table. Larger: more acks/s, a longer
+    /// Journal rows the SQLite log gathers before indexing them. Larger: more acks/s, a longer
     /// pause for the appends queued behind each move (the p99), a larger tail in memory. Default 4,096.
     /// </summary>
     public int SqliteIndexBatch { get; init; } = Storage.SqliteMessageLog.DefaultIndexBatch;

@@ -52,6 +52,6 @@ internal static partial class CoreLog
     [LoggerMessage(1015, LogLevel.Warning, "Test-only bug switches are ON: {Bugs}")]
     public static partial void BugsOn(ILogger logger, string bugs);
 
-    [LoggerMessage(1016, LogLevel.Error, "SQLite log: moving the journal into the indexed table failed (its rows stay readable; retried once another index batch of appends has gathered)")]
+    [LoggerMessage(1016, LogLevel.Error, "SQLite log: indexing the journal failed (its rows stay readable; retried once another index batch of appends has gathered)")]
     public static partial void JournalIndexFailed(ILogger logger, Exception error);
 }

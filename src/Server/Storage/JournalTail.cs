@@ -2,10 +2,10 @@ namespace ChatResilience.Server.Storage;
 
 /// <summary>
 /// The SQLite log's committed but not yet indexed appends, in memory: the rows of its <c>journal</c> table, which
-/// readers must see until the writer moves them into the indexed <c>messages</c> table. Only the writer changes it,
+/// readers must see until the writer indexes them. Only the writer changes it,
 /// after each commit; readers copy what they need under one lock.
 /// <para>
-/// A reader copies from the tail first and reads SQLite second: a row moved in between is then in the table, so
+/// A reader copies from the tail first and reads SQLite second: a row indexed in between is then in the index, so
 /// nothing is missed, and duplicates are dropped by seq. <see cref="Version"/> changes whenever a commit deleted
 /// messages, so a range read can tell that a trim or a room deletion ran between its two reads and read again.
 /// </para>
@@ -57,18 +57,18 @@ internal sealed class JournalTail
     private long _lastPos;
 
     /// <summary>
-    /// Applies one commit: rows through <paramref name="movedThroughPos"/> went into the indexed table (0: none),
-    /// then <paramref name="appended"/> joined the journal. Appended rows the same commit already moved are skipped.
+    /// Applies one commit: rows through <paramref name="indexedThroughPos"/> were indexed (0: none),
+    /// then <paramref name="appended"/> joined the journal. Appended rows the same commit already indexed are skipped.
     /// <paramref name="deletedMessages"/>: the commit also deleted messages, so a reader's earlier copy may hold rows
     /// that are gone.
     /// </summary>
-    public void Commit(long movedThroughPos, IReadOnlyList<Entry> appended, bool deletedMessages)
+    public void Commit(long indexedThroughPos, IReadOnlyList<Entry> appended, bool deletedMessages)
     {
         lock (_lock)
         {
-            if (movedThroughPos > 0 && _order.Count > 0 && _order.Peek().Pos <= movedThroughPos)
+            if (indexedThroughPos > 0 && _order.Count > 0 && _order.Peek().Pos <= indexedThroughPos)
             {
-                RemoveThrough(movedThroughPos);
+                RemoveThrough(indexedThroughPos);
             }
 
             if (deletedMessages)
@@ -78,7 +78,7 @@ internal sealed class JournalTail
 
             foreach (var e in appended)
             {
-                if (e.Pos <= movedThroughPos)
+                if (e.Pos <= indexedThroughPos)
                 {
                     continue;
                 }

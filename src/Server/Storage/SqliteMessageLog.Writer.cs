@@ -10,10 +10,10 @@ public sealed partial class SqliteMessageLog
     private SqliteCommand? _upsertOutcome;
     private SqliteCommand? _upsertRoom;
 
-    // The next journal position; only the writer thread touches it.
-    private long _nextPos = 1;
+    // The next journal position (set when the log opens); only the writer thread touches it.
+    private long _nextPos;
 
-    // Tail rows at which the writer next moves the journal: the index batch, raised by a batch after each failed move
+    // Tail rows at which the writer next indexes the journal: the index batch, raised by a batch after each failure
     // so a persistent failure is retried (and logged) once per batch of appends rather than after every commit.
     private int _indexAt;
 
@@ -96,7 +96,7 @@ public sealed partial class SqliteMessageLog
                     tx.Commit();
                 }
 
-                _tail.Commit(batch.MovedThrough, batch.Appended, batch.MessagesDeleted);
+                _tail.Commit(batch.IndexedThrough, batch.Appended, batch.MessagesDeleted);
                 lock (_roomsLock)
                 {
                     foreach (var (name, info) in batch.Changed)
@@ -140,27 +140,27 @@ public sealed partial class SqliteMessageLog
         return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
     }
 
-    /// <summary>Moves journal rows through position <paramref name="through"/> into the indexed table, in a transaction of its own.</summary>
-    private void MoveJournalThrough(long through)
+    /// <summary>Indexes the journal's rows through position <paramref name="through"/>, in a transaction of its own.</summary>
+    private void IndexJournalThrough(long through)
     {
         using var tx = _writer.BeginTransaction();
-        Exec(_writer, MoveJournal, tx, ("$p", through));
+        Exec(_writer, IndexJournalSql, tx, ("$p", through));
         tx.Commit();
     }
 
-    /// <summary>Moves the whole tail into the indexed table, in a transaction of its own.</summary>
+    /// <summary>Indexes the whole tail, in a transaction of its own.</summary>
     private void IndexTail()
     {
         var through = _tail.LastPos;
         try
         {
-            MoveJournalThrough(through);
+            IndexJournalThrough(through);
             _tail.Commit(through, [], deletedMessages: false);
             _indexAt = _indexBatch;
         }
         catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
         {
-            // The rows stay in the journal, where readers still see them through the tail.
+            // The rows stay unindexed, where readers still see them through the tail.
             _indexAt = _tail.Count + _indexBatch;
             IndexFailed?.Invoke(e);
         }
@@ -225,20 +225,20 @@ public sealed partial class SqliteMessageLog
         /// <summary>Rows this batch wrote to the journal.</summary>
         public List<JournalTail.Entry> Appended { get; } = [];
 
-        /// <summary>The journal position through which this batch moved rows into the indexed table (0: none).</summary>
-        public long MovedThrough { get; private set; }
+        /// <summary>The journal position through which this batch indexed rows (0: none).</summary>
+        public long IndexedThrough { get; private set; }
 
         /// <summary>Whether this batch deleted messages (a trim, a room deletion).</summary>
         public bool MessagesDeleted { get; set; }
 
-        /// <summary>Moves every journal row, this batch's included, into the indexed table, within the batch's transaction.</summary>
+        /// <summary>Indexes every journal row, this batch's included, within the batch's transaction.</summary>
         public void IndexJournal()
         {
             var through = log._nextPos - 1;
-            if (through > MovedThrough && (log._tail.Count > 0 || Appended.Count > 0))
+            if (through > IndexedThrough && (log._tail.Count > 0 || Appended.Count > 0))
             {
-                Exec(MoveJournal, ("$p", through));
-                MovedThrough = through;
+                Exec(IndexJournalSql, ("$p", through));
+                IndexedThrough = through;
             }
         }
 
@@ -310,7 +310,7 @@ public sealed partial class SqliteMessageLog
             {
                 using var find = log._writer.CreateCommand();
                 find.Transaction = Transaction;
-                find.CommandText = "SELECT " + MessageColumns + " FROM messages WHERE room=$r AND answer_for=$a UNION ALL SELECT " + MessageColumns + " FROM journal WHERE room=$r AND answer_for=$a";
+                find.CommandText = "SELECT " + MessageColumns + " FROM journal WHERE room=$r AND answer_for=$a";
                 find.Parameters.AddWithValue("$r", message.Room);
                 find.Parameters.AddWithValue("$a", trigger);
                 var existing = ReadMessagesAsync(find, CancellationToken.None).GetAwaiter().GetResult();

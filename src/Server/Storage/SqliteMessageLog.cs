@@ -15,14 +15,21 @@ namespace ChatResilience.Server.Storage;
 /// the writer (WAL readers see the last commit).
 /// </para>
 /// <para>
-/// Layout: an append is one row at the end of the <c>journal</c> table (rowid order, no secondary index on the
-/// hot path), so a group commit dirties a few adjacent pages. Written straight into the indexed <c>messages</c>
-/// table, each append dirtied its room's leaf and its sender's ack-index leaf, pages no other append in the batch
-/// shared: ~100 scattered pages per commit of 50, and the log alone topped out near 11k appends/s
-/// (bench/results/sqlite-log-ceiling.md). The writer moves the journal into <c>messages</c> once
-/// <c>indexBatch</c> rows have gathered, sorted by room, in a transaction of its own; until then readers see those
-/// rows through <see cref="JournalTail"/>. A restart moves whatever the journal holds before serving, and trims
-/// and room deletions move it first, so they work on one table.
+/// Layout: every message is one row of the append-only <c>journal</c> table, keyed by its position (rowid order,
+/// no secondary index on the hot path), so a group commit dirties a few adjacent pages. Two slim index tables find
+/// the rows: <c>room_index</c> (room, seq → position) and <c>ack_index</c> (sender, client, client seq → position).
+/// Indexed as it was written, each append dirtied its room's leaf and its sender's leaf, pages no other append in the
+/// batch shared, and the log alone topped out near 11k appends/s. The writer indexes the journal once
+/// <c>indexBatch</c> rows have gathered, sorted by key, in a transaction of its own (<c>journal_indexed</c> records
+/// how far); until then readers see those rows through <see cref="JournalTail"/>. A restart indexes whatever lies
+/// past that mark before serving, and trims and room deletions index it first, so they find every row through the
+/// indexes.
+/// </para>
+/// <para>
+/// Until the ninth round the rows themselves moved, from the journal into an indexed <c>messages</c> table: every
+/// message was written twice, and the move was half the log's CPU (the log alone: 28 µs per append with moves, 15 µs
+/// with none). Indexing in place writes ~30 bytes per message instead of ~350 (bench/results/sqlite-log-ceiling.md).
+/// A file in the old layout is converted when opened (<see cref="Migrate"/>).
 /// </para>
 /// <para>
 /// The writer is a thread of its own, not a thread-pool task: awaiting the queue on the pool put every batch behind
@@ -60,8 +67,18 @@ public sealed partial class SqliteMessageLog : IMessageLog
         // were read back from the OS on each move. 64 MB on the one writer connection (measured: more acks/s in the
         // server throughput bench at 100 x 1, bench/results/server-throughput.md).
         Exec(_writer, "PRAGMA cache_size=-65536;");
-        // What the last process appended but had not indexed (it was killed, say): indexed before serving.
-        MoveJournalThrough(long.MaxValue);
+        // The writer copies the WAL back into the file (a checkpoint: page writes and an fsync of the file, on the
+        // append path) once it holds this many pages. SQLite's default, 1,000 pages (4 MB), checkpointed several
+        // times a second under load; 4,000 copies each rewritten page (the journal's last leaf, rewritten by every
+        // commit) once per 16 MB instead of four times. Measured in interleaved runs (sqlite-log-ceiling.md,
+        // server-throughput.md, ninth round): the log alone 32-37k -> 43-45k appends/s; the server at 100 x 1,
+        // p99 58-68 -> 52-54 ms. Larger values (10,000-50,000) gained nothing more.
+        Exec(_writer, $"PRAGMA wal_autocheckpoint={WalCheckpointPages};");
+        // What the last process appended but had not indexed (it was killed, say): indexed before serving. Positions
+        // continue past both the last row and the mark (retention may have deleted the rows at the end).
+        var (lastPos, indexedThrough) = JournalBounds();
+        IndexJournalThrough(lastPos);
+        _nextPos = Math.Max(lastPos, indexedThrough) + 1;
 
         LoadRooms();
         _writes = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(65_536) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -74,7 +91,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
     /// <summary>Test seam: runs inside a range read, between its copy of the tail and its read of the table.</summary>
     internal Action? AfterTailCopied { get; set; }
 
-    /// <summary>Called when moving the journal into the indexed table failed (its rows stay readable; the move is retried once another index batch has gathered).</summary>
+    /// <summary>Called when indexing the journal failed (its rows stay readable; indexing is retried once another index batch has gathered).</summary>
     public Action<Exception>? IndexFailed { get; set; }
 
     /// <summary>Opens (creating if needed) the log at <paramref name="path"/>.</summary>
@@ -82,7 +99,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
     /// <param name="timeProvider">Clock for commit-latency metrics.</param>
     /// <param name="groupCommitMaxBatch">Most operations per transaction.</param>
     /// <param name="synchronousFull">PRAGMA synchronous FULL (default; survives power loss) or NORMAL (survives a process kill).</param>
-    /// <param name="indexBatch">Journal rows gathered before the writer moves them into the indexed table (1: after every commit).</param>
+    /// <param name="indexBatch">Journal rows gathered before the writer indexes them (1: after every commit).</param>
     public static SqliteMessageLog Open(string path, TimeProvider? timeProvider = null, int groupCommitMaxBatch = 512, bool synchronousFull = true, int indexBatch = DefaultIndexBatch)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -92,20 +109,19 @@ public sealed partial class SqliteMessageLog : IMessageLog
     }
 
     /// <summary>
-    /// Journal rows moved per index transaction by default. Larger moves write fewer pages per row (each room's and
+    /// Journal rows indexed per transaction by default. Larger batches write fewer pages per row (each room's and
     /// client's leaf is dirtied once per move) but hold up the appends queued behind them for longer, and the tail
     /// they leave in memory is larger. 4,096 against 2,048, interleaved runs of the server throughput bench at
     /// 100 x 1: ~10 % more acks/s, p99 ~65 ms instead of ~55 ms (bench/results/server-throughput.md, seventh round).
     /// </summary>
     public const int DefaultIndexBatch = 4096;
 
+    /// <summary>WAL pages that trigger the writer's automatic checkpoint (see the constructor).</summary>
+    internal const int WalCheckpointPages = 4000;
+
     private const string Schema = """
         PRAGMA journal_mode=WAL;
         CREATE TABLE IF NOT EXISTS rooms(name TEXT PRIMARY KEY, epoch INTEGER NOT NULL, head INTEGER NOT NULL, first_seq INTEGER NOT NULL, deleted INTEGER NOT NULL) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS messages(room TEXT NOT NULL, seq INTEGER NOT NULL, epoch INTEGER NOT NULL, id TEXT NOT NULL, sender TEXT NOT NULL,
-            client_id TEXT NOT NULL, client_seq INTEGER NOT NULL, body TEXT NOT NULL, sent_at INTEGER NOT NULL, basis INTEGER NOT NULL, at INTEGER NOT NULL,
-            meta TEXT NULL, answer_for INTEGER NULL, outcome_user TEXT NULL, PRIMARY KEY(room, seq)) WITHOUT ROWID;
-        CREATE UNIQUE INDEX IF NOT EXISTS messages_answer ON messages(room, answer_for) WHERE answer_for IS NOT NULL;
         CREATE TABLE IF NOT EXISTS outcomes(user_id TEXT NOT NULL, client_id TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, room TEXT NOT NULL,
             room_seq INTEGER NULL, nack_code TEXT NULL, nack_reason TEXT NULL, at INTEGER NOT NULL, PRIMARY KEY(user_id, client_id, seq)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS outcomes_at ON outcomes(at);
@@ -116,31 +132,53 @@ public sealed partial class SqliteMessageLog : IMessageLog
             sender TEXT NOT NULL, client_id TEXT NOT NULL, client_seq INTEGER NOT NULL, body TEXT NOT NULL, sent_at INTEGER NOT NULL, basis INTEGER NOT NULL,
             at INTEGER NOT NULL, meta TEXT NULL, answer_for INTEGER NULL, outcome_user TEXT NULL);
         CREATE UNIQUE INDEX IF NOT EXISTS journal_answer ON journal(room, answer_for) WHERE answer_for IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS room_index(room TEXT NOT NULL, seq INTEGER NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY(room, seq)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS ack_index(user_id TEXT NOT NULL, client_id TEXT NOT NULL, client_seq INTEGER NOT NULL, pos INTEGER NOT NULL,
+            PRIMARY KEY(user_id, client_id, client_seq, pos)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS journal_indexed(through INTEGER NOT NULL);
+        INSERT INTO journal_indexed(through) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM journal_indexed);
         """;
 
-    // Journal rows through $p into the indexed table, sorted so each room's rows land in its leaf together.
-    private const string MoveJournal =
-        "INSERT INTO messages(" + MessageColumns + ", outcome_user) SELECT " + MessageColumns + ", outcome_user FROM journal WHERE pos<=$p ORDER BY room, seq; "
-        + "DELETE FROM journal WHERE pos<=$p;";
+    // Journal rows past the indexed mark through $p into the indexes, sorted so each room's and client's entries land
+    // in their leaf together; the mark moves in the same transaction.
+    private const string IndexJournalSql =
+        "INSERT INTO room_index(room, seq, pos) SELECT room, seq, pos FROM journal WHERE pos>(SELECT through FROM journal_indexed) AND pos<=$p ORDER BY room, seq; "
+        + "INSERT INTO ack_index(user_id, client_id, client_seq, pos) SELECT outcome_user, client_id, client_seq, pos FROM journal "
+        + "WHERE pos>(SELECT through FROM journal_indexed) AND pos<=$p AND outcome_user IS NOT NULL ORDER BY outcome_user, client_id, client_seq; "
+        + "UPDATE journal_indexed SET through=MAX(through, $p);";
 
-    // An acked send is one row: the message row carries its sender's ack (outcome_user), found through this
-    // index; the outcomes table keeps nacks, and acks whose message was trimmed or deleted (copied there first).
-    private const string OutcomeIndex = """
-        CREATE INDEX IF NOT EXISTS messages_outcome ON messages(outcome_user, client_id, client_seq) WHERE outcome_user IS NOT NULL;
-        """;
-
-    // Before message rows go (retention, room deletion): their acks move to the outcomes table, so dedup still
-    // answers them for the outcome retention period, and the client's mark (derived from both) is kept.
-    private const string KeepAckOutcomes = """
+    /// <summary>
+    /// Removes the indexed message rows <paramref name="where"/> selects from <c>room_index i</c> (retention, room
+    /// deletion). Their acks move to the outcomes table first, so dedup still answers them for the outcome retention
+    /// period and the client's mark (derived from both) is kept; then the ack entries, the rows and the room entries go.
+    /// </summary>
+    private static string RemoveMessages(string where) =>
+        $"""
         INSERT OR IGNORE INTO outcomes(user_id, client_id, seq, id, room, room_seq, nack_code, nack_reason, at)
-        SELECT outcome_user, client_id, client_seq, id, room, seq, NULL, NULL, at FROM messages
+            SELECT j.outcome_user, j.client_id, j.client_seq, j.id, j.room, j.seq, NULL, NULL, j.at
+            FROM room_index i CROSS JOIN journal j ON j.pos=i.pos WHERE {where} AND j.outcome_user IS NOT NULL;
+        DELETE FROM ack_index WHERE (user_id, client_id, client_seq, pos) IN (
+            SELECT j.outcome_user, j.client_id, j.client_seq, j.pos FROM room_index i CROSS JOIN journal j ON j.pos=i.pos WHERE {where} AND j.outcome_user IS NOT NULL);
+        DELETE FROM journal WHERE pos IN (SELECT i.pos FROM room_index i WHERE {where});
+        DELETE FROM room_index AS i WHERE {where};
         """;
 
-    /// <summary>Adds what a file written by an older version lacks (the ack column and its index).</summary>
+    /// <summary>
+    /// Converts a file written before the ninth round (rows moved from the journal into an indexed <c>messages</c>
+    /// table) to the slim indexes: the table's rows join the journal, unindexed, and are indexed with the rest before
+    /// the log serves. One transaction, so a crash midway leaves the old layout to convert again.
+    /// </summary>
     private static void Migrate(SqliteConnection c)
     {
         using (var cmd = c.CreateCommand())
         {
+            cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='messages'";
+            if (cmd.ExecuteScalar() is 0L)
+            {
+                return;
+            }
+
+            // Files older still lack the ack column.
             cmd.CommandText = "SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name='outcome_user'";
             if (cmd.ExecuteScalar() is 0L)
             {
@@ -148,7 +186,10 @@ public sealed partial class SqliteMessageLog : IMessageLog
             }
         }
 
-        Exec(c, OutcomeIndex);
+        using var tx = c.BeginTransaction();
+        Exec(c, "INSERT INTO journal(" + MessageColumns + ", outcome_user) SELECT " + MessageColumns + ", outcome_user FROM messages ORDER BY room, seq; "
+            + "DROP TABLE messages; UPDATE journal_indexed SET through=0;", tx);
+        tx.Commit();
     }
 
     /// <inheritdoc />
@@ -195,7 +236,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
 
             b.IndexJournal();
             b.MessagesDeleted = true;
-            b.Exec(KeepAckOutcomes + " WHERE room=$r AND outcome_user IS NOT NULL; DELETE FROM messages WHERE room=$r; DELETE FROM members WHERE room=$r; DELETE FROM read_markers WHERE room=$r;", ("$r", room));
+            b.Exec(RemoveMessages("i.room=$r") + " DELETE FROM members WHERE room=$r; DELETE FROM read_markers WHERE room=$r;", ("$r", room));
             var deleted = r with { Deleted = true, FirstSeq = r.Head + 1 };
             b.PutRoom(deleted);
             return (RoomInfo?)deleted;
@@ -233,7 +274,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
             var (tail, version) = _tail.ReadRoom(room, afterSeq);
             AfterTailCopied?.Invoke();
             await using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT " + MessageColumns + " FROM messages WHERE room=$r AND seq>$a ORDER BY seq LIMIT $l";
+            cmd.CommandText = "SELECT " + JoinedColumns + " FROM room_index i CROSS JOIN journal j ON j.pos=i.pos WHERE i.room=$r AND i.seq>$a ORDER BY i.seq LIMIT $l";
             cmd.Parameters.AddWithValue("$r", room);
             cmd.Parameters.AddWithValue("$a", afterSeq);
             cmd.Parameters.AddWithValue("$l", limit);
@@ -274,11 +315,11 @@ public sealed partial class SqliteMessageLog : IMessageLog
             }
 
             // Highest seq removable: by count, or by age (the last message older than the cut), never into a protected range.
-            // The age query and the delete below need every row in the indexed table (a no-op when an earlier trim of the
-            // sweep already moved the journal).
+            // The age query and the delete below need every row indexed (a no-op when an earlier trim of the
+            // sweep already indexed the journal).
             b.IndexJournal();
             var byCount = r.Head - cut.MaxMessages;
-            var byAge = b.Scalar("SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room=$r AND at<$t", ("$r", room), ("$t", cut.MinAtMs));
+            var byAge = b.Scalar("SELECT COALESCE(MAX(i.seq), 0) FROM room_index i CROSS JOIN journal j ON j.pos=i.pos WHERE i.room=$r AND j.at<$t", ("$r", room), ("$t", cut.MinAtMs));
             var upTo = Math.Min(Math.Max(byCount, byAge), cut.ProtectFromSeq - 1);
             if (upTo < r.FirstSeq)
             {
@@ -286,7 +327,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
             }
 
             b.MessagesDeleted = true;
-            b.Exec(KeepAckOutcomes + " WHERE room=$r AND seq<=$s AND outcome_user IS NOT NULL; DELETE FROM messages WHERE room=$r AND seq<=$s", ("$r", room), ("$s", upTo));
+            b.Exec(RemoveMessages("i.room=$r AND i.seq<=$s"), ("$r", room), ("$s", upTo));
             b.PutRoom(r with { FirstSeq = upTo + 1 });
             return upTo + 1;
         }, null, cancellationToken);
@@ -313,7 +354,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
         cmd.CommandText = """
             SELECT id, room, room_seq, nack_code, nack_reason, at FROM outcomes WHERE user_id=$u AND client_id=$c AND seq=$s
             UNION ALL
-            SELECT id, room, seq, NULL, NULL, at FROM messages WHERE outcome_user=$u AND client_id=$c AND client_seq=$s
+            SELECT j.id, j.room, j.seq, NULL, NULL, j.at FROM ack_index a CROSS JOIN journal j ON j.pos=a.pos WHERE a.user_id=$u AND a.client_id=$c AND a.client_seq=$s
             LIMIT 1
             """;
         cmd.Parameters.AddWithValue("$u", userId);
@@ -348,7 +389,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
             SELECT MAX(m) FROM (
                 SELECT mark AS m FROM marks WHERE user_id=$u AND client_id=$c
                 UNION ALL SELECT MAX(seq) FROM outcomes WHERE user_id=$u AND client_id=$c
-                UNION ALL SELECT MAX(client_seq) FROM messages WHERE outcome_user=$u AND client_id=$c)
+                UNION ALL SELECT MAX(client_seq) FROM ack_index WHERE user_id=$u AND client_id=$c)
             """;
         cmd.Parameters.AddWithValue("$u", userId);
         cmd.Parameters.AddWithValue("$c", clientId);
@@ -420,8 +461,9 @@ public sealed partial class SqliteMessageLog : IMessageLog
     {
         await using var c = await OpenReaderAsync(cancellationToken);
         await using var cmd = c.CreateCommand();
-        // Both tables in one snapshot (a rare call, so the journal's scan by room is cheap enough).
-        cmd.CommandText = "WITH m AS (SELECT " + MessageColumns + " FROM messages WHERE room=$r UNION ALL SELECT " + MessageColumns + " FROM journal WHERE room=$r) "
+        // The indexed rows and the unindexed ones past the mark, in one snapshot.
+        cmd.CommandText = "WITH m AS (SELECT " + JoinedColumns + " FROM room_index i CROSS JOIN journal j ON j.pos=i.pos WHERE i.room=$r "
+            + "UNION ALL SELECT " + MessageColumns + " FROM journal WHERE pos>(SELECT through FROM journal_indexed) AND room=$r) "
             + "SELECT * FROM m WHERE sender<>$a AND NOT EXISTS (SELECT 1 FROM m x WHERE x.answer_for=m.seq) ORDER BY seq";
         cmd.Parameters.AddWithValue("$r", room);
         cmd.Parameters.AddWithValue("$a", assistantUserId);
@@ -444,6 +486,9 @@ public sealed partial class SqliteMessageLog : IMessageLog
 
     /// <summary>A message row's columns, in the order every read and write of them uses (<see cref="JournalInsert"/> binds by it).</summary>
     internal const string MessageColumns = "room, seq, epoch, id, sender, client_id, client_seq, body, sent_at, basis, at, meta, answer_for";
+
+    /// <summary><see cref="MessageColumns"/> of the journal aliased <c>j</c>, for reads through an index.</summary>
+    private static readonly string JoinedColumns = "j." + MessageColumns.Replace(", ", ", j.", StringComparison.Ordinal);
 
     private static async Task<IReadOnlyList<StoredMessage>> ReadMessagesAsync(SqliteCommand cmd, CancellationToken cancellationToken)
     {
@@ -472,12 +517,22 @@ public sealed partial class SqliteMessageLog : IMessageLog
         return c;
     }
 
+    /// <summary>The journal's last position (0: empty) and the indexed mark.</summary>
+    private (long LastPos, long IndexedThrough) JournalBounds()
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = "SELECT COALESCE((SELECT MAX(pos) FROM journal), 0), (SELECT through FROM journal_indexed)";
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return (r.GetInt64(0), r.GetInt64(1));
+    }
+
     private void LoadRooms()
     {
         using var cmd = _writer.CreateCommand();
         // Appends do not rewrite their room's row (that was a second statement per message): a room's head is
         // its row's, or its highest stored message's when that is higher.
-        cmd.CommandText = "SELECT name, epoch, MAX(head, COALESCE((SELECT MAX(seq) FROM messages m WHERE m.room=rooms.name), 0)), first_seq, deleted FROM rooms";
+        cmd.CommandText = "SELECT name, epoch, MAX(head, COALESCE((SELECT MAX(seq) FROM room_index i WHERE i.room=rooms.name), 0)), first_seq, deleted FROM rooms";
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {

@@ -4,15 +4,15 @@ using Microsoft.Data.Sqlite;
 namespace ChatResilience.Server.Tests.Storage;
 
 /// <summary>
-/// The SQLite log's journal layout: appends land in the journal, the writer moves them into the indexed table in
-/// batches, and readers see one log throughout — while rows move, while retention trims, and across a crash.
+/// The SQLite log's journal layout: appends land in the journal, the writer indexes them in batches, and readers see
+/// one log throughout — while rows are indexed, while retention trims, and across a crash.
 /// </summary>
 public sealed class SqliteJournalTests : IDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"chat-journal-{Guid.NewGuid():N}.db");
 
     [Fact]
-    public async Task Appends_WaitInTheJournal_UntilTheIndexBatchGathers_ThenMoveToTheIndexedTable()
+    public async Task Appends_WaitUnindexed_UntilTheIndexBatchGathers_ThenAreIndexed()
     {
         await using var log = SqliteMessageLog.Open(_path, indexBatch: 10);
         await log.EnsureRoomAsync("r");
@@ -39,8 +39,8 @@ public sealed class SqliteJournalTests : IDisposable
         await log.EnsureRoomAsync("r");
         await log.EnsureRoomAsync("q");
 
-        // A stray row at (q, 1) in the indexed table makes the move of the journal's (q, 1) fail on its key.
-        Exec("INSERT INTO messages(room, seq, epoch, id, sender, client_id, client_seq, body, sent_at, basis, at) VALUES('q', 1, 1, 'x', 'u', 'c', 1, 'x', 0, 0, 0)");
+        // A stray entry at (q, 1) in the room index makes indexing the journal's (q, 1) fail on its key.
+        Exec("INSERT INTO room_index(room, seq, pos) VALUES('q', 1, 999999)");
         await log.AppendAsync(Msg("r", 1), "u1");
         await log.AppendAsync(Msg("r", 2), "u1");
         await log.AppendAsync(Msg("q", 1, client: "c2"), "u1");
@@ -51,7 +51,7 @@ public sealed class SqliteJournalTests : IDisposable
         Assert.Equal((2L, 2L), (await log.GetClientMarkAsync("u1", "c1"), (await log.GetOutcomeAsync("u1", "c1", 2))!.RoomSeq!.Value));
 
         // Not retried after every commit: only once another index batch has gathered.
-        Exec("DELETE FROM messages WHERE id='x'");
+        Exec("DELETE FROM room_index WHERE pos=999999");
         await log.AppendAsync(Msg("r", 3), "u1");
         await log.AppendAsync(Msg("r", 4), "u1");
         await Barrier(log);
@@ -89,7 +89,74 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
-    public async Task CleanShutdown_LeavesTheJournalEmpty()
+    public async Task RowsRemovedAtTheJournalsEnd_TheNextPositionsStillFollowTheIndexedMark()
+    {
+        // Room b's rows are the journal's last (positions 2, 3); deleting b leaves the last row at 1 and the mark at 3.
+        // Positions reused from 2 would count as indexed already: never indexed, a2 would vanish from reads.
+        await using (var log = SqliteMessageLog.Open(_path, indexBatch: 1))
+        {
+            await log.EnsureRoomAsync("a");
+            await log.EnsureRoomAsync("b");
+            await log.AppendAsync(Msg("a", 1), "u1");
+            await log.AppendAsync(Msg("b", 1, client: "c2"), "u1");
+            await log.AppendAsync(Msg("b", 2, client: "c2"), "u1");
+            await log.DeleteRoomAsync("b");
+        }
+
+        await using (var log = SqliteMessageLog.Open(_path, indexBatch: 1))
+        {
+            await log.AppendAsync(Msg("a", 2), "u1");
+            await Barrier(log);
+            Assert.Equal((0L, 2L), Rows());
+            Assert.Equal(["b1", "b2"], (await log.ReadAsync("a", 0, 10)).Select(m => m.Body));
+            Assert.Equal(2, (await log.GetOutcomeAsync("u1", "c1", 2))!.RoomSeq);
+        }
+    }
+
+    [Fact]
+    public async Task Open_FileOfTheMovedRowsLayout_ConvertsIt_WithRowsStillInItsJournal()
+    {
+        // The eighth round's layout: indexed rows in messages (acks in outcome_user), two appends still in the journal
+        // (the process was killed before it moved them).
+        Exec("""
+            PRAGMA journal_mode=WAL;
+            CREATE TABLE rooms(name TEXT PRIMARY KEY, epoch INTEGER NOT NULL, head INTEGER NOT NULL, first_seq INTEGER NOT NULL, deleted INTEGER NOT NULL) WITHOUT ROWID;
+            CREATE TABLE messages(room TEXT NOT NULL, seq INTEGER NOT NULL, epoch INTEGER NOT NULL, id TEXT NOT NULL, sender TEXT NOT NULL,
+                client_id TEXT NOT NULL, client_seq INTEGER NOT NULL, body TEXT NOT NULL, sent_at INTEGER NOT NULL, basis INTEGER NOT NULL, at INTEGER NOT NULL,
+                meta TEXT NULL, answer_for INTEGER NULL, outcome_user TEXT NULL, PRIMARY KEY(room, seq)) WITHOUT ROWID;
+            CREATE UNIQUE INDEX messages_answer ON messages(room, answer_for) WHERE answer_for IS NOT NULL;
+            CREATE INDEX messages_outcome ON messages(outcome_user, client_id, client_seq) WHERE outcome_user IS NOT NULL;
+            CREATE TABLE journal(pos INTEGER PRIMARY KEY, room TEXT NOT NULL, seq INTEGER NOT NULL, epoch INTEGER NOT NULL, id TEXT NOT NULL,
+                sender TEXT NOT NULL, client_id TEXT NOT NULL, client_seq INTEGER NOT NULL, body TEXT NOT NULL, sent_at INTEGER NOT NULL, basis INTEGER NOT NULL,
+                at INTEGER NOT NULL, meta TEXT NULL, answer_for INTEGER NULL, outcome_user TEXT NULL);
+            INSERT INTO rooms VALUES('r', 1, 0, 1, 0);
+            INSERT INTO messages VALUES('r', 1, 1, 'c1-1', 'u1', 'c1', 1, 'b1', 1000, 0, 1000, '{"k":"v"}', NULL, 'u1');
+            INSERT INTO messages VALUES('r', 2, 1, 'c1-2', 'u1', 'c1', 2, 'b2', 1000, 0, 1000, NULL, NULL, 'u1');
+            INSERT INTO journal VALUES(7, 'r', 3, 1, 'c1-3', 'u1', 'c1', 3, 'b3', 1000, 0, 1000, NULL, NULL, 'u1');
+            INSERT INTO journal VALUES(8, 'r', 4, 1, 'c1-4', 'u1', 'c1', 4, 'b4', 1000, 0, 1000, NULL, NULL, 'u1');
+            """);
+
+        await using (var log = SqliteMessageLog.Open(_path))
+        {
+            var rows = await log.ReadAsync("r", 0, 10);
+            Assert.Equal(["b1", "b2", "b3", "b4"], rows.Select(m => m.Body));
+            Assert.Equal("v", rows[0].Meta!["k"]);
+            Assert.Equal(4, (await log.GetRoomAsync("r"))!.Head);
+            Assert.Equal(4, await log.GetClientMarkAsync("u1", "c1"));
+            Assert.Equal(2, (await log.GetOutcomeAsync("u1", "c1", 2))!.RoomSeq);
+            Assert.Equal(5, (await log.AppendAsync(Msg("r", 5), "u1")).Message.Seq);
+        }
+
+        Assert.Equal((0L, 5L), Rows());
+        using var c = new SqliteConnection($"Data Source={_path};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'messages%'";
+        Assert.Equal(0L, cmd.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task CleanShutdown_LeavesNothingUnindexed()
     {
         await using (var log = SqliteMessageLog.Open(_path))
         {
@@ -118,7 +185,7 @@ public sealed class SqliteJournalTests : IDisposable
         for (var i = 1; i <= 200; i++)
         {
             // Each round's appends are pipelined, so batches cross the index threshold mid-batch, and three reads run
-            // beside them, while the writer commits and moves rows.
+            // beside them, while the writer commits and indexes rows.
             var reads = rooms.Select(async room =>
             {
                 var head = (await log.GetRoomAsync(room))!.Head;
@@ -237,8 +304,8 @@ public sealed class SqliteJournalTests : IDisposable
     };
 
     /// <summary>
-    /// Waits until the writer has finished everything queued before it, index moves included: the writer runs one
-    /// batch at a time and moves the journal right after the commit that filled it, before it takes the next batch.
+    /// Waits until the writer has finished everything queued before it, indexing included: the writer runs one
+    /// batch at a time and indexes the journal right after the commit that filled it, before it takes the next batch.
     /// </summary>
     private static async Task Barrier(SqliteMessageLog log) => await log.SetReadMarkerAsync("barrier", "u", 1);
 
@@ -252,13 +319,13 @@ public sealed class SqliteJournalTests : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    /// <summary>Rows in the journal and in the indexed table, read from the file.</summary>
-    private (long Journal, long Indexed) Rows()
+    /// <summary>Journal rows past the indexed mark, and rows in the room index, read from the file.</summary>
+    private (long Unindexed, long Indexed) Rows()
     {
         using var c = new SqliteConnection($"Data Source={_path};Mode=ReadOnly;Pooling=False");
         c.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT (SELECT COUNT(*) FROM journal), (SELECT COUNT(*) FROM messages)";
+        cmd.CommandText = "SELECT (SELECT COUNT(*) FROM journal WHERE pos>(SELECT through FROM journal_indexed)), (SELECT COUNT(*) FROM room_index)";
         using var r = cmd.ExecuteReader();
         r.Read();
         return (r.GetInt64(0), r.GetInt64(1));
