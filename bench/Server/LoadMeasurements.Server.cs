@@ -7,6 +7,7 @@ using ChatResilience.Protocol.Connections;
 using ChatResilience.Protocol.Frames;
 using ChatResilience.Server;
 using ChatResilience.Server.Hosting;
+using ChatResilience.Server.Storage;
 
 namespace ChatResilience.Bench;
 
@@ -16,7 +17,7 @@ namespace ChatResilience.Bench;
 /// same load generator in the same run; then broadcast to one room of 1,000 members vs a raw fan-out.
 /// Options: <c>--seconds n</c> measured per point (default 3) after <c>--warmup n</c> unmeasured seconds (default 1), <c>--out path</c> (default bench/results/server-throughput.md),
 /// <c>--conns 100,1000</c>, <c>--windows 1,16</c>, <c>--targets echo,echo2,mem,sqlite,broadcast</c> (default all) to
-/// re-measure a subset while profiling. Each point records the 1-minute load average beside its numbers.
+/// re-measure a subset while profiling, <c>--index-batch n</c> for the SQLite log (default the server's). Each point records the 1-minute load average beside its numbers.
 /// </summary>
 public static partial class LoadMeasurements
 {
@@ -44,6 +45,7 @@ public static partial class LoadMeasurements
         {
             RateLimitPerSecond = 1_000_000, RateLimitBurst = 1_000_000, MaxInFlight = 64, MaxConnections = 5000,
             HeartbeatInterval = TimeSpan.FromMinutes(5), HelloTimeout = TimeSpan.FromMinutes(1),
+            SqliteIndexBatch = LoadArgs.Int(args, "--index-batch", SqliteMessageLog.DefaultIndexBatch),
         };
 
         // Every target runs each point back to back (echo, echo x2, in-memory, SQLite, then the next point), so
