@@ -72,7 +72,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
         // times a second under load; 4,000 copies each rewritten page (the journal's last leaf, rewritten by every
         // commit) once per 16 MB instead of four times. Measured in interleaved runs (sqlite-log-ceiling.md,
         // server-throughput.md, ninth round): the log alone 32-37k -> 43-45k appends/s; the server at 100 x 1,
-        // p99 58-68 -> 52-54 ms. Larger values (10,000-50,000) gained nothing more.
+        // p99 59-68 -> 50-53 ms. Larger values (10,000-50,000) gained nothing more.
         Exec(_writer, $"PRAGMA wal_autocheckpoint={WalCheckpointPages};");
         // What the last process appended but had not indexed (it was killed, say): indexed before serving. Positions
         // continue past both the last row and the mark (retention may have deleted the rows at the end).
