@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Tasks.Sources;
 using Microsoft.Data.Sqlite;
 
 namespace ChatResilience.Server.Storage;
@@ -19,21 +20,22 @@ public sealed partial class SqliteMessageLog
 
     private ValueTask<T> EnqueueAsync<T>(Func<Batch, T> execute, Action<T>? afterCommit, CancellationToken cancellationToken)
     {
+        var op = new WriteOp<T>(execute, afterCommit);
+        return Enqueue(op, new ValueTask<T>(op.Task), cancellationToken);
+    }
+
+    /// <summary>Queues <paramref name="op"/> for the writer; <paramref name="completion"/> is what its caller awaits.</summary>
+    private ValueTask<T> Enqueue<T>(WriteOp op, ValueTask<T> completion, CancellationToken cancellationToken)
+    {
         if (Volatile.Read(ref _disposed) != 0)
         {
             return ValueTask.FromException<T>(new ObjectDisposedException(nameof(SqliteMessageLog)));
         }
 
-        var op = new WriteOp<T>(execute, afterCommit);
-        if (!_writes.Writer.TryWrite(op))
-        {
-            return SlowEnqueueAsync(op, cancellationToken);
-        }
-
-        return new ValueTask<T>(op.Task);
+        return _writes.Writer.TryWrite(op) ? completion : SlowEnqueueAsync(op, completion, cancellationToken);
     }
 
-    private async ValueTask<T> SlowEnqueueAsync<T>(WriteOp<T> op, CancellationToken cancellationToken)
+    private async ValueTask<T> SlowEnqueueAsync<T>(WriteOp op, ValueTask<T> completion, CancellationToken cancellationToken)
     {
         try
         {
@@ -44,7 +46,7 @@ public sealed partial class SqliteMessageLog
             throw new ObjectDisposedException("the log is closed", e);
         }
 
-        return await op.Task;
+        return await completion;
     }
 
     private void RunWriter()
@@ -215,6 +217,79 @@ public sealed partial class SqliteMessageLog
         }
 
         public override void Fail(Exception error) => _tcs.TrySetException(error);
+    }
+
+    /// <summary>
+    /// An append: the message, its sender, and what its caller awaits, in one object. The general
+    /// <see cref="WriteOp{T}"/> costs two closures, their delegates, a <see cref="TaskCompletionSource{T}"/> and its
+    /// task per acked send, objects that all live until the commit and, at 1,000 connections x window 16, survive
+    /// into gen 1 (~600 ms in flight).
+    /// </summary>
+    private sealed class AppendOp(StoredMessage message, string? senderUserId, Action<StoredMessage>? onCommitted) : WriteOp, IValueTaskSource<AppendResult>
+    {
+        // Continuations run on the thread pool, never on the writer thread (as with the other ops' tasks).
+        private ManualResetValueTaskSourceCore<AppendResult> _completion = new() { RunContinuationsAsynchronously = true };
+        private AppendResult? _result;
+        private Exception? _error;
+        private bool _done;
+
+        /// <summary>Awaited once by the caller (a new op per append, so the version never changes).</summary>
+        public ValueTask<AppendResult> Task => new(this, _completion.Version);
+
+        public override void Execute(Batch batch)
+        {
+            try
+            {
+                _result = batch.Append(message, senderUserId);
+            }
+            catch (RoomUnavailableException e)
+            {
+                // A refusal decided before any write: this op fails alone, the batch commits.
+                _error = e;
+            }
+        }
+
+        public override void Complete()
+        {
+            if (_error is not null)
+            {
+                Fail(_error);
+                return;
+            }
+
+            try
+            {
+                if (!_result!.Duplicate)
+                {
+                    onCommitted?.Invoke(_result.Message);
+                }
+            }
+            finally
+            {
+                if (!_done)
+                {
+                    _done = true;
+                    _completion.SetResult(_result!);
+                }
+            }
+        }
+
+        // Only the writer thread completes an op; a failure after Complete (the batch's later op threw) is ignored.
+        public override void Fail(Exception error)
+        {
+            if (!_done)
+            {
+                _done = true;
+                _completion.SetException(error);
+            }
+        }
+
+        AppendResult IValueTaskSource<AppendResult>.GetResult(short token) => _completion.GetResult(token);
+
+        ValueTaskSourceStatus IValueTaskSource<AppendResult>.GetStatus(short token) => _completion.GetStatus(token);
+
+        void IValueTaskSource<AppendResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _completion.OnCompleted(continuation, state, token, flags);
     }
 
     /// <summary>One transaction's view: committed rooms overlaid with this batch's changes.</summary>

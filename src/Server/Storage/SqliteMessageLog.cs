@@ -110,9 +110,10 @@ public sealed partial class SqliteMessageLog : IMessageLog
 
     /// <summary>
     /// Journal rows indexed per transaction by default. Larger batches write fewer pages per row (each room's and
-    /// client's leaf is dirtied once per move) but hold up the appends queued behind them for longer, and the tail
-    /// they leave in memory is larger. 4,096 against 2,048, interleaved runs of the server throughput bench at
-    /// 100 x 1: ~10 % more acks/s, p99 ~65 ms instead of ~55 ms (bench/results/server-throughput.md, seventh round).
+    /// client's index leaf is dirtied once per batch) but hold up the appends queued behind them for longer, and the
+    /// tail they leave in memory is larger. Chosen when rows were moved (4,096 against 2,048: ~10 % more acks/s at
+    /// 100 x 1, seventh round); with slim entries the batch matters less, and 1,024 against 4,096 in the server bench
+    /// lowered p99 at 100 x 1 (33-35 -> 21-23 ms) but cost acks/s at 1000 x 1 (sqlite-log-ceiling.md, ninth round).
     /// </summary>
     public const int DefaultIndexBatch = 4096;
 
@@ -255,13 +256,8 @@ public sealed partial class SqliteMessageLog : IMessageLog
     public ValueTask<AppendResult> AppendAsync(StoredMessage message, string? senderUserId, Action<StoredMessage>? onCommitted = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return EnqueueAsync(b => b.Append(message, senderUserId), r =>
-        {
-            if (!r.Duplicate)
-            {
-                onCommitted?.Invoke(r.Message);
-            }
-        }, cancellationToken);
+        var op = new AppendOp(message, senderUserId, onCommitted);
+        return Enqueue(op, op.Task, cancellationToken);
     }
 
     /// <inheritdoc />
