@@ -93,6 +93,11 @@ public sealed partial class ChatServerHost : IAsyncDisposable
         var exporter = new PrometheusExporter([core.Metrics.Meter], PrometheusExporter.RuntimeMeterName);
         var host = new ChatServerHost(app, core, tokens, log, exporter);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChatResilience.Server.Hosting");
+        if (log is SqliteMessageLog { Conversion: { } conversion })
+        {
+            HostingLog.LogConverted(logger, chat.StoragePath!, conversion.Messages, (long)conversion.Took.TotalMilliseconds);
+        }
+
         host.Map(options, logger);
         await core.StartAsync(cancellationToken);
         await app.StartAsync(cancellationToken);

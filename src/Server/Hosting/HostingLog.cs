@@ -14,4 +14,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(3003, LogLevel.Information, "Chat server stopped")]
     public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(3004, LogLevel.Warning, "SQLite log {Path} was in the earlier layout (rows in a messages table): converted {Messages} messages in {Milliseconds} ms before serving; builds before the conversion can no longer open it")]
+    public static partial void LogConverted(ILogger logger, string path, long messages, long milliseconds);
 }

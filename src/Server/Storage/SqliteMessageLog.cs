@@ -60,7 +60,12 @@ public sealed partial class SqliteMessageLog : IMessageLog
         _writer = new SqliteConnection(_connectionString);
         _writer.Open();
         Exec(_writer, Schema);
-        Migrate(_writer);
+        var converting = timeProvider.GetTimestamp();
+        if (Migrate(_writer) is { } converted)
+        {
+            Conversion = new LayoutConversion(converted, timeProvider.GetElapsedTime(converting));
+        }
+
         Exec(_writer, synchronousFull ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
 
         // The index moves touch every active room's and client's leaf; with SQLite's default 2 MB cache those pages
@@ -79,6 +84,11 @@ public sealed partial class SqliteMessageLog : IMessageLog
         var (lastPos, indexedThrough) = JournalBounds();
         IndexJournalThrough(lastPos);
         _nextPos = Math.Max(lastPos, indexedThrough) + 1;
+        if (Conversion is { } c)
+        {
+            // The conversion's time includes indexing what it moved into the journal.
+            Conversion = c with { Took = timeProvider.GetElapsedTime(converting) };
+        }
 
         LoadRooms();
         _writes = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(65_536) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -90,6 +100,9 @@ public sealed partial class SqliteMessageLog : IMessageLog
 
     /// <summary>Test seam: runs inside a range read, between its copy of the tail and its read of the table.</summary>
     internal Action? AfterTailCopied { get; set; }
+
+    /// <summary>Set when opening converted a file of the earlier layout (rows in a <c>messages</c> table): what it moved, and how long it took.</summary>
+    public LayoutConversion? Conversion { get; }
 
     /// <summary>Called when indexing the journal failed (its rows stay readable; indexing is retried once another index batch has gathered).</summary>
     public Action<Exception>? IndexFailed { get; set; }
@@ -169,14 +182,15 @@ public sealed partial class SqliteMessageLog : IMessageLog
     /// table) to the slim indexes: the table's rows join the journal, unindexed, and are indexed with the rest before
     /// the log serves. One transaction, so a crash midway leaves the old layout to convert again.
     /// </summary>
-    private static void Migrate(SqliteConnection c)
+    /// <returns>The messages moved into the journal, or null when the file needed no conversion.</returns>
+    private static long? Migrate(SqliteConnection c)
     {
         using (var cmd = c.CreateCommand())
         {
             cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='messages'";
             if (cmd.ExecuteScalar() is 0L)
             {
-                return;
+                return null;
             }
 
             // Files older still lack the ack column.
@@ -188,9 +202,10 @@ public sealed partial class SqliteMessageLog : IMessageLog
         }
 
         using var tx = c.BeginTransaction();
-        Exec(c, "INSERT INTO journal(" + MessageColumns + ", outcome_user) SELECT " + MessageColumns + ", outcome_user FROM messages ORDER BY room, seq; "
-            + "DROP TABLE messages; UPDATE journal_indexed SET through=0;", tx);
+        var moved = Exec(c, "INSERT INTO journal(" + MessageColumns + ", outcome_user) SELECT " + MessageColumns + ", outcome_user FROM messages ORDER BY room, seq", tx);
+        Exec(c, "DROP TABLE messages; UPDATE journal_indexed SET through=0;", tx);
         tx.Commit();
+        return moved;
     }
 
     /// <inheritdoc />

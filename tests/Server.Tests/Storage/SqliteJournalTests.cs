@@ -138,6 +138,7 @@ public sealed class SqliteJournalTests : IDisposable
 
         await using (var log = SqliteMessageLog.Open(_path))
         {
+            Assert.Equal(2, log.Conversion!.Messages); // the two in messages; the journal's two were there already
             var rows = await log.ReadAsync("r", 0, 10);
             Assert.Equal(["b1", "b2", "b3", "b4"], rows.Select(m => m.Body));
             Assert.Equal("v", rows[0].Meta!["k"]);
@@ -148,6 +149,11 @@ public sealed class SqliteJournalTests : IDisposable
         }
 
         Assert.Equal((0L, 5L), Rows());
+        await using (var reopened = SqliteMessageLog.Open(_path))
+        {
+            Assert.Null(reopened.Conversion);
+        }
+
         using var c = new SqliteConnection($"Data Source={_path};Mode=ReadOnly;Pooling=False");
         c.Open();
         using var cmd = c.CreateCommand();
