@@ -18,24 +18,21 @@ public sealed partial class SqliteMessageLog
     // so a persistent failure is retried (and logged) once per batch of appends rather than after every commit.
     private int _indexAt;
 
-    private ValueTask<T> EnqueueAsync<T>(Func<Batch, T> execute, Action<T>? afterCommit, CancellationToken cancellationToken)
-    {
-        var op = new WriteOp<T>(execute, afterCommit);
-        return Enqueue(op, new ValueTask<T>(op.Task), cancellationToken);
-    }
+    private ValueTask<T> EnqueueAsync<T>(Func<Batch, T> execute, Action<T>? afterCommit, CancellationToken cancellationToken) =>
+        Enqueue(new DelegateOp<T>(execute, afterCommit), cancellationToken);
 
-    /// <summary>Queues <paramref name="op"/> for the writer; <paramref name="completion"/> is what its caller awaits.</summary>
-    private ValueTask<T> Enqueue<T>(WriteOp op, ValueTask<T> completion, CancellationToken cancellationToken)
+    /// <summary>Queues <paramref name="op"/> for the writer; returns what its caller awaits.</summary>
+    private ValueTask<T> Enqueue<T>(WriteOp<T> op, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _disposed) != 0)
         {
             return ValueTask.FromException<T>(new ObjectDisposedException(nameof(SqliteMessageLog)));
         }
 
-        return _writes.Writer.TryWrite(op) ? completion : SlowEnqueueAsync(op, completion, cancellationToken);
+        return _writes.Writer.TryWrite(op) ? op.Task : SlowEnqueueAsync(op, cancellationToken);
     }
 
-    private async ValueTask<T> SlowEnqueueAsync<T>(WriteOp op, ValueTask<T> completion, CancellationToken cancellationToken)
+    private async ValueTask<T> SlowEnqueueAsync<T>(WriteOp<T> op, CancellationToken cancellationToken)
     {
         try
         {
@@ -46,7 +43,7 @@ public sealed partial class SqliteMessageLog
             throw new ObjectDisposedException("the log is closed", e);
         }
 
-        return await completion;
+        return await op.Task;
     }
 
     private void RunWriter()
@@ -177,70 +174,25 @@ public sealed partial class SqliteMessageLog
         public abstract void Fail(Exception error);
     }
 
-    private sealed class WriteOp<T>(Func<Batch, T> execute, Action<T>? afterCommit) : WriteOp
-    {
-        private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T? _result;
-        private Exception? _error;
-
-        public Task<T> Task => _tcs.Task;
-
-        public override void Execute(Batch batch)
-        {
-            try
-            {
-                _result = execute(batch);
-            }
-            catch (RoomUnavailableException e)
-            {
-                // A refusal decided before any write: this op fails alone, the batch commits.
-                _error = e;
-            }
-        }
-
-        public override void Complete()
-        {
-            if (_error is not null)
-            {
-                _tcs.TrySetException(_error);
-                return;
-            }
-
-            try
-            {
-                afterCommit?.Invoke(_result!);
-            }
-            finally
-            {
-                _tcs.TrySetResult(_result!);
-            }
-        }
-
-        public override void Fail(Exception error) => _tcs.TrySetException(error);
-    }
-
     /// <summary>
-    /// An append: the message, its sender, and what its caller awaits, in one object. The general
-    /// <see cref="WriteOp{T}"/> costs two closures, their delegates, a <see cref="TaskCompletionSource{T}"/> and its
-    /// task per acked send, objects that all live until the commit and, at 1,000 connections x window 16, survive
-    /// into gen 1 (~600 ms in flight).
+    /// An operation whose caller awaits a <typeparamref name="T"/>: the op is itself what is awaited (awaited once),
+    /// so an operation costs no task of its own. Continuations run on the thread pool, never on the writer thread.
     /// </summary>
-    private sealed class AppendOp(StoredMessage message, string? senderUserId, Action<StoredMessage>? onCommitted) : WriteOp, IValueTaskSource<AppendResult>
+    private abstract class WriteOp<T> : WriteOp, IValueTaskSource<T>
     {
-        // Continuations run on the thread pool, never on the writer thread (as with the other ops' tasks).
-        private ManualResetValueTaskSourceCore<AppendResult> _completion = new() { RunContinuationsAsynchronously = true };
-        private AppendResult? _result;
+        private ManualResetValueTaskSourceCore<T> _completion = new() { RunContinuationsAsynchronously = true };
+        private T? _result;
         private Exception? _error;
         private bool _done;
 
-        /// <summary>Awaited once by the caller (a new op per append, so the version never changes).</summary>
-        public ValueTask<AppendResult> Task => new(this, _completion.Version);
+        /// <summary>What the caller awaits (a new op per call, so the version never changes).</summary>
+        public ValueTask<T> Task => new(this, _completion.Version);
 
-        public override void Execute(Batch batch)
+        public sealed override void Execute(Batch batch)
         {
             try
             {
-                _result = batch.Append(message, senderUserId);
+                _result = Run(batch);
             }
             catch (RoomUnavailableException e)
             {
@@ -249,7 +201,7 @@ public sealed partial class SqliteMessageLog
             }
         }
 
-        public override void Complete()
+        public sealed override void Complete()
         {
             if (_error is not null)
             {
@@ -259,10 +211,7 @@ public sealed partial class SqliteMessageLog
 
             try
             {
-                if (!_result!.Duplicate)
-                {
-                    onCommitted?.Invoke(_result.Message);
-                }
+                AfterCommit(_result!);
             }
             finally
             {
@@ -274,8 +223,8 @@ public sealed partial class SqliteMessageLog
             }
         }
 
-        // Only the writer thread completes an op; a failure after Complete (the batch's later op threw) is ignored.
-        public override void Fail(Exception error)
+        // Only the writer thread completes an op; a failure after Complete (a later op of the batch threw) is ignored.
+        public sealed override void Fail(Exception error)
         {
             if (!_done)
             {
@@ -284,12 +233,47 @@ public sealed partial class SqliteMessageLog
             }
         }
 
-        AppendResult IValueTaskSource<AppendResult>.GetResult(short token) => _completion.GetResult(token);
+        T IValueTaskSource<T>.GetResult(short token) => _completion.GetResult(token);
 
-        ValueTaskSourceStatus IValueTaskSource<AppendResult>.GetStatus(short token) => _completion.GetStatus(token);
+        ValueTaskSourceStatus IValueTaskSource<T>.GetStatus(short token) => _completion.GetStatus(token);
 
-        void IValueTaskSource<AppendResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        void IValueTaskSource<T>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
             _completion.OnCompleted(continuation, state, token, flags);
+
+        /// <summary>The op's statements, inside the batch's transaction.</summary>
+        protected abstract T Run(Batch batch);
+
+        /// <summary>Runs on the writer thread after the commit, before the caller resumes.</summary>
+        protected virtual void AfterCommit(T result)
+        {
+        }
+    }
+
+    /// <summary>An operation given as delegates: the log's less frequent mutations.</summary>
+    private sealed class DelegateOp<T>(Func<Batch, T> execute, Action<T>? afterCommit) : WriteOp<T>
+    {
+        protected override T Run(Batch batch) => execute(batch);
+
+        protected override void AfterCommit(T result) => afterCommit?.Invoke(result);
+    }
+
+    /// <summary>
+    /// An append: the message, its sender and the publish callback in one object. As a <see cref="DelegateOp{T}"/>
+    /// with a <see cref="TaskCompletionSource{T}"/>, an acked send cost two closures, their delegates, the source and
+    /// its task, all alive until the commit; at 1,000 connections x window 16 they survive into gen 1 (~600 ms in
+    /// flight).
+    /// </summary>
+    private sealed class AppendOp(StoredMessage message, string? senderUserId, Action<StoredMessage>? onCommitted) : WriteOp<AppendResult>
+    {
+        protected override AppendResult Run(Batch batch) => batch.Append(message, senderUserId);
+
+        protected override void AfterCommit(AppendResult result)
+        {
+            if (!result.Duplicate)
+            {
+                onCommitted?.Invoke(result.Message);
+            }
+        }
     }
 
     /// <summary>One transaction's view: committed rooms overlaid with this batch's changes.</summary>

@@ -61,10 +61,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
         _writer.Open();
         Exec(_writer, Schema);
         var converting = timeProvider.GetTimestamp();
-        if (Migrate(_writer) is { } converted)
-        {
-            Conversion = new LayoutConversion(converted, timeProvider.GetElapsedTime(converting));
-        }
+        var converted = Migrate(_writer);
 
         Exec(_writer, synchronousFull ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
 
@@ -84,10 +81,10 @@ public sealed partial class SqliteMessageLog : IMessageLog
         var (lastPos, indexedThrough) = JournalBounds();
         IndexJournalThrough(lastPos);
         _nextPos = Math.Max(lastPos, indexedThrough) + 1;
-        if (Conversion is { } c)
+        if (converted is { } messages)
         {
-            // The conversion's time includes indexing what it moved into the journal.
-            Conversion = c with { Took = timeProvider.GetElapsedTime(converting) };
+            // Its time includes indexing what it moved into the journal.
+            Conversion = new LayoutConversion(messages, timeProvider.GetElapsedTime(converting));
         }
 
         LoadRooms();
@@ -271,8 +268,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
     public ValueTask<AppendResult> AppendAsync(StoredMessage message, string? senderUserId, Action<StoredMessage>? onCommitted = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var op = new AppendOp(message, senderUserId, onCommitted);
-        return Enqueue(op, op.Task, cancellationToken);
+        return Enqueue(new AppendOp(message, senderUserId, onCommitted), cancellationToken);
     }
 
     /// <inheritdoc />
