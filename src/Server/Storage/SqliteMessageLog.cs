@@ -167,9 +167,9 @@ public sealed partial class SqliteMessageLog : IMessageLog
         $"""
         INSERT OR IGNORE INTO outcomes(user_id, client_id, seq, id, room, room_seq, nack_code, nack_reason, at)
             SELECT j.outcome_user, j.client_id, j.client_seq, j.id, j.room, j.seq, NULL, NULL, j.at
-            FROM room_index i CROSS JOIN journal j ON j.pos=i.pos WHERE {where} AND j.outcome_user IS NOT NULL;
+            FROM {RoomRows} WHERE {where} AND j.outcome_user IS NOT NULL;
         DELETE FROM ack_index WHERE (user_id, client_id, client_seq, pos) IN (
-            SELECT j.outcome_user, j.client_id, j.client_seq, j.pos FROM room_index i CROSS JOIN journal j ON j.pos=i.pos WHERE {where} AND j.outcome_user IS NOT NULL);
+            SELECT j.outcome_user, j.client_id, j.client_seq, j.pos FROM {RoomRows} WHERE {where} AND j.outcome_user IS NOT NULL);
         DELETE FROM journal WHERE pos IN (SELECT i.pos FROM room_index i WHERE {where});
         DELETE FROM room_index AS i WHERE {where};
         """;
@@ -281,7 +281,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
             var (tail, version) = _tail.ReadRoom(room, afterSeq);
             AfterTailCopied?.Invoke();
             await using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT " + JoinedColumns + " FROM room_index i CROSS JOIN journal j ON j.pos=i.pos WHERE i.room=$r AND i.seq>$a ORDER BY i.seq LIMIT $l";
+            cmd.CommandText = "SELECT " + JoinedColumns + " FROM " + RoomRows + " WHERE i.room=$r AND i.seq>$a ORDER BY i.seq LIMIT $l";
             cmd.Parameters.AddWithValue("$r", room);
             cmd.Parameters.AddWithValue("$a", afterSeq);
             cmd.Parameters.AddWithValue("$l", limit);
@@ -326,7 +326,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
             // sweep already indexed the journal).
             b.IndexJournal();
             var byCount = r.Head - cut.MaxMessages;
-            var byAge = b.Scalar("SELECT COALESCE(MAX(i.seq), 0) FROM room_index i CROSS JOIN journal j ON j.pos=i.pos WHERE i.room=$r AND j.at<$t", ("$r", room), ("$t", cut.MinAtMs));
+            var byAge = b.Scalar("SELECT COALESCE(MAX(i.seq), 0) FROM " + RoomRows + " WHERE i.room=$r AND j.at<$t", ("$r", room), ("$t", cut.MinAtMs));
             var upTo = Math.Min(Math.Max(byCount, byAge), cut.ProtectFromSeq - 1);
             if (upTo < r.FirstSeq)
             {
@@ -469,7 +469,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
         await using var c = await OpenReaderAsync(cancellationToken);
         await using var cmd = c.CreateCommand();
         // The indexed rows and the unindexed ones past the mark, in one snapshot.
-        cmd.CommandText = "WITH m AS (SELECT " + JoinedColumns + " FROM room_index i CROSS JOIN journal j ON j.pos=i.pos WHERE i.room=$r "
+        cmd.CommandText = "WITH m AS (SELECT " + JoinedColumns + " FROM " + RoomRows + " WHERE i.room=$r "
             + "UNION ALL SELECT " + MessageColumns + " FROM journal WHERE pos>(SELECT through FROM journal_indexed) AND room=$r) "
             + "SELECT * FROM m WHERE sender<>$a AND NOT EXISTS (SELECT 1 FROM m x WHERE x.answer_for=m.seq) ORDER BY seq";
         cmd.Parameters.AddWithValue("$r", room);
@@ -493,6 +493,12 @@ public sealed partial class SqliteMessageLog : IMessageLog
 
     /// <summary>A message row's columns, in the order every read and write of them uses (<see cref="JournalInsert"/> binds by it).</summary>
     internal const string MessageColumns = "room, seq, epoch, id, sender, client_id, client_seq, body, sent_at, basis, at, meta, answer_for";
+
+    /// <summary>
+    /// A room's indexed rows: <c>room_index i</c> joined to each entry's journal row <c>j</c>. CROSS JOIN keeps the
+    /// index as the outer loop, so a room's rows are an index seek and a rowid lookup each, never a journal scan.
+    /// </summary>
+    private const string RoomRows = "room_index i CROSS JOIN journal j ON j.pos=i.pos";
 
     /// <summary><see cref="MessageColumns"/> of the journal aliased <c>j</c>, for reads through an index.</summary>
     private static readonly string JoinedColumns = "j." + MessageColumns.Replace(", ", ", j.", StringComparison.Ordinal);
