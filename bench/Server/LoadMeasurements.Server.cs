@@ -26,6 +26,7 @@ public static partial class LoadMeasurements
         Register("server-throughput", RunServerThroughputAsync);
         Register("server-outcomes-memory", OutcomesMemoryMeasurement.RunAsync);
         Register("sqlite-log-ceiling", SqliteLogCeilingMeasurement.RunAsync);
+        Register("sqlite-retention", SqliteRetentionMeasurement.RunAsync);
     }
 
     private const int BroadcastMessages = 1000;

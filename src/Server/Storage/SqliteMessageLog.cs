@@ -321,13 +321,20 @@ public sealed partial class SqliteMessageLog : IMessageLog
                 return r?.FirstSeq ?? 1;
             }
 
-            // Highest seq removable: by count, or by age (the last message older than the cut), never into a protected range.
-            // The age query and the delete below need every row indexed (a no-op when an earlier trim of the
-            // sweep already indexed the journal).
+            // Removable: the oldest messages while there are too many or they are older than the age cut, never into a
+            // protected range (the in-memory log's rule). The age query and the delete below need every row indexed
+            // (a no-op when an earlier trim of the sweep already indexed the journal).
             b.IndexJournal();
-            var byCount = r.Head - cut.MaxMessages;
-            var byAge = b.Scalar("SELECT COALESCE(MAX(i.seq), 0) FROM " + RoomRows + " WHERE i.room=$r AND j.at<$t", ("$r", room), ("$t", cut.MinAtMs));
-            var upTo = Math.Min(Math.Max(byCount, byAge), cut.ProtectFromSeq - 1);
+            var byCount = Math.Max(r.Head - cut.MaxMessages, r.FirstSeq - 1);
+            // The first message after the count cut young enough to stay: a walk in seq order that stops there, so a
+            // sweep costs what it removes. Asking for the newest message older than the cut instead read every row of
+            // the room, ~200 ms per 100,000 messages on the writer thread, for every room once a minute
+            // (bench/results/sqlite-retention.md).
+            var firstYoung = b.Scalar(
+                "SELECT i.seq FROM " + RoomRows + " WHERE i.room=$r AND i.seq>$s AND j.at>=$t ORDER BY i.seq LIMIT 1",
+                ("$r", room), ("$s", byCount), ("$t", cut.MinAtMs));
+            var byAge = firstYoung > 0 ? firstYoung - 1 : r.Head;
+            var upTo = Math.Min(byAge, cut.ProtectFromSeq - 1);
             if (upTo < r.FirstSeq)
             {
                 return r.FirstSeq;

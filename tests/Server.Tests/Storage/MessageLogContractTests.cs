@@ -193,6 +193,24 @@ public abstract class MessageLogContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Trim_RemovesOnlyTheOldestRun_AgeContinuesPastTheCountCut()
+    {
+        await Log.EnsureRoomAsync("r");
+        // Acceptance times out of seq order (sessions stamp them before the log orders their appends).
+        long[] ats = [100, 500, 200, 600, 150, 700, 800];
+        for (var i = 0; i < ats.Length; i++)
+        {
+            await Log.AppendAsync(Msg("r", i + 1, at: ats[i]), "u1");
+        }
+
+        // seq 3 and 5 are older than the cut but follow a younger message: a room is trimmed from its start only.
+        Assert.Equal(2, await Log.TrimAsync("r", new RetentionCut(100, 300, long.MaxValue)));
+        // The count cut takes 2..3; the age cut goes on through 4 and 5 (older than 650) and stops at 6.
+        Assert.Equal(6, await Log.TrimAsync("r", new RetentionCut(4, 650, long.MaxValue)));
+        Assert.Equal([6L, 7L], (await Log.ReadAsync("r", 0, 100)).Select(m => m.Seq));
+    }
+
+    [Fact]
     public async Task Memberships_ReadMarkers_RoundTrip()
     {
         await Log.EnsureRoomAsync("r");
