@@ -138,6 +138,15 @@ public sealed class ConnectionTests
         await using var h = new CoreHarness(new ChatServerOptions { OutboundQueueMessages = 64, RateLimitBurst = 1000 });
         var (slow, _) = await h.ConnectAsync("slow", "cs", capacity: 1);
         await slow.SendAsync(new JoinFrame { Room = "r1" });
+
+        // The slow subscription must be live before the traffic starts. A join its session handles only after ~65
+        // sends begins as a replay, and a replay waits for queue room instead of counting as slow: no 4409 would
+        // come, and the wait for the close below timed out. Nothing to replay (head 0) and a ping barrier (the
+        // join is handled before the ping) make it live; after the pong the slow client reads nothing more.
+        Assert.Equal(0, (await slow.ExpectAsync<JoinedFrame>()).Head);
+        await slow.SyncAsync();
+        var hub = await h.Core.GetHubAsync("r1", create: false);
+        Assert.True(Assert.Single(hub!.Snapshot(), s => s.Session.UserId == "slow").Live);
         var (fast, _) = await h.JoinedAsync("r1", "fast", "cf");
         var sender = await h.SenderAsync("r1");
         for (var batch = 0; batch < 10; batch++)
@@ -154,8 +163,9 @@ public sealed class ConnectionTests
             }
         }
 
-        var (close, _) = await slow.ExpectClosedAsync();
+        var (close, before) = await slow.ExpectClosedAsync();
         Assert.Equal(CloseCodes.SlowConsumer, close.Code);
+        Assert.Equal(Enumerable.Range(1, before.Count).Select(i => (long)i), before.Cast<MsgFrame>().Select(m => m.Seq)); // no gap before the close
         Assert.Equal(200, h.Core.Metrics.BroadcastEncodes);
     }
 
