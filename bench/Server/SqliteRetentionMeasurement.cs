@@ -41,6 +41,7 @@ internal static class SqliteRetentionMeasurement
             var ageCut = BaseAt + (2L * rooms * perRoom / 100);
             rows.Add(await SweepAsync(log, rooms, "age cut removes 1 %", new RetentionCut(2L * perRoom, ageCut, long.MaxValue)));
             rows.Add(await ReplayAsync(log, rooms, perRoom));
+            rows.Add(await DeleteRoomAsync(log));
             foreach (var r in rows)
             {
                 Console.WriteLine(Line(r));
@@ -103,6 +104,32 @@ internal static class SqliteRetentionMeasurement
         }
 
         return new Row("trim: " + what, times.Average(), times.Max(), removed, double.NaN);
+    }
+
+    /// <summary>
+    /// An admin's room deletion, with one appender to another room running meanwhile: mean is the deletion's time,
+    /// max the longest the appender waited for one commit (how long the deletion held the writer in one stretch).
+    /// </summary>
+    private static async Task<Row> DeleteRoomAsync(SqliteMessageLog log)
+    {
+        var before = await log.GetRoomAsync("r0") ?? throw new InvalidOperationException("r0");
+        using var stop = new CancellationTokenSource();
+        var longest = 0.0;
+        var appender = Task.Run(async () =>
+        {
+            for (long seq = 1; !stop.IsCancellationRequested; seq++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await log.AppendAsync(new StoredMessage { Room = "r1", Id = $"delete-{seq}", From = "ud", ClientId = "cd", ClientSeq = seq, Body = "x", At = BaseAt }, "ud");
+                longest = Math.Max(longest, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        });
+        var deleting = Stopwatch.GetTimestamp();
+        await log.DeleteRoomAsync("r0");
+        var ms = Stopwatch.GetElapsedTime(deleting).TotalMilliseconds;
+        await stop.CancelAsync();
+        await appender;
+        return new Row("delete a room (max: longest append wait meanwhile)", ms, longest, before.Head - before.FirstSeq + 1, double.NaN);
     }
 
     /// <summary>Pages through 10 % of each room from its middle, as a resume after a long absence would.</summary>

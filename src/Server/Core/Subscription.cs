@@ -91,7 +91,8 @@ internal sealed class Subscription(ChatSession session, RoomHub hub, int holdLim
                     var batch = await core.Log.ReadAsync(Hub.Name, cursor, (int)Math.Min(core.Options.ReplayBatchMessages, target - cursor), ct);
                     if (batch.Count == 0 || batch[0].Seq != cursor + 1)
                     {
-                        // Retention never trims under an active replay, so this only happens if the room was deleted.
+                        // Retention never trims under an active replay, so this only happens if the room is being deleted
+                        // (the SQLite log removes a large room's oldest messages first) or was: its end comes as `left`.
                         core.ReplayHole(this, cursor);
                         return replayed;
                     }

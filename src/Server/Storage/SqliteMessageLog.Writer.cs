@@ -394,6 +394,21 @@ public sealed partial class SqliteMessageLog
             return new AppendResult(stored, Duplicate: false);
         }
 
+        /// <summary>Removes room <paramref name="r"/>'s messages through seq <paramref name="upTo"/> (indexing the journal first); false when there are none.</summary>
+        public bool RemoveThrough(RoomInfo r, long upTo)
+        {
+            if (upTo < r.FirstSeq)
+            {
+                return false;
+            }
+
+            IndexJournal();
+            MessagesDeleted = true;
+            Exec(RemoveMessages("i.room=$r AND i.seq<=$s"), ("$r", r.Room), ("$s", upTo));
+            PutRoom(r with { FirstSeq = upTo + 1 });
+            return true;
+        }
+
         public void PutOutcome(SettlementOutcome o)
         {
             var upsert = log._upsertOutcome ??= Prepare(

@@ -114,6 +114,39 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task DeletingALargeRoom_CommitsAChunkAtATime_AndEndsLikeOneDeletion()
+    {
+        await using var log = SqliteMessageLog.Open(_path, indexBatch: 100);
+        await log.EnsureRoomAsync("big");
+        await log.EnsureRoomAsync("other");
+        var count = (2 * SqliteMessageLog.RoomDeletionChunk) + 500;
+        for (var i = 1; i <= count; i++)
+        {
+            await log.AppendAsync(Msg("big", i), "u1");
+        }
+
+        await log.AppendAsync(Msg("other", 1, client: "c2"), "u1");
+        var commits = 0;
+        log.CommitObserved = (_, _) => Interlocked.Increment(ref commits);
+
+        var deleted = await log.DeleteRoomAsync("big");
+
+        // Two chunks of RoomDeletionChunk, then the rest with the room itself: appends queued meanwhile commit between them.
+        Assert.Equal(3, commits);
+        Assert.Equal((true, count + 1L), (deleted!.Deleted, deleted.FirstSeq));
+        Assert.Equal(count, await log.GetClientMarkAsync("u1", "c1"));
+        Assert.Equal(("big", 1L), ((await log.GetOutcomeAsync("u1", "c1", 1))!.Room, (await log.GetOutcomeAsync("u1", "c1", 1))!.RoomSeq!.Value));
+        Assert.Equal(count, (await log.GetOutcomeAsync("u1", "c1", count))!.RoomSeq);
+        Assert.Equal(["b1"], (await log.ReadAsync("other", 0, 10)).Select(m => m.Body));
+
+        var again = await log.EnsureRoomAsync("big");
+        Assert.Equal((2L, 0L), (again.Epoch, again.Head));
+        Assert.Empty(await log.ReadAsync("big", 0, 10));
+        Assert.Equal(1, (await log.AppendAsync(Msg("big", 1, client: "c3"), "u1")).Message.Seq);
+        Assert.Equal(["b1"], (await log.ReadAsync("big", 0, 10)).Select(m => m.Body));
+    }
+
+    [Fact]
     public async Task Open_FileOfTheMovedRowsLayout_ConvertsIt_WithRowsStillInItsJournal()
     {
         // The eighth round's layout: indexed rows in messages (acks in outcome_user), two appends still in the journal
