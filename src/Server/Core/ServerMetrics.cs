@@ -22,6 +22,7 @@ public sealed class ServerMetrics : IDisposable
     private readonly Counter<long> _encodes;
     private readonly Histogram<long> _replaySize;
     private readonly Histogram<double> _commitDuration;
+    private readonly Histogram<double> _schedulingLag;
     private long _broadcastEncodes;
 
     public ServerMetrics(IMeterFactory? meterFactory, Func<long>? queueDepth = null)
@@ -37,6 +38,7 @@ public sealed class ServerMetrics : IDisposable
         _encodes = _meter.CreateCounter<long>("chat.server.broadcast.encodes", "{encode}", "Broadcast msg serialisations");
         _replaySize = _meter.CreateHistogram<long>("chat.server.replay.size", "{msg}", "Messages replayed per join or resume");
         _commitDuration = _meter.CreateHistogram<double>("chat.server.commit.duration", "s", "Log commit latency");
+        _schedulingLag = _meter.CreateHistogram<double>("chat.server.scheduling.lag", "s", "How late the server's once-a-second tick ran (thread pool and CPU saturation)");
         if (queueDepth is not null)
         {
             _meter.CreateObservableGauge("chat.server.queue.depth", queueDepth, "{frame}", "Queued msg frames across connections");
@@ -82,6 +84,8 @@ public sealed class ServerMetrics : IDisposable
     internal Meter Meter => _meter;
 
     internal void Committed(TimeSpan duration) => _commitDuration.Record(duration.TotalSeconds);
+
+    internal void SchedulingLagged(TimeSpan lag) => _schedulingLag.Record(lag.TotalSeconds);
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
