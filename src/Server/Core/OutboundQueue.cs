@@ -18,7 +18,7 @@ namespace ChatResilience.Server.Core;
 /// frames do too: the replay queues a batch at a time and one woken writer drains it, rather than the
 /// replay and the writer taking turns frame by frame.
 /// </remarks>
-internal sealed class OutboundQueue(int maxMessages, long maxBytes, int maxControl) : IValueTaskSource
+internal sealed class OutboundQueue(int maxMessages, long maxBytes, int maxControl) : IValueTaskSource, IThreadPoolWorkItem
 {
     private readonly Lock _lock = new();
     private readonly Queue<WireMessage> _control = new();
@@ -263,9 +263,14 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes, int maxContr
         }
         else
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static q => q._wake.SetResult(true), this, preferLocal: true);
+            // The queue is its own work item: at most one wake is pending (TakeWaiter hands it out once per park), and
+            // a delegate with state allocated a work item per wake, 1,000 per message in a broadcast to 1,000 members.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
         }
     }
+
+    /// <summary>The thread-pool wake: runs the parked writer's continuation on this thread.</summary>
+    void IThreadPoolWorkItem.Execute() => _wake.SetResult(true);
 
     private bool TryTake(out WireMessage message)
     {
