@@ -99,14 +99,17 @@ public static partial class LoadMeasurements
             File.Delete(f);
         }
 
-        // Broadcast: one unmeasured pass of each side first (JIT, pools), then 1,000 messages (a million deliveries,
-        // ~5 s a side): the 200-message pass alone lasted about a second and swung 55–105 % between runs.
+        // Broadcast: each side warms up with unmeasured rounds of the measured size on its own connections until a
+        // round compiles at most a handful of methods, as the send→ack points wait for the JIT, then measures one
+        // round of 1,000 messages (a million deliveries, ~5 s a side). One fixed 200-message pass left both sides
+        // partly quick-JITted (a third of a profile's samples); warm-up rounds of 200 never reached the raw fan-out's
+        // backpressure paths (Kestrel's awaited flushes), which were then compiled during its measured round.
         var (chatFan, rawFan, fanLoad) = (double.NaN, double.NaN, "");
         if (targets.Contains("broadcast"))
         {
-            await MeasureBroadcastAsync(chat, members: 1000, messages: 200);
-            (chatFan, rawFan, fanLoad) = await MeasureBroadcastAsync(chat, members: 1000, messages: BroadcastMessages);
-            Console.WriteLine($"broadcast 1000 members: chat {chatFan:F0}/s, raw fan-out {rawFan:F0}/s (load {fanLoad})");
+            BroadcastResult fan;
+            (chatFan, rawFan, fanLoad) = fan = await MeasureBroadcastAsync(chat, members: 1000, messages: BroadcastMessages);
+            Console.WriteLine($"broadcast 1000 members: chat {chatFan:F0}/s, raw fan-out {rawFan:F0}/s, warm-up rounds {fan.ChatWarmupRounds} / {fan.RawWarmupRounds}, jit while measured {fan.JitMeasured} (load {fanLoad})");
         }
 
         await File.WriteAllTextAsync(output, Markdown(results, chatFan, rawFan, fanLoad, seconds));
@@ -120,10 +123,17 @@ public static partial class LoadMeasurements
         return r;
     }
 
-    private static async Task<(double Chat, double Raw, string Load)> MeasureBroadcastAsync(ChatServerOptions chat, int members, int messages)
+    private sealed record BroadcastResult(double Chat, double Raw, string Load, int ChatWarmupRounds, int RawWarmupRounds, long JitMeasured)
+    {
+        public void Deconstruct(out double chat, out double raw, out string load) => (chat, raw, load) = (Chat, Raw, Load);
+    }
+
+    private static async Task<BroadcastResult> MeasureBroadcastAsync(ChatServerOptions chat, int members, int messages)
     {
         var body = SendAckLoad.Body;
         double chatRate;
+        int chatWarmup;
+        long jit;
         await using (var host = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0, Chat = chat, EnableAssistant = false }, loggerProvider: Microsoft.Extensions.Logging.Abstractions.NullLoggerProvider.Instance))
         {
             var conns = await Task.WhenAll(Enumerable.Range(0, members).Select(async i =>
@@ -134,37 +144,51 @@ public static partial class LoadMeasurements
             }));
             var sender = await SendAckLoad.ConnectAsync(host.WebSocketUri, host.IssueToken("sender"), CancellationToken.None);
             await SendAckLoad.ChatHandshakeAsync(sender, "csender", "bcast", CancellationToken.None);
-            var start = Stopwatch.GetTimestamp();
-            var receivers = conns.Select(c => CountAsync(c, messages)).ToArray();
-            var sending = Task.Run(async () =>
-            {
-                var slots = new SemaphoreSlim(16, 16);
-                var acking = Task.Run(async () =>
-                {
-                    for (var acked = 0; acked < messages;)
-                    {
-                        if (await SendAckLoad.ReceiveFrameAsync(sender, CancellationToken.None) is AckFrame)
-                        {
-                            acked++;
-                            slots.Release();
-                        }
-                    }
-                });
-                for (var s = 1; s <= messages; s++)
-                {
-                    await slots.WaitAsync();
-                    await sender.SendAsync(WireMessage.Text(FrameCodec.EncodeToArray(new SendFrame { Id = "b" + s, Seq = s, Room = "bcast", Body = body, SentAt = 1_800_000_000_000 })));
-                }
+            long next = 1;
 
-                await acking;
-            });
-            await Task.WhenAll(receivers).WaitAsync(TimeSpan.FromSeconds(120));
-            chatRate = (double)members * messages / Stopwatch.GetElapsedTime(start).TotalSeconds;
-            await sending;
+            // One round: n sends from the one sender (16 in flight, each waiting for its ack), every member counting n.
+            async Task<double> RoundAsync(int n)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var receivers = conns.Select(c => CountAsync(c, n)).ToArray();
+                var sending = Task.Run(async () =>
+                {
+                    var slots = new SemaphoreSlim(16, 16);
+                    var acking = Task.Run(async () =>
+                    {
+                        for (var acked = 0; acked < n;)
+                        {
+                            if (await SendAckLoad.ReceiveFrameAsync(sender, CancellationToken.None) is AckFrame)
+                            {
+                                acked++;
+                                slots.Release();
+                            }
+                        }
+                    });
+                    for (var i = 0; i < n; i++)
+                    {
+                        await slots.WaitAsync();
+                        var s = next++;
+                        await sender.SendAsync(WireMessage.Text(FrameCodec.EncodeToArray(new SendFrame { Id = "b" + s, Seq = s, Room = "bcast", Body = body, SentAt = 1_800_000_000_000 })));
+                    }
+
+                    await acking;
+                });
+                await Task.WhenAll(receivers).WaitAsync(TimeSpan.FromSeconds(120));
+                var rate = (double)members * n / Stopwatch.GetElapsedTime(start).TotalSeconds;
+                await sending;
+                return rate;
+            }
+
+            chatWarmup = await WarmUpAsync(() => RoundAsync(messages));
+            var jitStart = System.Runtime.JitInfo.GetCompiledMethodCount();
+            chatRate = await RoundAsync(messages);
+            jit = System.Runtime.JitInfo.GetCompiledMethodCount() - jitStart;
             await Task.WhenAll(conns.Append(sender).Select(c => c.CloseAsync(1000, null).AsTask()));
         }
 
         double rawRate;
+        int rawWarmup;
         await using (var raw = await RawKestrelApps.StartAsync())
         {
             var conns = await Task.WhenAll(Enumerable.Range(0, members).Select(_ => SendAckLoad.ConnectAsync(raw.FanUri, null, CancellationToken.None)));
@@ -174,20 +198,44 @@ public static partial class LoadMeasurements
             }
 
             var sender = await SendAckLoad.ConnectAsync(raw.FanSendUri, null, CancellationToken.None);
-            var start = Stopwatch.GetTimestamp();
-            var receivers = conns.Select(c => CountAsync(c, messages)).ToArray();
-            for (var s = 1; s <= messages; s++)
+            long next = 1;
+            async Task<double> RoundAsync(int n)
             {
-                var msg = new MsgFrame { Room = "bcast", Epoch = 1, Seq = s, Id = "b" + s, From = "sender", ClientId = "csender", ClientSeq = s, Body = body, SentAt = 1_800_000_000_000, At = 1_800_000_000_000 };
-                await sender.SendAsync(WireMessage.Text(FrameCodec.EncodeToArray(msg)));
+                var start = Stopwatch.GetTimestamp();
+                var receivers = conns.Select(c => CountAsync(c, n)).ToArray();
+                for (var i = 0; i < n; i++)
+                {
+                    var s = next++;
+                    var msg = new MsgFrame { Room = "bcast", Epoch = 1, Seq = s, Id = "b" + s, From = "sender", ClientId = "csender", ClientSeq = s, Body = body, SentAt = 1_800_000_000_000, At = 1_800_000_000_000 };
+                    await sender.SendAsync(WireMessage.Text(FrameCodec.EncodeToArray(msg)));
+                }
+
+                await Task.WhenAll(receivers).WaitAsync(TimeSpan.FromSeconds(120));
+                return (double)members * n / Stopwatch.GetElapsedTime(start).TotalSeconds;
             }
 
-            await Task.WhenAll(receivers).WaitAsync(TimeSpan.FromSeconds(120));
-            rawRate = (double)members * messages / Stopwatch.GetElapsedTime(start).TotalSeconds;
+            rawWarmup = await WarmUpAsync(() => RoundAsync(messages));
+            var jitStart = System.Runtime.JitInfo.GetCompiledMethodCount();
+            rawRate = await RoundAsync(messages);
+            jit += System.Runtime.JitInfo.GetCompiledMethodCount() - jitStart;
             await Task.WhenAll(conns.Append(sender).Select(c => c.CloseAsync(1000, null).AsTask()));
         }
 
-        return (chatRate, rawRate, SendAckLoad.LoadAverage());
+        return new BroadcastResult(chatRate, rawRate, SendAckLoad.LoadAverage(), chatWarmup, rawWarmup, jit);
+    }
+
+    /// <summary>Runs unmeasured rounds until one compiles at most 5 methods (tiered compilation settled), at most 8; returns how many ran.</summary>
+    private static async Task<int> WarmUpAsync(Func<Task<double>> round)
+    {
+        for (var rounds = 1; ; rounds++)
+        {
+            var before = System.Runtime.JitInfo.GetCompiledMethodCount();
+            await round();
+            if (System.Runtime.JitInfo.GetCompiledMethodCount() - before <= 5 || rounds == 8)
+            {
+                return rounds;
+            }
+        }
     }
 
     private static async Task CountAsync(IFrameConnection c, int messages)
@@ -230,7 +278,7 @@ public static partial class LoadMeasurements
         }
 
         var fanRatio = chatFan / rawFan * 100;
-        b.AppendLine(inv, $"## Broadcast, one room of 1,000 members, {BroadcastMessages} messages after an unmeasured 200 (sender window 16)");
+        b.AppendLine(inv, $"## Broadcast, one room of 1,000 members, {BroadcastMessages} messages after unmeasured rounds of as many until the JIT is quiet (sender window 16)");
         b.AppendLine();
         b.AppendLine("| target | deliveries/s | % of raw | target |");
         b.AppendLine("|---|---:|---:|---|");
