@@ -38,6 +38,10 @@ public static class LoadCommand
         o.WriteLine($"  delivery latency  {P(s.DeliveryLatency)}");
         o.WriteLine($"  hold msg/s        sent {s.HoldRates.SentPerSecond:0.#}, acked {s.HoldRates.AckedPerSecond:0.#}, delivered {s.HoldRates.DeliveredPerSecond:0.#}");
         o.WriteLine($"  server            cpu mean {s.Server.CpuPercentMean:0.#}% max {s.Server.CpuPercentMax:0.#}%, memory max {s.Server.MemoryBytesMax / 1048576:0} MB — {s.Server.Source}");
+        if (s.Server.SchedulingLagMsMax is { } lagMax)
+        {
+            o.WriteLine($"  server lag        scheduling lag mean {s.Server.SchedulingLagMsMean:0.#} ms, worst second {lagMax:0.#} ms (its own once-a-second tick, chat_server_scheduling_lag_seconds)");
+        }
         o.WriteLine("  SLO break table:");
         foreach (var b in s.SloBreaks)
         {

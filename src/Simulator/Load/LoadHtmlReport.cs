@@ -35,6 +35,10 @@ public static class LoadHtmlReport
         Row(html, "errors (connect + failed + refused) / skipped before join", $"{summary.Errors} / {summary.SendsSkippedNotJoined}");
         HarnessLoadRows(html, summary.HarnessLoad);
         Row(html, "server CPU mean / max, memory max", $"{summary.Server.CpuPercentMean:0.#}% / {summary.Server.CpuPercentMax:0.#}%, {summary.Server.MemoryBytesMax / 1048576:0} MB ({summary.Server.Source})");
+        if (summary.Server.SchedulingLagMsMax is { } lagMax)
+        {
+            Row(html, "server scheduling lag mean / worst second", $"{summary.Server.SchedulingLagMsMean:0.#} / {lagMax:0.#} ms");
+        }
         if (summary.HarnessError is not null)
         {
             Row(html, "harness error", summary.HarnessError);

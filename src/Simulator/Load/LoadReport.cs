@@ -51,6 +51,7 @@ public static class LoadReport
 
         var cpu = result.Samples.Where(s => s.ServerCpuPercent is not null).Select(s => s.ServerCpuPercent!.Value).ToList();
         var memory = result.Samples.Where(s => s.ServerMemoryBytes is not null).Select(s => s.ServerMemoryBytes!.Value).ToList();
+        var serverLag = result.Samples.Where(s => s.ServerLagMs is not null).Select(s => s.ServerLagMs!.Value).ToList();
         return new LoadSummary
         {
             ToolVersion = typeof(LoadReport).Assembly.GetName().Version?.ToString() ?? "0",
@@ -95,6 +96,8 @@ public static class LoadReport
                 CpuPercentMax = cpu.Count == 0 ? null : Math.Round(cpu.Max(), 1),
                 MemoryBytesMax = memory.Count == 0 ? null : memory.Max(),
                 MemoryBytesEnd = memory.Count == 0 ? null : memory[^1],
+                SchedulingLagMsMean = serverLag.Count == 0 ? null : Math.Round(serverLag.Average(), 1),
+                SchedulingLagMsMax = serverLag.Count == 0 ? null : serverLag.Max(),
                 Error = result.ResourceError,
             },
             HarnessLoad = HarnessLoad.From(

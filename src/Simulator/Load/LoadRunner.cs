@@ -250,6 +250,7 @@ public sealed class LoadRunner
                     Delivered = _counters.Delivered,
                     ServerCpuPercent = cpu,
                     ServerMemoryBytes = memory,
+                    ServerLagMs = probe.ServerLagMs,
                     HarnessLagMs = lagMs,
                 };
                 _samples.Add(sample);

@@ -26,6 +26,9 @@ public sealed record LoadSample
     /// <summary>Server memory (working set or RSS), bytes; null when unknown.</summary>
     public double? ServerMemoryBytes { get; init; }
 
+    /// <summary>The server's mean scheduling lag since the previous sample, ms, from its /metrics; null when unknown.</summary>
+    public double? ServerLagMs { get; init; }
+
     /// <summary>How late this sample's own tick ran, ms: the load generator's scheduling lag (see <c>SchedulingLagProbe</c>).</summary>
     public long HarnessLagMs { get; init; }
 }

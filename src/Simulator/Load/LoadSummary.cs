@@ -105,6 +105,12 @@ public sealed record ServerResources
     public double? MemoryBytesMax { get; init; }
     public double? MemoryBytesEnd { get; init; }
 
+    /// <summary>The server's scheduling lag over the run, ms: the samples' mean and largest (null when /metrics lacks it).</summary>
+    public double? SchedulingLagMsMean { get; init; }
+
+    /// <inheritdoc cref="SchedulingLagMsMean"/>
+    public double? SchedulingLagMsMax { get; init; }
+
     /// <summary>The last scrape error, if any.</summary>
     public string? Error { get; init; }
 }

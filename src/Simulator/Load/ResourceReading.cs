@@ -21,11 +21,33 @@ public sealed record ResourceReading(double? CpuSeconds, double? MemoryBytes)
         "process_resident_memory_bytes", "dotnet_process_memory_working_set",
     ];
 
-    /// <summary>Reads CPU and memory from parsed samples; a value is null when no known name is present.</summary>
+    /// <summary>The chat server's scheduling-lag histogram: total seconds late and ticks so far (null when not exported).</summary>
+    public double? LagSecondsSum { get; init; }
+
+    /// <inheritdoc cref="LagSecondsSum"/>
+    public double? LagTicks { get; init; }
+
+    /// <summary>Reads CPU, memory and the chat server's scheduling lag from parsed samples; a value is null when no known name is present.</summary>
     public static ResourceReading From(IReadOnlyList<PrometheusSample> samples)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        return new ResourceReading(First(samples, CpuNames), First(samples, MemoryNames));
+        return new ResourceReading(First(samples, CpuNames), First(samples, MemoryNames))
+        {
+            LagSecondsSum = PrometheusTextParser.Sum(samples, "chat_server_scheduling_lag_seconds_sum"),
+            LagTicks = PrometheusTextParser.Sum(samples, "chat_server_scheduling_lag_seconds_count"),
+        };
+    }
+
+    /// <summary>
+    /// The server's mean scheduling lag, ms, over the ticks between two readings; null when either lacks the series
+    /// or no tick ran between them.
+    /// </summary>
+    public static double? MeanLagMs(ResourceReading? previous, ResourceReading current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        return previous is { LagSecondsSum: { } sum0, LagTicks: { } ticks0 } && current is { LagSecondsSum: { } sum, LagTicks: { } ticks } && ticks > ticks0
+            ? Math.Round(Math.Max(0, sum - sum0) / (ticks - ticks0) * 1000, 1)
+            : null;
     }
 
     /// <summary>CPU use between two readings as percent of one core; null when either lacks CPU or no time passed.</summary>

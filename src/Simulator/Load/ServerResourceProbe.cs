@@ -43,6 +43,14 @@ internal sealed class ServerResourceProbe : IDisposable
     /// <summary>Also the server's connection count when /metrics has it (<c>chat_server_connections</c>).</summary>
     public double? ServerConnections { get; private set; }
 
+    /// <summary>
+    /// The server process's mean scheduling lag since the previous sample, ms (<c>chat_server_scheduling_lag_seconds</c>):
+    /// how late its own once-a-second tick ran, so a server short of CPU or threads shows even when it runs elsewhere.
+    /// </summary>
+    public double? ServerLagMs { get; private set; }
+
+    private ResourceReading? _lastReading;
+
     public async Task<(double? CpuPercent, double? MemoryBytes)> SampleAsync(CancellationToken cancellationToken)
     {
         // The CPU counter is read somewhere inside the scrape: the scrape's midpoint bounds the timing error by half
@@ -57,6 +65,8 @@ internal sealed class ServerResourceProbe : IDisposable
             cpu = Math.Round(Math.Min(c, 100.0 * Environment.ProcessorCount), 1); // in process: cannot exceed this machine's cores
         }
 
+        ServerLagMs = ResourceReading.MeanLagMs(_lastReading, reading);
+        _lastReading = reading;
         _lastCpu = reading.CpuSeconds;
         _lastAt = at;
         return (cpu, reading.MemoryBytes);

@@ -59,6 +59,25 @@ public sealed class PrometheusTextParserTests
     }
 
     [Fact]
+    public void SchedulingLag_IsTheMeanOfTheTicksBetweenTwoScrapes()
+    {
+        static ResourceReading Read(double sum, double count) => ResourceReading.From(PrometheusTextParser.Parse($"""
+            # TYPE chat_server_scheduling_lag_seconds histogram
+            chat_server_scheduling_lag_seconds_count {count}
+            chat_server_scheduling_lag_seconds_sum {sum}
+            """));
+
+        var first = Read(0.25, 10);
+        Assert.Equal((0.25, 10.0), (first.LagSecondsSum!.Value, first.LagTicks!.Value));
+
+        // Two ticks since, 0.5 s late between them.
+        Assert.Equal(250, ResourceReading.MeanLagMs(first, Read(0.75, 12)));
+        Assert.Null(ResourceReading.MeanLagMs(first, Read(0.25, 10))); // no tick ran
+        Assert.Null(ResourceReading.MeanLagMs(null, first));
+        Assert.Null(ResourceReading.MeanLagMs(first, ResourceReading.From(PrometheusTextParser.Parse("up 1")))); // a server without the series
+    }
+
+    [Fact]
     public void CpuPercent_IsCpuSecondsOverWallSeconds()
     {
         Assert.Equal(150, ResourceReading.CpuPercent(10, 13, TimeSpan.FromSeconds(2)));
