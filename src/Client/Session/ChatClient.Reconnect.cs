@@ -9,8 +9,9 @@ using Polly.Retry;
 namespace ChatResilience.Client;
 
 /// <summary>
-/// The reconnect loop: Polly's retry strategy runs one connection per attempt, asks the close-code table
-/// whether to go on, and waits the <see cref="Reconnect.ReconnectDelayPolicy"/> delay on the injected clock.
+/// The reconnect loop: Polly's retry strategy runs one connection per attempt and asks the close-code table
+/// whether to go on; the client waits the <see cref="Reconnect.ReconnectDelayPolicy"/> delay on the injected clock
+/// itself, armed before <c>OnReconnectScheduled</c> is raised.
 /// </summary>
 public sealed partial class ChatClient
 {
@@ -18,6 +19,12 @@ public sealed partial class ChatClient
     private CloseHistory _history;
     private volatile bool _waitingToRetry;
     private CancellationTokenSource? _executionCts;
+
+    // The wait before the next attempt, armed in OnRetry before OnReconnectScheduled is raised and awaited by that
+    // attempt: a handler that drives a fake clock from the event finds the wait's timer already there. Polly's own
+    // delay (zero here) was armed only after OnRetry returned, so an Advance from the handler came too early and
+    // the wait ran a whole delay past it.
+    private Task? _retryWait;
 
     private ResiliencePipeline<SessionOutcome> BuildPipeline()
     {
@@ -27,14 +34,18 @@ public sealed partial class ChatClient
             // connection resets the count while Polly's own attempt number keeps growing.
             MaxRetryAttempts = int.MaxValue,
             ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome)),
-            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(DelayFor(args.Outcome.Result!)),
+            Delay = TimeSpan.Zero,
+            BackoffType = DelayBackoffType.Constant,
+            UseJitter = false,
             OnRetry = args =>
             {
                 _waitingToRetry = true;
                 _metrics.Reconnect();
                 var outcome = args.Outcome.Result!;
-                ClientLog.ReconnectScheduled(_logger, _options.ClientId, _failures, args.RetryDelay.TotalMilliseconds);
-                RaiseReconnectScheduled(new ReconnectScheduled(args.RetryDelay, _failures, outcome.Reaction.Reason, outcome.Code));
+                var delay = DelayFor(outcome);
+                Volatile.Write(ref _retryWait, delay > TimeSpan.Zero ? Task.Delay(delay, _time, args.Context.CancellationToken) : null);
+                ClientLog.ReconnectScheduled(_logger, _options.ClientId, _failures, delay.TotalMilliseconds);
+                RaiseReconnectScheduled(new ReconnectScheduled(delay, _failures, outcome.Reaction.Reason, outcome.Code));
                 return default;
             },
         };
@@ -88,6 +99,7 @@ public sealed partial class ChatClient
                 finally
                 {
                     Volatile.Write(ref _executionCts, null);
+                    Volatile.Write(ref _retryWait, null);
                     _waitingToRetry = false;
                 }
 
@@ -118,6 +130,12 @@ public sealed partial class ChatClient
 
     private async ValueTask<SessionOutcome> RunOnceAsync(CancellationToken ct)
     {
+        if (Interlocked.Exchange(ref _retryWait, null) is { } wait)
+        {
+            // Cancelled when the network comes back (OnNetworkChanged) or the client is disposed: RunAsync decides.
+            await wait;
+        }
+
         _waitingToRetry = false;
         ct.ThrowIfCancellationRequested();
         string token;
