@@ -147,6 +147,36 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task DeletingALargeRoom_AnAppendQueuedMeanwhile_CommitsBeforeTheDeletionEnds()
+    {
+        await using var log = SqliteMessageLog.Open(_path, indexBatch: 100);
+        await log.EnsureRoomAsync("big");
+        await log.EnsureRoomAsync("other");
+        for (var i = 1; i <= (3 * SqliteMessageLog.RoomDeletionChunk) + 1; i++)
+        {
+            await log.AppendAsync(Msg("big", i), "u1");
+        }
+
+        var commits = 0;
+        var appendCommittedAt = 0;
+        ValueTask<AppendResult>? append = null;
+        log.CommitObserved = (_, _) =>
+        {
+            // On the writer thread, right after the deletion's first commit: another room's send arrives.
+            if (Interlocked.Increment(ref commits) == 1)
+            {
+                append = log.AppendAsync(Msg("other", 1, client: "c2"), "u1", _ => appendCommittedAt = Volatile.Read(ref commits));
+            }
+        };
+
+        await log.DeleteRoomAsync("big");
+        var deletionEnded = Volatile.Read(ref commits);
+
+        Assert.False((await append!.Value).Duplicate);
+        Assert.InRange(appendCommittedAt, 2, deletionEnded - 1);
+    }
+
+    [Fact]
     public async Task Open_FileOfTheMovedRowsLayout_ConvertsIt_WithRowsStillInItsJournal()
     {
         // The eighth round's layout: indexed rows in messages (acks in outcome_user), two appends still in the journal
