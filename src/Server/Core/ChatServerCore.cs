@@ -18,6 +18,9 @@ namespace ChatResilience.Server.Core;
 /// </summary>
 public sealed partial class ChatServerCore : IProcessorHost, IAsyncDisposable
 {
+    /// <summary>How often the scheduling-lag probe ticks.</summary>
+    internal static readonly TimeSpan SchedulingLagTick = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<string, RoomHub> _hubs = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _hubGate = new(1, 1);
     private readonly ConcurrentDictionary<(string User, string Client), ClientSettlement> _clients = new();
@@ -27,9 +30,6 @@ public sealed partial class ChatServerCore : IProcessorHost, IAsyncDisposable
     private readonly ConcurrentDictionary<ChatSession, Task> _running = new();
     private readonly IMessageProcessor? _processor;
     private readonly CancellationTokenSource _stopping = new();
-
-    /// <summary>How often the scheduling-lag probe ticks.</summary>
-    internal static readonly TimeSpan SchedulingLagTick = TimeSpan.FromSeconds(1);
     private readonly Lock _answerLock = new();
     private long _answerClientSeq;
     private long _sessionCounter;
