@@ -116,7 +116,7 @@ public sealed class SqliteJournalTests : IDisposable
     [Fact]
     public async Task DeletingALargeRoom_CommitsAChunkAtATime_AndEndsLikeOneDeletion()
     {
-        await using var log = SqliteMessageLog.Open(_path, indexBatch: 100);
+        await using var log = SqliteMessageLog.Open(_path, synchronousFull: false, indexBatch: 100); // thousands of appends; durability is not what is tested
         await log.EnsureRoomAsync("big");
         await log.EnsureRoomAsync("other");
         var count = (2 * SqliteMessageLog.RoomDeletionChunk) + 500;
@@ -149,7 +149,7 @@ public sealed class SqliteJournalTests : IDisposable
     [Fact]
     public async Task DeletingALargeRoom_AnAppendQueuedMeanwhile_CommitsBeforeTheDeletionEnds()
     {
-        await using var log = SqliteMessageLog.Open(_path, indexBatch: 100);
+        await using var log = SqliteMessageLog.Open(_path, synchronousFull: false, indexBatch: 100); // as above
         await log.EnsureRoomAsync("big");
         await log.EnsureRoomAsync("other");
         for (var i = 1; i <= (3 * SqliteMessageLog.RoomDeletionChunk) + 1; i++)
