@@ -93,10 +93,7 @@ public static class ClientMemoryMeasurement
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(path + suffix);
-            }
+            SqliteFiles.Delete(path);
         }
     }
 

@@ -58,10 +58,7 @@ public class OutboxStoreBenchmarks
         await _store.DisposeAsync();
         if (_path is not null)
         {
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(_path + suffix);
-            }
+            SqliteFiles.Delete(_path);
         }
     }
 

@@ -94,10 +94,7 @@ public static partial class LoadMeasurements
             await sqliteHost.StopAsync();
         }
 
-        foreach (var f in new[] { dbPath, dbPath + "-wal", dbPath + "-shm" })
-        {
-            File.Delete(f);
-        }
+        SqliteFiles.Delete(dbPath);
 
         // Broadcast: each side warms up with unmeasured rounds of the measured size on its own connections until a
         // round compiles at most a handful of methods, as the send→ack points wait for the JIT, then measures one
@@ -129,9 +126,7 @@ public static partial class LoadMeasurements
     private static async Task<BroadcastResult> MeasureBroadcastAsync(ChatServerOptions chat, int members, int messages)
     {
         var body = SendAckLoad.Body;
-        double chatRate;
-        int chatWarmup;
-        long jit;
+        (double Rate, int WarmupRounds, long Jit) chatSide, rawSide;
         await using (var host = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0, Chat = chat, EnableAssistant = false }, loggerProvider: Microsoft.Extensions.Logging.Abstractions.NullLoggerProvider.Instance))
         {
             var conns = await Task.WhenAll(Enumerable.Range(0, members).Select(async i =>
@@ -144,49 +139,35 @@ public static partial class LoadMeasurements
             await SendAckLoad.ChatHandshakeAsync(sender, "csender", "bcast", CancellationToken.None);
             long next = 1;
 
-            // One round: n sends from the one sender (16 in flight, each waiting for its ack), every member counting n.
-            async Task<double> RoundAsync(int n)
+            // The one sender keeps 16 sends in flight, each waiting for its ack.
+            async Task SendAsync(int n)
             {
-                var start = Stopwatch.GetTimestamp();
-                var receivers = conns.Select(c => CountAsync(c, n)).ToArray();
-                var sending = Task.Run(async () =>
+                var slots = new SemaphoreSlim(16, 16);
+                var acking = Task.Run(async () =>
                 {
-                    var slots = new SemaphoreSlim(16, 16);
-                    var acking = Task.Run(async () =>
+                    for (var acked = 0; acked < n;)
                     {
-                        for (var acked = 0; acked < n;)
+                        if (await SendAckLoad.ReceiveFrameAsync(sender, CancellationToken.None) is AckFrame)
                         {
-                            if (await SendAckLoad.ReceiveFrameAsync(sender, CancellationToken.None) is AckFrame)
-                            {
-                                acked++;
-                                slots.Release();
-                            }
+                            acked++;
+                            slots.Release();
                         }
-                    });
-                    for (var i = 0; i < n; i++)
-                    {
-                        await slots.WaitAsync();
-                        var s = next++;
-                        await sender.SendAsync(WireMessage.Text(FrameCodec.EncodeToArray(new SendFrame { Id = "b" + s, Seq = s, Room = "bcast", Body = body, SentAt = 1_800_000_000_000 })));
                     }
-
-                    await acking;
                 });
-                await Task.WhenAll(receivers).WaitAsync(TimeSpan.FromSeconds(120));
-                var rate = (double)members * n / Stopwatch.GetElapsedTime(start).TotalSeconds;
-                await sending;
-                return rate;
+                for (var i = 0; i < n; i++)
+                {
+                    await slots.WaitAsync();
+                    var s = next++;
+                    await sender.SendAsync(WireMessage.Text(FrameCodec.EncodeToArray(new SendFrame { Id = "b" + s, Seq = s, Room = "bcast", Body = body, SentAt = 1_800_000_000_000 })));
+                }
+
+                await acking;
             }
 
-            chatWarmup = await WarmUpAsync(() => RoundAsync(messages));
-            var jitStart = System.Runtime.JitInfo.GetCompiledMethodCount();
-            chatRate = await RoundAsync(messages);
-            jit = System.Runtime.JitInfo.GetCompiledMethodCount() - jitStart;
+            chatSide = await WarmThenMeasureAsync(() => BroadcastRoundAsync(conns, messages, () => Task.Run(() => SendAsync(messages))));
             await Task.WhenAll(conns.Append(sender).Select(c => c.CloseAsync(1000, null).AsTask()));
         }
 
-        double rawRate;
-        int rawWarmup;
         await using (var raw = await RawKestrelApps.StartAsync())
         {
             var conns = await Task.WhenAll(Enumerable.Range(0, members).Select(_ => SendAckLoad.ConnectAsync(raw.FanUri, null, CancellationToken.None)));
@@ -197,43 +178,59 @@ public static partial class LoadMeasurements
 
             var sender = await SendAckLoad.ConnectAsync(raw.FanSendUri, null, CancellationToken.None);
             long next = 1;
-            async Task<double> RoundAsync(int n)
+
+            // The raw sender writes each message's bytes without waiting: the app fans them out as they arrive.
+            async Task SendAsync(int n)
             {
-                var start = Stopwatch.GetTimestamp();
-                var receivers = conns.Select(c => CountAsync(c, n)).ToArray();
                 for (var i = 0; i < n; i++)
                 {
                     var s = next++;
                     var msg = new MsgFrame { Room = "bcast", Epoch = 1, Seq = s, Id = "b" + s, From = "sender", ClientId = "csender", ClientSeq = s, Body = body, SentAt = 1_800_000_000_000, At = 1_800_000_000_000 };
                     await sender.SendAsync(WireMessage.Text(FrameCodec.EncodeToArray(msg)));
                 }
-
-                await Task.WhenAll(receivers).WaitAsync(TimeSpan.FromSeconds(120));
-                return (double)members * n / Stopwatch.GetElapsedTime(start).TotalSeconds;
             }
 
-            rawWarmup = await WarmUpAsync(() => RoundAsync(messages));
-            var jitStart = System.Runtime.JitInfo.GetCompiledMethodCount();
-            rawRate = await RoundAsync(messages);
-            jit += System.Runtime.JitInfo.GetCompiledMethodCount() - jitStart;
+            rawSide = await WarmThenMeasureAsync(() => BroadcastRoundAsync(conns, messages, () => SendAsync(messages)));
             await Task.WhenAll(conns.Append(sender).Select(c => c.CloseAsync(1000, null).AsTask()));
         }
 
-        return new BroadcastResult(chatRate, rawRate, SendAckLoad.LoadAverage(), chatWarmup, rawWarmup, jit);
+        return new BroadcastResult(chatSide.Rate, rawSide.Rate, SendAckLoad.LoadAverage(), chatSide.WarmupRounds, rawSide.WarmupRounds, chatSide.Jit + rawSide.Jit);
     }
 
-    /// <summary>Runs unmeasured rounds until one compiles at most 5 methods (tiered compilation settled), at most 8; returns how many ran.</summary>
-    private static async Task<int> WarmUpAsync(Func<Task<double>> round)
+    /// <summary>One round: <paramref name="send"/> sends <paramref name="messages"/> while every member counts as many; deliveries/s until the last member has them all.</summary>
+    private static async Task<double> BroadcastRoundAsync(IFrameConnection[] members, int messages, Func<Task> send)
     {
-        for (var rounds = 1; ; rounds++)
+        var start = Stopwatch.GetTimestamp();
+        var receivers = members.Select(c => CountAsync(c, messages)).ToArray();
+        var sending = send();
+        await Task.WhenAll(receivers).WaitAsync(TimeSpan.FromSeconds(120));
+        var rate = (double)members.Length * messages / Stopwatch.GetElapsedTime(start).TotalSeconds;
+        await sending;
+        return rate;
+    }
+
+    /// <summary>
+    /// Runs unmeasured rounds until one compiles at most 5 methods (tiered compilation settled; at most 8 rounds), then
+    /// one measured round: its rate, the warm-up rounds, and the methods compiled while it ran.
+    /// </summary>
+    private static async Task<(double Rate, int WarmupRounds, long Jit)> WarmThenMeasureAsync(Func<Task<double>> round)
+    {
+        var rounds = 1;
+        while (true)
         {
             var before = System.Runtime.JitInfo.GetCompiledMethodCount();
             await round();
             if (System.Runtime.JitInfo.GetCompiledMethodCount() - before <= 5 || rounds == 8)
             {
-                return rounds;
+                break;
             }
+
+            rounds++;
         }
+
+        var jitStart = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var rate = await round();
+        return (rate, rounds, System.Runtime.JitInfo.GetCompiledMethodCount() - jitStart);
     }
 
     private static async Task CountAsync(IFrameConnection c, int messages)

@@ -100,10 +100,7 @@ internal static class SqliteLogCeilingMeasurement
         }
         finally
         {
-            foreach (var f in new[] { path, path + "-wal", path + "-shm" })
-            {
-                File.Delete(f);
-            }
+            SqliteFiles.Delete(path);
         }
     }
 

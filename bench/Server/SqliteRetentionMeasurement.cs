@@ -31,7 +31,7 @@ internal static class SqliteRetentionMeasurement
         {
             await using var log = SqliteMessageLog.Open(path);
             var fill = await FillAsync(log, rooms, perRoom);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"filled {rooms} rooms x {perRoom} messages in {fill.TotalSeconds:F1} s, file {FileMegabytes(path):F0} MB"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"filled {rooms} rooms x {perRoom} messages in {fill.TotalSeconds:F1} s, file {SqliteFiles.Megabytes(path):F0} MB"));
 
             // Rooms below the count cap and younger than the age cut: the sweep's usual case, once a minute per room.
             rows.Add(await SweepAsync(log, rooms, "nothing to remove", new RetentionCut(2L * perRoom, BaseAt, long.MaxValue)));
@@ -47,7 +47,7 @@ internal static class SqliteRetentionMeasurement
                 Console.WriteLine(Line(r));
             }
 
-            var text = Markdown(rows, rooms, perRoom, fill, FileMegabytes(path));
+            var text = Markdown(rows, rooms, perRoom, fill, SqliteFiles.Megabytes(path));
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
             await File.WriteAllTextAsync(output, text);
             Console.WriteLine($"written to {output}");
@@ -55,10 +55,7 @@ internal static class SqliteRetentionMeasurement
         }
         finally
         {
-            foreach (var f in new[] { path, path + "-wal", path + "-shm" })
-            {
-                File.Delete(f);
-            }
+            SqliteFiles.Delete(path);
         }
     }
 
@@ -161,9 +158,6 @@ internal static class SqliteRetentionMeasurement
         var perSecond = read / Stopwatch.GetElapsedTime(started).TotalSeconds;
         return new Row($"replay: pages of {PageSize}", times.Average(), times.Max(), read, perSecond);
     }
-
-    private static double FileMegabytes(string path) =>
-        new[] { path, path + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length) / 1e6;
 
     private static string Line(Row r) => string.Create(CultureInfo.InvariantCulture,
         $"{r.What,-32} mean {r.MeanMs,8:F2} ms  max {r.MaxMs,8:F2} ms  messages {r.Messages,8}{(double.IsNaN(r.PerSecond) ? "" : $"  {r.PerSecond:F0} messages/s")}");
