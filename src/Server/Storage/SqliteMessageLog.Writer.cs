@@ -404,7 +404,7 @@ public sealed partial class SqliteMessageLog
 
             IndexJournal();
             MessagesDeleted = true;
-            Exec(RemoveMessages("i.room=$r AND i.seq<=$s"), ("$r", r.Room), ("$s", upTo));
+            Exec(RemoveMessagesThroughSql, ("$r", r.Room), ("$s", upTo));
             PutRoom(r with { FirstSeq = upTo + 1 });
             return true;
         }

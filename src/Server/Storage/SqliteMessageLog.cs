@@ -162,19 +162,18 @@ public sealed partial class SqliteMessageLog : IMessageLog
         + "UPDATE journal_indexed SET through=MAX(through, $p);";
 
     /// <summary>
-    /// Removes the indexed message rows <paramref name="where"/> selects from <c>room_index i</c> (retention, room
-    /// deletion). Their acks move to the outcomes table first, so dedup still answers them for the outcome retention
-    /// period and the client's mark (derived from both) is kept; then the ack entries, the rows and the room entries go.
+    /// Removes room <c>$r</c>'s indexed messages through seq <c>$s</c> (retention, room deletion). Their acks move to the
+    /// outcomes table first, so dedup still answers them for the outcome retention period and the client's mark
+    /// (derived from both) is kept; then the ack entries, the rows and the room entries go.
     /// </summary>
-    private static string RemoveMessages(string where) =>
-        $"""
+    private const string RemoveMessagesThroughSql = $"""
         INSERT OR IGNORE INTO outcomes(user_id, client_id, seq, id, room, room_seq, nack_code, nack_reason, at)
             SELECT j.outcome_user, j.client_id, j.client_seq, j.id, j.room, j.seq, NULL, NULL, j.at
-            FROM {RoomRows} WHERE {where} AND j.outcome_user IS NOT NULL;
+            FROM {RoomRows} WHERE i.room=$r AND i.seq<=$s AND j.outcome_user IS NOT NULL;
         DELETE FROM ack_index WHERE (user_id, client_id, client_seq, pos) IN (
-            SELECT j.outcome_user, j.client_id, j.client_seq, j.pos FROM {RoomRows} WHERE {where} AND j.outcome_user IS NOT NULL);
-        DELETE FROM journal WHERE pos IN (SELECT i.pos FROM room_index i WHERE {where});
-        DELETE FROM room_index AS i WHERE {where};
+            SELECT j.outcome_user, j.client_id, j.client_seq, j.pos FROM {RoomRows} WHERE i.room=$r AND i.seq<=$s AND j.outcome_user IS NOT NULL);
+        DELETE FROM journal WHERE pos IN (SELECT i.pos FROM room_index i WHERE i.room=$r AND i.seq<=$s);
+        DELETE FROM room_index AS i WHERE i.room=$r AND i.seq<=$s;
         """;
 
     /// <summary>
@@ -271,9 +270,8 @@ public sealed partial class SqliteMessageLog : IMessageLog
                 return null;
             }
 
-            b.IndexJournal();
-            b.MessagesDeleted = true;
-            b.Exec(RemoveMessages("i.room=$r") + " DELETE FROM members WHERE room=$r; DELETE FROM read_markers WHERE room=$r;", ("$r", room));
+            b.RemoveThrough(r, r.Head);
+            b.Exec("DELETE FROM members WHERE room=$r; DELETE FROM read_markers WHERE room=$r;", ("$r", room));
             var deleted = r with { Deleted = true, FirstSeq = r.Head + 1 };
             b.PutRoom(deleted);
             return (RoomInfo?)deleted;

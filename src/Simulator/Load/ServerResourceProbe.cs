@@ -22,7 +22,7 @@ internal sealed class ServerResourceProbe : IDisposable
     private readonly Uri? _metricsUri;
     private readonly bool _processFallback;
     private readonly TimeProvider _time;
-    private double? _lastCpu;
+    private ResourceReading? _lastReading;
     private long _lastAt;
     private bool _metricsLackProcessStats;
 
@@ -49,8 +49,6 @@ internal sealed class ServerResourceProbe : IDisposable
     /// </summary>
     public double? ServerLagMs { get; private set; }
 
-    private ResourceReading? _lastReading;
-
     public async Task<(double? CpuPercent, double? MemoryBytes)> SampleAsync(CancellationToken cancellationToken)
     {
         // The CPU counter is read somewhere inside the scrape: the scrape's midpoint bounds the timing error by half
@@ -59,7 +57,7 @@ internal sealed class ServerResourceProbe : IDisposable
         var reading = await ReadAsync(cancellationToken);
         var after = _time.GetTimestamp();
         var at = before + ((after - before) / 2);
-        var cpu = _lastAt == 0 ? null : ResourceReading.CpuPercent(_lastCpu, reading.CpuSeconds, _time.GetElapsedTime(_lastAt, at));
+        var cpu = _lastAt == 0 ? null : ResourceReading.CpuPercent(_lastReading?.CpuSeconds, reading.CpuSeconds, _time.GetElapsedTime(_lastAt, at));
         if (cpu is { } c && _processFallback)
         {
             cpu = Math.Round(Math.Min(c, 100.0 * Environment.ProcessorCount), 1); // in process: cannot exceed this machine's cores
@@ -67,7 +65,6 @@ internal sealed class ServerResourceProbe : IDisposable
 
         ServerLagMs = ResourceReading.MeanLagMs(_lastReading, reading);
         _lastReading = reading;
-        _lastCpu = reading.CpuSeconds;
         _lastAt = at;
         return (cpu, reading.MemoryBytes);
     }
