@@ -44,6 +44,17 @@ public sealed partial class ChatServerHost : IAsyncDisposable
 
     internal WebApplication App => _app;
 
+    /// <summary>
+    /// The default builder reloads appsettings*.json on change, and to see a change it watches the content root, the
+    /// working directory, with its subdirectories. The server's default database, chat.db, lives there too (so does
+    /// chatsim's under artifacts/): every commit's WAL write woke the watcher's thread, which read the event and stat'ed
+    /// the file. Measured with the database in the content root: that thread used ~7 % of the process's CPU at
+    /// 100 connections x window 16 (bench/results/server-throughput.md, eleventh round). Options are read once at
+    /// start, so a reload would change nothing; given first, a later <c>--hostBuilder:reloadConfigOnChange=true</c> in
+    /// the server's own arguments still turns it on.
+    /// </summary>
+    internal const string NoConfigReload = "--hostBuilder:reloadConfigOnChange=false";
+
     /// <summary>Starts Kestrel on 127.0.0.1:<see cref="ChatServerHostOptions.Port"/> and returns once it listens.</summary>
     public static Task<ChatServerHost> StartAsync(ChatServerHostOptions options, TimeProvider? timeProvider = null, ILoggerProvider? loggerProvider = null, CancellationToken cancellationToken = default) =>
         StartAsync(options, timeProvider, loggerProvider, configure: null, args: [], cancellationToken);
@@ -54,7 +65,7 @@ public sealed partial class ChatServerHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var time = timeProvider ?? TimeProvider.System;
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = options.Environment });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [NoConfigReload, .. args], EnvironmentName = options.Environment });
         if (loggerProvider is not null)
         {
             builder.Logging.ClearProviders();

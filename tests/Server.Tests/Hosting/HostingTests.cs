@@ -4,6 +4,7 @@ using System.Text;
 using ChatResilience.Protocol;
 using ChatResilience.Protocol.Frames;
 using ChatResilience.Server.Tests.Support;
+using Microsoft.Extensions.Configuration;
 
 namespace ChatResilience.Server.Tests.Hosting;
 
@@ -127,6 +128,16 @@ public sealed class HostingTests
 
         await using var prod = await HostHarness.StartAsync(environment: "Production", signingKey: "a-production-signing-key-of-at-least-32-bytes!");
         Assert.Equal(HttpStatusCode.NotFound, (await prod.Http().PostAsJsonAsync(new Uri("/dev/token", UriKind.Relative), new { sub = "x" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Configuration_IsReadOnce_NothingWatchesTheWorkingDirectory()
+    {
+        // A reloading JSON source watches the content root, where the default database lives (ChatServerHost.NoConfigReload).
+        await using var h = await HostHarness.StartAsync();
+        var files = ((IConfigurationRoot)h.Host.App.Configuration).Providers.OfType<FileConfigurationProvider>().ToList();
+        Assert.Contains(files, f => f.Source.Path == "appsettings.json"); // still read, once
+        Assert.All(files, f => Assert.False(f.Source.ReloadOnChange, f.Source.Path));
     }
 
     [Fact]
