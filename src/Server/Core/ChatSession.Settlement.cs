@@ -11,6 +11,22 @@ namespace ChatResilience.Server.Core;
 /// </summary>
 internal sealed partial class ChatSession
 {
+    /// <summary>
+    /// The session whose decision is running on this thread. With a log that commits synchronously, the append
+    /// publishes the sender's own <c>msg</c> right here, under the room lock, so its writer is woken through the
+    /// thread pool, and the ack queued right after rides on that wake. In a room with other members their wakes are
+    /// queued in the same publish: the sender's ack waited behind the whole fan-out, its window filled, and it sent
+    /// no faster than one room's fan-out drained (broadcast to 1,000 members, four interleaved pairs: 53–58 % → 64–94 %
+    /// of the raw fan-out once the ack went out at once; bench/results/server-throughput.md, eleventh round). There the own msg's wake is
+    /// deferred (<see cref="TryEnqueueLive"/>): the ack queued below wakes the writer inline and this thread writes
+    /// both, and <see cref="OutboundQueue.FlushDeferredWake"/> covers a reply that goes through the pump. Only this
+    /// thread's publishes to this session defer, and only until this call returns. Alone in its room a sender keeps
+    /// the hop: there it lets the receive loop read on while another thread writes (deferring there too, in four
+    /// pairs at 1000 connections x window 16 in memory: 65–70 % against 73–87 % of the echo).
+    /// </summary>
+    [ThreadStatic]
+    private static ChatSession? t_settling;
+
     private async Task SettleAsync(SendFrame? send, string id, long seq, ProtocolException? invalid, bool isCancel)
     {
         var st = _settlement!;
@@ -18,7 +34,24 @@ internal sealed partial class ChatSession
         await st.Gate.WaitAsync();
         try
         {
-            reply = await DecideAsync(st, send, id, seq, invalid, isCancel);
+            ValueTask<ValueTask<Frame?>> decision;
+            var outer = t_settling;
+            t_settling = this;
+            try
+            {
+                decision = DecideAsync(st, send, id, seq, invalid, isCancel);
+            }
+            finally
+            {
+                t_settling = outer;
+            }
+
+            reply = await decision;
+        }
+        catch
+        {
+            _queue.FlushDeferredWake();
+            throw;
         }
         finally
         {
@@ -33,12 +66,16 @@ internal sealed partial class ChatSession
         {
             if (reply.Result is { } frame)
             {
+                // Wakes the writer inline: it writes this and a deferred own msg here.
                 EnqueueControl(frame);
             }
 
+            _queue.FlushDeferredWake();
             return;
         }
 
+        // Through the pump: a deferred own msg must not wait for it.
+        _queue.FlushDeferredWake();
         Interlocked.Increment(ref _repliesOutstanding);
         try
         {

@@ -160,7 +160,11 @@ internal sealed partial class ChatSession
         _core.Observe(CloseAsync(CloseCodes.SlowConsumer, "slow consumer"), "slow-consumer-close");
     }
 
-    public bool TryEnqueueLive(byte[] json) => _queue.TryEnqueueLive(_transcoder.Wrap(json));
+    /// <summary>
+    /// Queues a live frame. The sender's own, published to a room it <paramref name="shares"/> while its send settles on
+    /// this thread, without a wake of its own (see <see cref="t_settling"/>).
+    /// </summary>
+    public bool TryEnqueueLive(byte[] json, bool shares) => _queue.TryEnqueueLive(_transcoder.Wrap(json), deferWake: shares && t_settling == this);
 
     public void EnqueueForced(byte[] json) => _queue.EnqueueForced(_transcoder.Wrap(json));
 

@@ -14,7 +14,10 @@ namespace ChatResilience.Server.Core;
 /// frame (the ack) wakes it inline, so the thread that settled the send writes the ack itself, as an echo
 /// server does, instead of handing it to another thread-pool thread. Live and forced frames come from the
 /// room's publish, under the room lock and possibly on the log's commit thread, so they wake the writer
-/// through the thread pool: socket writes never run under a room lock or on the commit thread. Replayed
+/// through the thread pool: socket writes never run under a room lock or on the commit thread. The one
+/// exception is a sender's own <c>msg</c> published while its send settles on its own receive thread (a log
+/// that commits synchronously): that wake is deferred to the ack queued right after, which wakes inline, so
+/// the receive thread writes both frames with no thread-pool hop, as the echo does (see ChatSession). Replayed
 /// frames do too: the replay queues a batch at a time and one woken writer drains it, rather than the
 /// replay and the writer taking turns frame by frame.
 /// </remarks>
@@ -25,6 +28,7 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes, int maxContr
     private readonly Queue<WireMessage> _messages = new();
     private ManualResetValueTaskSourceCore<bool> _wake; // RunContinuationsAsynchronously false: an inline wake runs the writer here
     private bool _writerWaiting;
+    private bool _wakeDeferred; // a frame waits while the writer stays parked: its owner wakes it inline (TryEnqueueLive)
     private TaskCompletionSource? _space;
     private long _bytes;
     private bool _completed;
@@ -93,8 +97,12 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes, int maxContr
         return true;
     }
 
-    /// <summary>Queues a live <c>msg</c>; false when the bounded queue is full (a slow consumer). Safe under a room lock.</summary>
-    public bool TryEnqueueLive(WireMessage message)
+    /// <summary>
+    /// Queues a live <c>msg</c>; false when the bounded queue is full (a slow consumer). Safe under a room lock.
+    /// With <paramref name="deferWake"/> a parked writer stays parked: the caller promises to wake it inline soon,
+    /// by queuing a control frame or with <see cref="FlushDeferredWake"/>, once it holds no lock.
+    /// </summary>
+    public bool TryEnqueueLive(WireMessage message, bool deferWake = false)
     {
         bool wake;
         lock (_lock)
@@ -110,11 +118,41 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes, int maxContr
             }
 
             AddMessage(message);
+            if (deferWake && _writerWaiting)
+            {
+                _wakeDeferred = true;
+                return true;
+            }
+
             wake = TakeWaiter();
         }
 
         Wake(wake, inline: false);
         return true;
+    }
+
+    /// <summary>Wakes the writer inline if a frame queued with a deferred wake still waits for it. Not under a lock.</summary>
+    public void FlushDeferredWake()
+    {
+        // Only the deferring thread sets the flag, and it is that thread that flushes: unset, there is nothing to do
+        // (read without the lock, as every settle ends here; another thread may only have cleared it).
+        if (!Volatile.Read(ref _wakeDeferred))
+        {
+            return;
+        }
+
+        bool wake;
+        lock (_lock)
+        {
+            if (!_wakeDeferred)
+            {
+                return;
+            }
+
+            wake = TakeWaiter();
+        }
+
+        Wake(wake, inline: true);
     }
 
     /// <summary>Queues past the bound: frames that must follow what is already queued (joined, page, the seam). Safe under a room lock.</summary>
@@ -247,6 +285,7 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes, int maxContr
     {
         var waiting = _writerWaiting;
         _writerWaiting = false;
+        _wakeDeferred = false;
         return waiting;
     }
 

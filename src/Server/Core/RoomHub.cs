@@ -62,6 +62,7 @@ internal sealed class RoomHub(RoomInfo info, ChatServerCore core)
                 var json = FrameCodec.EncodeToArray(message.ToFrame());
                 core.Metrics.BroadcastEncoded();
                 var dropEvery = core.Options.Bugs.DropBroadcastEveryN;
+                var shared = _subscriptions.Count > 1;
                 foreach (var s in _subscriptions)
                 {
                     // TEST-ONLY bug switch: lose every Nth delivery.
@@ -70,7 +71,7 @@ internal sealed class RoomHub(RoomInfo info, ChatServerCore core)
                         continue;
                     }
 
-                    s.OnPublished(message.Seq, json);
+                    s.OnPublished(message.Seq, json, shared);
                 }
             }
         }

@@ -31,8 +31,8 @@ internal sealed class Subscription(ChatSession session, RoomHub hub, int holdLim
 
     public CancellationTokenSource Cancellation { get; } = new();
 
-    /// <summary>Under the hub lock, in seq order.</summary>
-    public void OnPublished(long seq, byte[] json)
+    /// <summary>Under the hub lock, in seq order; <paramref name="shared"/> when the room has other subscriptions too.</summary>
+    public void OnPublished(long seq, byte[] json, bool shared)
     {
         if (Ended)
         {
@@ -41,7 +41,7 @@ internal sealed class Subscription(ChatSession session, RoomHub hub, int holdLim
 
         if (Live)
         {
-            if (!Session.TryEnqueueLive(json))
+            if (!Session.TryEnqueueLive(json, shared))
             {
                 Session.OnSlowConsumer();
             }

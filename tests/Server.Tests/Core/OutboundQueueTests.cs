@@ -71,6 +71,63 @@ public class OutboundQueueTests
     }
 
     [Fact]
+    public async Task DeferredLiveFrame_LeavesTheWriterParked_TheNextControlFrameWakesItInline()
+    {
+        var q = new OutboundQueue(10, 1000, 10);
+        var writer = await ParkedWriterAsync(q);
+
+        // A sender's own msg, then its ack, on the thread that settles the send.
+        var parkedAfterMsg = false;
+        var (enqueued, enqueuer) = OnOwnThread(() =>
+        {
+            var msg = q.TryEnqueueLive(Frame("msg"), deferWake: true);
+            parkedAfterMsg = q.WriterParked && !writer.IsCompleted;
+            return msg && q.TryEnqueueControl(Frame("ack"));
+        });
+
+        Assert.True(enqueued);
+        Assert.True(parkedAfterMsg);
+        Assert.True(writer.IsCompleted);
+        Assert.Equal(("ack", enqueuer), await writer);
+        Assert.Equal("msg", Text(await q.DequeueAsync()));
+    }
+
+    [Fact]
+    public async Task FlushDeferredWake_WakesInline_OnlyWhenAFrameWaits()
+    {
+        var q = new OutboundQueue(10, 1000, 10);
+        var writer = await ParkedWriterAsync(q);
+        q.FlushDeferredWake();
+        Assert.True(q.WriterParked);
+        Assert.False(writer.IsCompleted);
+
+        var (parkedAfterMsg, flusher) = OnOwnThread(() =>
+        {
+            q.TryEnqueueLive(Frame("msg"), deferWake: true);
+            var parked = q.WriterParked;
+            q.FlushDeferredWake();
+            return parked;
+        });
+
+        Assert.True(parkedAfterMsg);
+        Assert.True(writer.IsCompleted);
+        Assert.Equal(("msg", flusher), await writer);
+    }
+
+    [Fact]
+    public async Task DeferredWake_DoesNotHoldBackAnotherThreadsLiveFrame()
+    {
+        var q = new OutboundQueue(10, 1000, 10);
+        var writer = await ParkedWriterAsync(q);
+        Assert.True(q.TryEnqueueLive(Frame("own"), deferWake: true));
+
+        // Another room's publish, elsewhere: it wakes the writer as always, which takes what is queued.
+        Assert.True(OnOwnThread(() => q.TryEnqueueLive(Frame("other"))).Result);
+        Assert.Equal("own", (await writer.WaitAsync(TimeSpan.FromSeconds(30))).Text);
+        Assert.Equal("other", Text(await q.DequeueAsync()));
+    }
+
+    [Fact]
     public async Task ReplayWaitsForSpace_ThenContinues()
     {
         var q = new OutboundQueue(maxMessages: 1, maxBytes: 1000, maxControl: 1);
