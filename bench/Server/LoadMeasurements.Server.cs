@@ -17,7 +17,7 @@ namespace ChatResilience.Bench;
 /// same load generator in the same run; then broadcast to one room of 1,000 members vs a raw fan-out.
 /// Options: <c>--seconds n</c> measured per point (default 3) after <c>--warmup n</c> unmeasured seconds (default 1), <c>--out path</c> (default bench/results/server-throughput.md),
 /// <c>--conns 100,1000</c>, <c>--windows 1,16</c>, <c>--targets echo,echo2,mem,sqlite,broadcast</c> (default all) to
-/// re-measure a subset while profiling, <c>--index-batch n</c> for the SQLite log (default the server's), <c>--gc server|workstation</c>
+/// re-measure a subset while profiling, <c>--index-batch n</c> and <c>--max-batch n</c> (group commit) for the SQLite log (default the server's), <c>--gc server|workstation</c>
 /// (default server, the production server's collector: see <see cref="ProductionGc"/>). Each point records the 1-minute load average beside its numbers.
 /// </summary>
 public static partial class LoadMeasurements
@@ -54,6 +54,11 @@ public static partial class LoadMeasurements
             HeartbeatInterval = TimeSpan.FromMinutes(5), HelloTimeout = TimeSpan.FromMinutes(1),
             SqliteIndexBatch = LoadArgs.Int(args, "--index-batch", SqliteMessageLog.DefaultIndexBatch),
         };
+        if (LoadArgs.Int(args, "--max-batch", 0) is > 0 and var maxBatch)
+        {
+            chat = chat with { GroupCommitMaxBatch = maxBatch };
+        }
+
 
         // Every target runs each point back to back (echo, echo x2, in-memory, SQLite, then the next point), so
         // a change in the machine's load during the run hits all sides of a ratio alike.
