@@ -26,24 +26,9 @@ internal sealed class MeasurementServerProcess : IAsyncDisposable
 
     public static async Task<MeasurementServerProcess> StartAsync(string signingKey)
     {
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
-        var start = new ProcessStartInfo(self)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-
-        // Run as `dotnet bench.dll`: the child needs the dll too.
-        if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            start.ArgumentList.Add(typeof(MeasurementServerProcess).Assembly.Location);
-        }
-
-        foreach (var arg in new[] { "load", "client-memory-server", signingKey })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var start = BenchProcess.StartInfo(["load", "client-memory-server", signingKey]);
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server process");
         try

@@ -50,19 +50,7 @@ internal static class ProductionGc
             return 70;
         }
 
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
-        var start = new ProcessStartInfo(self) { UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            // Run as `dotnet bench.dll`: the child needs the dll too.
-            start.ArgumentList.Add(typeof(ProductionGc).Assembly.Location);
-        }
-
-        foreach (var arg in (string[])["load", measurement, .. args])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = BenchProcess.StartInfo(["load", measurement, .. args]);
         start.Environment["DOTNET_gcServer"] = "1";
         start.Environment[ChildMarker] = "1";
         using var child = Process.Start(start) ?? throw new InvalidOperationException("could not start the server-GC process");
