@@ -14,12 +14,12 @@ namespace ChatResilience.Server.Core;
 /// frame (the ack) wakes it inline, so the thread that settled the send writes the ack itself, as an echo
 /// server does, instead of handing it to another thread-pool thread. Live and forced frames come from the
 /// room's publish, under the room lock and possibly on the log's commit thread, so they wake the writer
-/// through the thread pool: socket writes never run under a room lock or on the commit thread. The one
-/// exception is a sender's own <c>msg</c> published while its send settles on its own receive thread (a log
-/// that commits synchronously): that wake is deferred to the ack queued right after, which wakes inline, so
-/// the receive thread writes both frames with no thread-pool hop, as the echo does (see ChatSession). Replayed
+/// through the thread pool: socket writes never run under a room lock or on the commit thread. Replayed
 /// frames do too: the replay queues a batch at a time and one woken writer drains it, rather than the
-/// replay and the writer taking turns frame by frame.
+/// replay and the writer taking turns frame by frame. The one exception is a sender's own <c>msg</c> in a room
+/// it shares, published while its send settles on its own receive thread (a log that commits synchronously):
+/// that wake is deferred to the ack queued right after, which wakes inline, so the receive thread writes both
+/// frames instead of the ack waiting behind the room's fan-out (see ChatSession's t_settling).
 /// </remarks>
 internal sealed class OutboundQueue(int maxMessages, long maxBytes, int maxControl) : IValueTaskSource, IThreadPoolWorkItem
 {
