@@ -17,7 +17,7 @@ namespace ChatResilience.Bench;
 /// same load generator in the same run; then broadcast to one room of 1,000 members vs a raw fan-out.
 /// Options: <c>--seconds n</c> measured per point (default 3) after <c>--warmup n</c> unmeasured seconds (default 1), <c>--out path</c> (default bench/results/server-throughput.md),
 /// <c>--conns 100,1000</c>, <c>--windows 1,16</c>, <c>--targets echo,echo2,mem,sqlite,broadcast</c> (default all) to
-/// re-measure a subset while profiling, <c>--index-batch n</c> and <c>--max-batch n</c> (group commit) for the SQLite log (default the server's), <c>--gc server|workstation</c>
+/// re-measure a subset while profiling, <c>--index-batch n</c>, <c>--index-rows-per-key n</c>, <c>--max-batch n</c> (group commit) and <c>--synchronous FULL|NORMAL</c> for the SQLite log (default the server's), <c>--gc server|workstation</c>
 /// (default server, the production server's collector: see <see cref="ProductionGc"/>). Each point records the 1-minute load average beside its numbers.
 /// </summary>
 public static partial class LoadMeasurements
@@ -53,12 +53,17 @@ public static partial class LoadMeasurements
             RateLimitPerSecond = 1_000_000, RateLimitBurst = 1_000_000, MaxInFlight = 64, MaxConnections = 5000,
             HeartbeatInterval = TimeSpan.FromMinutes(5), HelloTimeout = TimeSpan.FromMinutes(1),
             SqliteIndexBatch = LoadArgs.Int(args, "--index-batch", SqliteMessageLog.DefaultIndexBatch),
+            SqliteIndexRowsPerKey = LoadArgs.Int(args, "--index-rows-per-key", SqliteMessageLog.DefaultIndexRowsPerKey),
         };
         if (LoadArgs.Int(args, "--max-batch", 0) is > 0 and var maxBatch)
         {
             chat = chat with { GroupCommitMaxBatch = maxBatch };
         }
 
+        if (LoadArgs.String(args, "--synchronous") is { } synchronous)
+        {
+            chat = chat with { SqliteSynchronous = synchronous.ToUpperInvariant() };
+        }
 
         // Every target runs each point back to back (echo, echo x2, in-memory, SQLite, then the next point), so
         // a change in the machine's load during the run hits all sides of a ratio alike.
@@ -120,7 +125,7 @@ public static partial class LoadMeasurements
             Console.WriteLine($"broadcast 1000 members: chat {chatFan:F0}/s, raw fan-out {rawFan:F0}/s, warm-up rounds {fan.ChatWarmupRounds} / {fan.RawWarmupRounds}, jit while measured {fan.JitMeasured} (load {fanLoad})");
         }
 
-        await File.WriteAllTextAsync(output, Markdown(results, chatFan, rawFan, fanLoad, seconds));
+        await File.WriteAllTextAsync(output, Markdown(results, chatFan, rawFan, fanLoad, seconds, chat));
         Console.WriteLine("wrote " + output);
         return 0;
     }
@@ -255,13 +260,13 @@ public static partial class LoadMeasurements
         }
     }
 
-    private static string Markdown(List<SendAckResult> results, double chatFan, double rawFan, string fanLoad, int seconds)
+    private static string Markdown(List<SendAckResult> results, double chatFan, double rawFan, string fanLoad, int seconds, ChatServerOptions chat)
     {
         var b = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         b.AppendLine("# Server throughput (`dotnet run -c Release --project bench -- load server-throughput`)");
         b.AppendLine();
-        b.AppendLine(inv, $"One run, one process, one load generator, targets interleaved point by point: N WebSocket connections on 127.0.0.1, each keeping `window` ~200-byte `send` frames in flight for {seconds} s per point (after an unmeasured warm-up of at least 1 s that runs on until the JIT compiles at most 5 methods in a second, so tiered compilation has settled; JIT is the number of methods compiled during the measured seconds; CPU µs/ack is the whole process, server and generator, over the measured seconds); the chat server acks after the commit (SQLite: WAL, synchronous=FULL, group commit). The raw echo is a minimal Kestrel WebSocket app returning each frame, driven by the same generator. The process runs {ProductionGc.Describe()}. Machine: 2 shared cores (other jobs running), so absolute numbers are noisy; ratios are the point.");
+        b.AppendLine(inv, $"One run, one process, one load generator, targets interleaved point by point: N WebSocket connections on 127.0.0.1, each keeping `window` ~200-byte `send` frames in flight for {seconds} s per point (after an unmeasured warm-up of at least 1 s that runs on until the JIT compiles at most 5 methods in a second, so tiered compilation has settled; JIT is the number of methods compiled during the measured seconds; CPU µs/ack is the whole process, server and generator, over the measured seconds); the chat server acks after the commit (SQLite: WAL, synchronous={chat.SqliteSynchronous}, group commit of up to {chat.GroupCommitMaxBatch}, index batch {chat.SqliteIndexBatch} or {chat.SqliteIndexRowsPerKey} rows per room and client in the tail). The raw echo is a minimal Kestrel WebSocket app returning each frame, driven by the same generator. The process runs {ProductionGc.Describe()}. Machine: 2 shared cores (other jobs running), so absolute numbers are noisy; ratios are the point.");
         b.AppendLine();
         b.AppendLine("| target | conns | window | acks/s | p50 ms | p99 ms | % of echo | % of echo x2 | target | CPU µs/ack | alloc KB/ack | GC pause % | warm-up s | JIT | load avg (1/5/15 min) |");
         b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|");

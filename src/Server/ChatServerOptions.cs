@@ -83,6 +83,13 @@ public sealed record ChatServerOptions
     /// </summary>
     public int SqliteIndexBatch { get; init; } = Storage.SqliteMessageLog.DefaultIndexBatch;
 
+    /// <summary>
+    /// Rows per room and per client in the SQLite log's tail gathered before indexing, when that is more than
+    /// <see cref="SqliteIndexBatch"/> (at most 16 times it): many rooms and clients write fewer index pages per message.
+    /// 0: always <see cref="SqliteIndexBatch"/>. Default 16.
+    /// </summary>
+    public int SqliteIndexRowsPerKey { get; init; } = Storage.SqliteMessageLog.DefaultIndexRowsPerKey;
+
     /// <summary>Hint sent with 1001 on shutdown, 1013 and 4429. Default 1 s.</summary>
     public TimeSpan ShutdownRetryAfter { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -138,6 +145,7 @@ public sealed record ChatServerOptions
         Check(SqliteSynchronous is "FULL" or "NORMAL", nameof(SqliteSynchronous), "FULL or NORMAL");
         Check(GroupCommitMaxBatch >= 1, nameof(GroupCommitMaxBatch), ">= 1");
         Check(SqliteIndexBatch >= 1, nameof(SqliteIndexBatch), ">= 1");
+        Check(SqliteIndexRowsPerKey >= 0, nameof(SqliteIndexRowsPerKey), ">= 0");
         Check(ShutdownRetryAfter >= TimeSpan.Zero, nameof(ShutdownRetryAfter), ">= 0");
         Check(ShutdownFlushTimeout >= TimeSpan.Zero, nameof(ShutdownFlushTimeout), ">= 0");
         Check(AssistantThinkTime >= TimeSpan.Zero, nameof(AssistantThinkTime), ">= 0");

@@ -84,7 +84,7 @@ public sealed partial class ChatServerHost : IAsyncDisposable
         configure?.Invoke(builder);
 
         var tokens = new JwtTokenService(options.SigningKey ?? JwtTokenService.DevelopmentSigningKey, time);
-        IMessageLog log = chat.StoragePath is { } path ? SqliteMessageLog.Open(path, time, chat.GroupCommitMaxBatch, chat.SqliteSynchronous == "FULL", chat.SqliteIndexBatch) : new InMemoryMessageLog();
+        IMessageLog log = chat.StoragePath is { } path ? SqliteMessageLog.Open(path, time, chat.GroupCommitMaxBatch, chat.SqliteSynchronous == "FULL", chat.SqliteIndexBatch, chat.SqliteIndexRowsPerKey) : new InMemoryMessageLog();
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(tokens);
         builder.Services.AddSingleton(log);

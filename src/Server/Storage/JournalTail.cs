@@ -30,6 +30,18 @@ internal sealed class JournalTail
         }
     }
 
+    /// <summary>Distinct rooms plus distinct acked clients among the rows: the index leaves that indexing the tail rewrites.</summary>
+    public int Keys
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _byRoom.Count + _byClient.Count;
+            }
+        }
+    }
+
     /// <summary>Changes whenever a commit that deleted messages (a trim, a room deletion) took rows out of the tail.</summary>
     public long Version
     {

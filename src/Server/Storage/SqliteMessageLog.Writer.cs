@@ -119,7 +119,7 @@ public sealed partial class SqliteMessageLog
                 }
             }
 
-            if (_tail.Count >= Math.Max(_indexAt, _indexBatch))
+            if (_tail.Count >= Math.Max(_indexAt, IndexThreshold()))
             {
                 IndexTail();
             }
@@ -131,6 +131,13 @@ public sealed partial class SqliteMessageLog
             IndexTail();
         }
     }
+
+    /// <summary>
+    /// Tail rows at which the writer indexes: the index batch, or more when many rooms and clients share the tail (see
+    /// <see cref="DefaultIndexRowsPerKey"/>), up to <see cref="MaxIndexBatchFactor"/> batches.
+    /// </summary>
+    private int IndexThreshold() =>
+        Math.Max(_indexBatch, (int)Math.Min((long)_indexRowsPerKey * _tail.Keys, (long)_indexBatch * MaxIndexBatchFactor));
 
     /// <summary>Blocks the writer thread until an operation is queued; false once the queue is closed and empty.</summary>
     private static bool WaitToRead(System.Threading.Channels.ChannelReader<WriteOp> reader)

@@ -8,9 +8,9 @@ public sealed class ChatServerOptionsTests
     [Fact]
     public void Validate_ListsEveryBadField()
     {
-        var bad = new ChatServerOptions { MaxInFlight = 0, RateLimitBurst = 0, SqliteSynchronous = "OFF", HistoryMaxLimit = 0, StoragePath = "", SqliteIndexBatch = 0 };
+        var bad = new ChatServerOptions { MaxInFlight = 0, RateLimitBurst = 0, SqliteSynchronous = "OFF", HistoryMaxLimit = 0, StoragePath = "", SqliteIndexBatch = 0, SqliteIndexRowsPerKey = -1 };
         var e = Assert.Throws<ArgumentException>(() => bad.Validate());
-        foreach (var field in new[] { "MaxInFlight", "RateLimitBurst", "SqliteSynchronous", "HistoryMaxLimit", "StoragePath", "SqliteIndexBatch" })
+        foreach (var field in new[] { "MaxInFlight", "RateLimitBurst", "SqliteSynchronous", "HistoryMaxLimit", "StoragePath", "SqliteIndexBatch", "SqliteIndexRowsPerKey" })
         {
             Assert.Contains(field, e.Message, StringComparison.Ordinal);
         }

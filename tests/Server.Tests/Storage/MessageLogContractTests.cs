@@ -347,9 +347,12 @@ public class SqliteMessageLogTests : MessageLogContractTests
     /// <summary>Journal rows gathered before the writer indexes them.</summary>
     protected virtual int IndexBatch => SqliteMessageLog.DefaultIndexBatch;
 
-    protected override IMessageLog Create() => SqliteMessageLog.Open(_path, indexBatch: IndexBatch);
+    /// <summary>Tail rows per room and client gathered before indexing, when more than <see cref="IndexBatch"/>.</summary>
+    protected virtual int IndexRowsPerKey => SqliteMessageLog.DefaultIndexRowsPerKey;
 
-    protected override IMessageLog? Reopen() => SqliteMessageLog.Open(_path, indexBatch: IndexBatch);
+    protected override IMessageLog Create() => SqliteMessageLog.Open(_path, indexBatch: IndexBatch, indexRowsPerKey: IndexRowsPerKey);
+
+    protected override IMessageLog? Reopen() => SqliteMessageLog.Open(_path, indexBatch: IndexBatch, indexRowsPerKey: IndexRowsPerKey);
 
     [Fact]
     public async Task Open_FileOfTheOlderSchema_KeepsItsMarksAndOutcomes_AddsTheAckColumn()
@@ -408,10 +411,22 @@ public class SqliteMessageLogTests : MessageLogContractTests
 public sealed class SqliteMessageLogIndexedEveryCommitTests : SqliteMessageLogTests
 {
     protected override int IndexBatch => 1;
+
+    protected override int IndexRowsPerKey => 0;
 }
 
 /// <summary>The contract with the journal indexed every few rows: reads mix the indexed table and the tail.</summary>
 public sealed class SqliteMessageLogIndexedEveryThreeRowsTests : SqliteMessageLogTests
 {
     protected override int IndexBatch => 3;
+
+    protected override int IndexRowsPerKey => 0;
+}
+
+/// <summary>The contract with an index batch that grows with the rooms and clients in the tail (2 rows each, at least 2).</summary>
+public sealed class SqliteMessageLogIndexBatchGrowingWithKeysTests : SqliteMessageLogTests
+{
+    protected override int IndexBatch => 2;
+
+    protected override int IndexRowsPerKey => 2;
 }

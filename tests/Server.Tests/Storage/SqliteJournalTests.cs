@@ -14,7 +14,7 @@ public sealed class SqliteJournalTests : IDisposable
     [Fact]
     public async Task Appends_WaitUnindexed_UntilTheIndexBatchGathers_ThenAreIndexed()
     {
-        await using var log = SqliteMessageLog.Open(_path, indexBatch: 10);
+        await using var log = SqliteMessageLog.Open(_path, indexBatch: 10, indexRowsPerKey: 0);
         await log.EnsureRoomAsync("r");
         for (var i = 1; i <= 9; i++)
         {
@@ -31,9 +31,50 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task IndexBatch_GrowsWithTheRoomsAndClientsInTheTail_UpToItsCap()
+    {
+        // At least 4 rows, else 2 per room and client in the tail, at most 16 x 4 = 64.
+        await using var log = SqliteMessageLog.Open(_path, indexBatch: 4, indexRowsPerKey: 2);
+        for (var r = 1; r <= 3; r++)
+        {
+            await log.EnsureRoomAsync($"r{r}");
+        }
+
+        // Three rooms, each with its own client: 6 keys, so 12 rows gather before indexing (4 would have).
+        for (var i = 1; i <= 11; i++)
+        {
+            await log.AppendAsync(Msg($"r{(i % 3) + 1}", i, client: $"c{(i % 3) + 1}"), "u1");
+        }
+
+        await Barrier(log);
+        Assert.Equal((11L, 0L), Rows());
+        await log.AppendAsync(Msg("r1", 12, client: "c1"), "u1");
+        await Barrier(log);
+        Assert.Equal((0L, 12L), Rows());
+
+        // 40 rooms and clients: 160 rows by the keys, capped at 64.
+        for (var r = 4; r <= 40; r++)
+        {
+            await log.EnsureRoomAsync($"r{r}");
+        }
+
+        for (var i = 1; i <= 63; i++)
+        {
+            await log.AppendAsync(Msg($"r{(i % 40) + 1}", 100 + i, client: $"c{(i % 40) + 1}"), "u1");
+        }
+
+        await Barrier(log);
+        Assert.Equal((63L, 12L), Rows());
+        await log.AppendAsync(Msg("r1", 200, client: "c1"), "u1");
+        await Barrier(log);
+        Assert.Equal((0L, 76L), Rows());
+        Assert.Equal(12 + 64, (await Task.WhenAll(Enumerable.Range(1, 40).Select(r => log.ReadAsync($"r{r}", 0, 100).AsTask()))).Sum(rows => rows.Count));
+    }
+
+    [Fact]
     public async Task FailedMove_KeepsTheRowsReadable_ReportsIt_RetriesAfterAnotherBatch()
     {
-        await using var log = SqliteMessageLog.Open(_path, indexBatch: 3);
+        await using var log = SqliteMessageLog.Open(_path, indexBatch: 3, indexRowsPerKey: 0);
         var failures = new List<Exception>();
         log.IndexFailed = e => failures.Add(e);
         await log.EnsureRoomAsync("r");
@@ -93,7 +134,7 @@ public sealed class SqliteJournalTests : IDisposable
     {
         // Room b's rows are the journal's last (positions 2, 3); deleting b leaves the last row at 1 and the mark at 3.
         // Positions reused from 2 would count as indexed already: never indexed, a2 would vanish from reads.
-        await using (var log = SqliteMessageLog.Open(_path, indexBatch: 1))
+        await using (var log = SqliteMessageLog.Open(_path, indexBatch: 1, indexRowsPerKey: 0))
         {
             await log.EnsureRoomAsync("a");
             await log.EnsureRoomAsync("b");
@@ -103,7 +144,7 @@ public sealed class SqliteJournalTests : IDisposable
             await log.DeleteRoomAsync("b");
         }
 
-        await using (var log = SqliteMessageLog.Open(_path, indexBatch: 1))
+        await using (var log = SqliteMessageLog.Open(_path, indexBatch: 1, indexRowsPerKey: 0))
         {
             await log.AppendAsync(Msg("a", 2), "u1");
             await Barrier(log);
@@ -116,7 +157,7 @@ public sealed class SqliteJournalTests : IDisposable
     [Fact]
     public async Task DeletingALargeRoom_CommitsAChunkAtATime_AndEndsLikeOneDeletion()
     {
-        await using var log = SqliteMessageLog.Open(_path, synchronousFull: false, indexBatch: 100); // thousands of appends; durability is not what is tested
+        await using var log = SqliteMessageLog.Open(_path, synchronousFull: false, indexBatch: 100, indexRowsPerKey: 0); // thousands of appends; durability is not what is tested
         await log.EnsureRoomAsync("big");
         await log.EnsureRoomAsync("other");
         var count = (2 * SqliteMessageLog.RoomDeletionChunk) + 500;
@@ -149,7 +190,7 @@ public sealed class SqliteJournalTests : IDisposable
     [Fact]
     public async Task DeletingALargeRoom_AnAppendQueuedMeanwhile_CommitsBeforeTheDeletionEnds()
     {
-        await using var log = SqliteMessageLog.Open(_path, synchronousFull: false, indexBatch: 100); // as above
+        await using var log = SqliteMessageLog.Open(_path, synchronousFull: false, indexBatch: 100, indexRowsPerKey: 0); // as above
         await log.EnsureRoomAsync("big");
         await log.EnsureRoomAsync("other");
         for (var i = 1; i <= (3 * SqliteMessageLog.RoomDeletionChunk) + 1; i++)
@@ -242,7 +283,7 @@ public sealed class SqliteJournalTests : IDisposable
     [Fact]
     public async Task Reads_WhileTheWriterIndexes_AreTheExactRangeAsked()
     {
-        await using var log = SqliteMessageLog.Open(_path, indexBatch: 5);
+        await using var log = SqliteMessageLog.Open(_path, indexBatch: 5, indexRowsPerKey: 0);
         var rooms = new[] { "a", "b", "c" };
         foreach (var r in rooms)
         {
@@ -285,7 +326,7 @@ public sealed class SqliteJournalTests : IDisposable
     [Fact]
     public async Task Read_OverlappingATrimOfEverything_ReadsAgain_RatherThanReturnTheTailWithoutTheRowsBeforeIt()
     {
-        await using var log = SqliteMessageLog.Open(_path, indexBatch: 3);
+        await using var log = SqliteMessageLog.Open(_path, indexBatch: 3, indexRowsPerKey: 0);
         await log.EnsureRoomAsync("r");
         for (var i = 1; i <= 5; i++)
         {
@@ -315,7 +356,7 @@ public sealed class SqliteJournalTests : IDisposable
     {
         // Trims keep 2 rows while up to 8 wait in the tail, so a trim deletes rows a concurrent reader may have copied
         // from the tail: such a read must not return them after the table's rows are gone (a hole before them).
-        await using var log = SqliteMessageLog.Open(_path, indexBatch: 8);
+        await using var log = SqliteMessageLog.Open(_path, indexBatch: 8, indexRowsPerKey: 0);
         await log.EnsureRoomAsync("r");
         var firstSeqs = new HashSet<long> { 1 };
         var failures = new List<string>();
