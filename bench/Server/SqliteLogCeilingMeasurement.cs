@@ -6,19 +6,26 @@ using ChatResilience.Server.Storage;
 namespace ChatResilience.Bench.ServerLoad;
 
 /// <summary>
-/// <c>load sqlite-log-ceiling [--appenders N] [--seconds N] [--index-batches 1024,4096] [--out path]</c>: what the SQLite log alone sustains, with
+/// <c>load sqlite-log-ceiling [--appenders N] [--seconds N] [--index-batches 1024,4096] [--index-rows-per-key N] [--gc server|workstation] [--out path]</c>: what the SQLite log alone sustains, with
 /// no network, no sessions and no generator in the process — the ceiling of the server's SQLite send→ack path.
 /// N concurrent appenders (default 100, like the throughput bench's 100 connections at window 1) each append one
 /// ~200-byte message with its sender's ack and wait for the commit before the next, for <c>--seconds</c> (default
 /// 5) after a warm-up until the JIT is quiet. Cases: one room per appender (the throughput bench's layout) and all
 /// appenders in one room, each with <c>synchronous=FULL</c> (the default) and <c>NORMAL</c>, at each journal index
-/// batch asked for (default: the log's default).
+/// batch asked for (default: the log's default), and the index rows per room and client asked for (default: the log's).
+/// Runs on server GC, the production server's collector, unless <c>--gc workstation</c> (see <see cref="ProductionGc"/>).
 /// Writes bench/results/sqlite-log-ceiling.md.
 /// </summary>
 internal static class SqliteLogCeilingMeasurement
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (await ProductionGc.RelaunchUnlessServerGcAsync("sqlite-log-ceiling", args) is { } exitCode)
+        {
+            return exitCode;
+        }
+
+        var rowsPerKey = LoadArgs.Int(args, "--index-rows-per-key", SqliteMessageLog.DefaultIndexRowsPerKey);
         var appenders = LoadArgs.String(args, "--appenders") is { } a ? int.Parse(a, CultureInfo.InvariantCulture) : 100;
         var seconds = LoadArgs.String(args, "--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 5;
         var output = LoadArgs.String(args, "--out") ?? Path.Combine("bench", "results", "sqlite-log-ceiling.md");
@@ -30,21 +37,21 @@ internal static class SqliteLogCeilingMeasurement
             {
                 foreach (var full in new[] { true, false })
                 {
-                    var row = await RunCaseAsync(appenders, rooms, full, indexBatch, TimeSpan.FromSeconds(seconds));
+                    var row = await RunCaseAsync(appenders, rooms, full, indexBatch, rowsPerKey, TimeSpan.FromSeconds(seconds));
                     Console.WriteLine(Line(row));
                     rows.Add(row);
                 }
             }
         }
 
-        var text = Markdown(rows, appenders, seconds);
+        var text = Markdown(rows, appenders, seconds, rowsPerKey);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         await File.WriteAllTextAsync(output, text);
         Console.WriteLine($"written to {output}");
         return 0;
     }
 
-    private static async Task<Row> RunCaseAsync(int appenders, int rooms, bool synchronousFull, int indexBatch, TimeSpan duration)
+    private static async Task<Row> RunCaseAsync(int appenders, int rooms, bool synchronousFull, int indexBatch, int rowsPerKey, TimeSpan duration)
     {
         var path = Path.Combine(Path.GetTempPath(), $"bench-sqlite-ceiling-{Environment.ProcessId}.db");
         long commits = 0, committedOps = 0, appended = 0;
@@ -53,7 +60,7 @@ internal static class SqliteLogCeilingMeasurement
         var body = new string('x', 200);
         try
         {
-            await using var log = SqliteMessageLog.Open(path, synchronousFull: synchronousFull, indexBatch: indexBatch);
+            await using var log = SqliteMessageLog.Open(path, synchronousFull: synchronousFull, indexBatch: indexBatch, indexRowsPerKey: rowsPerKey);
             log.CommitObserved = (_, ops) =>
             {
                 if (Volatile.Read(ref measuring) == 1)
@@ -107,13 +114,13 @@ internal static class SqliteLogCeilingMeasurement
     private static string Line(Row r) => string.Create(CultureInfo.InvariantCulture,
         $"index batch {r.IndexBatch,5} rooms {r.Rooms,4} synchronous {(r.Full ? "FULL  " : "NORMAL")}: {r.PerSecond,8:F0} appends/s, CPU {r.CpuMicros,5:F1} µs/append (user {r.UserMicros,5:F1}), {r.CommitsPerSecond,5:F0} commits/s of {r.Batch,5:F1} appends, load {r.Load}");
 
-    private static string Markdown(List<Row> rows, int appenders, int seconds)
+    private static string Markdown(List<Row> rows, int appenders, int seconds, int rowsPerKey)
     {
         var inv = CultureInfo.InvariantCulture;
         var b = new StringBuilder();
         b.AppendLine("# SQLite log alone: the ceiling of the SQLite send→ack path (`dotnet run -c Release --project bench -- load sqlite-log-ceiling`)");
         b.AppendLine();
-        b.AppendLine(inv, $"{appenders} concurrent appenders straight into `SqliteMessageLog` (no network, no sessions, no load generator in the process), each appending one ~200-byte message with its sender's ack and awaiting the commit before the next — the log's side of the throughput bench's {appenders} connections at window 1. {seconds} s measured per case after a warm-up until the JIT is quiet; WAL, group commit of whatever is queued. CPU is the whole process (user + kernel). Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        b.AppendLine(inv, $"{appenders} concurrent appenders straight into `SqliteMessageLog` (no network, no sessions, no load generator in the process), each appending one ~200-byte message with its sender's ack and awaiting the commit before the next — the log's side of the throughput bench's {appenders} connections at window 1. {seconds} s measured per case after a warm-up until the JIT is quiet; WAL, group commit of whatever is queued; the index batch, or {rowsPerKey} rows per room and client in the tail when that is more. CPU is the whole process (user + kernel); {ProductionGc.Describe()}. Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         b.AppendLine();
         b.AppendLine("| index batch | rooms | synchronous | appends/s | CPU µs/append | of which user | commits/s | appends per commit | load avg |");
         b.AppendLine("|---:|---:|---|---:|---:|---:|---:|---:|---|");
