@@ -20,7 +20,8 @@ namespace ChatResilience.Server.Storage;
 /// the rows: <c>room_index</c> (room, seq → position) and <c>ack_index</c> (sender, client, client seq → position).
 /// Indexed as it was written, each append dirtied its room's leaf and its sender's leaf, pages no other append in the
 /// batch shared, and the log alone topped out near 11k appends/s. The writer indexes the journal once
-/// <c>indexBatch</c> rows have gathered (more when many rooms and clients share them: <see cref="DefaultIndexRowsPerKey"/>), sorted by key, in a transaction of its own (<c>journal_indexed</c> records
+/// <c>indexBatch</c> rows have gathered (more when many rooms and clients share them: see
+/// <see cref="DefaultIndexRowsPerKey"/>), sorted by key, in a transaction of its own (<c>journal_indexed</c> records
 /// how far); until then readers see those rows through <see cref="JournalTail"/>. A restart indexes whatever lies
 /// past that mark before serving, and trims and room deletions index it first, so they find every row through the
 /// indexes.
@@ -141,7 +142,9 @@ public sealed partial class SqliteMessageLog : IMessageLog
     /// pages (8 MB of WAL, copied again by the checkpoint) for ~2 entries each. Measured at 1,000 connections x window
     /// 16 (each connection its own room and client, 12 s points, bench/results/server-throughput.md): the writer
     /// wrote 4.7 KB per append with 4,096-row batches and 2.6 KB with 32,768; 35.8-36.4k -> 45.0k acks/s, writer CPU
-    /// 47-50 % -> 40 % of a core, p99 unchanged. With 100 rooms and clients the batch stays 4,096.
+    /// 47-50 % -> 40 % of a core; the log alone at 1,000 appenders 40-44k -> 87-95k appends/s. The cost: a larger
+    /// index commit holds the appends queued behind it for longer (p99 at 1,000 connections x window 1, ~100-145 ->
+    /// 135-230 ms). With 100 rooms and clients the batch stays 4,096.
     /// </summary>
     public const int DefaultIndexRowsPerKey = 16;
 
