@@ -6,12 +6,13 @@ using ChatResilience.Server.Storage;
 namespace ChatResilience.Bench.ServerLoad;
 
 /// <summary>
-/// <c>load sqlite-retention [--rooms N] [--messages N] [--out path]</c>: what the SQLite log's retention sweep and
+/// <c>load sqlite-retention [--rooms N] [--messages N] [--gc server|workstation] [--out path]</c>: what the SQLite log's retention sweep and
 /// replay reads cost once the log holds a full retention window. Fills N rooms (default 10) with N messages each
 /// (default 100,000, the server's default count cap) the way live traffic does, every room's rows interleaved through
 /// the journal, then times each room's <c>TrimAsync</c> (the server's once-a-minute sweep) for three cuts — nothing
 /// to remove, the count cap removing 1 %, the age cut removing 1 % — and replay reads (pages of 500 from the middle of
 /// a room). A trim runs on the log's one writer thread: every append queued behind it waits that long for its ack.
+/// Runs on server GC, the production server's collector, unless <c>--gc workstation</c> (see <see cref="ProductionGc"/>).
 /// Writes bench/results/sqlite-retention.md.
 /// </summary>
 internal static class SqliteRetentionMeasurement
@@ -22,6 +23,11 @@ internal static class SqliteRetentionMeasurement
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (await ProductionGc.RelaunchUnlessServerGcAsync("sqlite-retention", args) is { } exitCode)
+        {
+            return exitCode;
+        }
+
         var rooms = LoadArgs.Int(args, "--rooms", 10);
         var perRoom = LoadArgs.Int(args, "--messages", 100_000);
         var output = LoadArgs.String(args, "--out") ?? Path.Combine("bench", "results", "sqlite-retention.md");
@@ -168,7 +174,7 @@ internal static class SqliteRetentionMeasurement
         var b = new StringBuilder();
         b.AppendLine("# SQLite log: retention sweep and replay reads on a full log (`dotnet run -c Release --project bench -- load sqlite-retention`)");
         b.AppendLine();
-        b.AppendLine(inv, $"{rooms} rooms × {perRoom:N0} messages (~200-byte bodies), appended by {Appenders} concurrent appenders with every room's rows interleaved through the journal (filled in {fill.TotalSeconds:F1} s; file and WAL {megabytes:F0} MB). Each trim row is one `TrimAsync` per room, as the server's retention sweep runs it; it runs on the log's writer thread, so appends queued behind it wait that long. Replay reads page through 10 % of each room from its middle. Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load {SendAckLoad.LoadAverage()}.");
+        b.AppendLine(inv, $"{rooms} rooms × {perRoom:N0} messages (~200-byte bodies), appended by {Appenders} concurrent appenders with every room's rows interleaved through the journal (filled in {fill.TotalSeconds:F1} s; file and WAL {megabytes:F0} MB). Each trim row is one `TrimAsync` per room, as the server's retention sweep runs it; it runs on the log's writer thread, so appends queued behind it wait that long. Replay reads page through 10 % of each room from its middle. The process runs {ProductionGc.Describe()}. Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load {SendAckLoad.LoadAverage()}.");
         b.AppendLine();
         b.AppendLine("| operation | mean ms | max ms | messages | messages/s |");
         b.AppendLine("|---|---:|---:|---:|---:|");
