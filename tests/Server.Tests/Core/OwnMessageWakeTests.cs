@@ -17,20 +17,15 @@ public sealed class OwnMessageWakeTests
     {
         await using var h = new CoreHarness();
         var (other, _) = await h.JoinedAsync("r1", "u2", "c2");
-        var (client, server) = InMemoryFrameConnection.CreatePair();
-        var watched = new SendsPerReadConnection(server);
-        var c = new TestClient(client, h.Core.RunConnectionAsync(watched), "u1", "c1");
-        await c.SendAsync(new HelloFrame { ClientId = "c1", Token = "ok:u1" });
-        await c.ExpectAsync<WelcomeFrame>();
-        await c.SendAsync(new JoinFrame { Room = "r1" });
-        await c.ExpectAsync<JoinedFrame>();
+        SendsPerReadConnection? watched = null;
+        var (c, _) = await h.JoinedAsync("r1", "u1", "c1", wrapServer: server => watched = new SendsPerReadConnection(server));
 
         await c.SendAsync(c.Send("r1", "hello", h.NowMs));
         var frames = await c.SettledAsync(count: 1, ownMessages: 1);
         await c.SyncAsync(); // the session has asked for the frame after the send
 
         Assert.Contains(frames, f => f is AckFrame { Seq: 1 });
-        Assert.Equal(["AckFrame", "MsgFrame"], watched.SentWhileHandling<SendFrame>().Order());
+        Assert.Equal(["AckFrame", "MsgFrame"], watched!.SentWhileHandling<SendFrame>().Order());
         Assert.Equal("hello", (await other.ExpectAsync<MsgFrame>()).Body);
     }
 

@@ -26,27 +26,27 @@ internal sealed class CoreHarness : IAsyncDisposable
 
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Opens a connection without saying anything.</summary>
-    public TestClient Open(string user = "u1", string clientId = "c1", int capacity = 1024)
+    /// <summary>Opens a connection without saying anything; <paramref name="wrapServer"/> may wrap the server's side (to watch it).</summary>
+    public TestClient Open(string user = "u1", string clientId = "c1", int capacity = 1024, Func<IFrameConnection, IFrameConnection>? wrapServer = null)
     {
         var (client, server) = InMemoryFrameConnection.CreatePair(capacity);
-        var run = Core.RunConnectionAsync(server);
+        var run = Core.RunConnectionAsync(wrapServer is null ? server : wrapServer(server));
         return new TestClient(client, run, user, clientId);
     }
 
     /// <summary>Opens, says hello and reads the welcome.</summary>
-    public async Task<(TestClient Client, WelcomeFrame Welcome)> ConnectAsync(string user = "u1", string clientId = "c1", IReadOnlyList<RoomCursor>? rooms = null, int capacity = 1024)
+    public async Task<(TestClient Client, WelcomeFrame Welcome)> ConnectAsync(string user = "u1", string clientId = "c1", IReadOnlyList<RoomCursor>? rooms = null, int capacity = 1024, Func<IFrameConnection, IFrameConnection>? wrapServer = null)
     {
-        var c = Open(user, clientId, capacity);
+        var c = Open(user, clientId, capacity, wrapServer);
         await c.SendAsync(new HelloFrame { ClientId = clientId, Token = "ok:" + user, Rooms = rooms });
         var welcome = await c.ExpectAsync<WelcomeFrame>();
         return (c, welcome);
     }
 
     /// <summary>Connects and joins <paramref name="room"/>, reading joined and the replay.</summary>
-    public async Task<(TestClient Client, JoinedFrame Joined)> JoinedAsync(string room, string user = "u1", string clientId = "c1")
+    public async Task<(TestClient Client, JoinedFrame Joined)> JoinedAsync(string room, string user = "u1", string clientId = "c1", Func<IFrameConnection, IFrameConnection>? wrapServer = null)
     {
-        var (c, _) = await ConnectAsync(user, clientId);
+        var (c, _) = await ConnectAsync(user, clientId, wrapServer: wrapServer);
         await c.SendAsync(new JoinFrame { Room = room });
         var joined = await c.ExpectAsync<JoinedFrame>();
         for (var s = joined.From; s <= joined.Head; s++)
