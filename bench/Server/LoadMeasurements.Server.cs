@@ -65,6 +65,17 @@ public static partial class LoadMeasurements
             chat = chat with { SqliteSynchronous = synchronous.ToUpperInvariant() };
         }
 
+        // The SQLite options come from the command line: a bad value is a usage error, before anything starts.
+        try
+        {
+            chat.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 64;
+        }
+
         // Every target runs each point back to back (echo, echo x2, in-memory, SQLite, then the next point), so
         // a change in the machine's load during the run hits all sides of a ratio alike.
         var quiet = Microsoft.Extensions.Logging.Abstractions.NullLoggerProvider.Instance;
