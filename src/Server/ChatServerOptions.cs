@@ -85,7 +85,7 @@ public sealed record ChatServerOptions
 
     /// <summary>
     /// Rows per room and per client in the SQLite log's tail gathered before indexing, when that is more than
-    /// <see cref="SqliteIndexBatch"/> (at most 16 times it): many rooms and clients write fewer index pages per message.
+    /// <see cref="SqliteIndexBatch"/> (at most <see cref="Storage.SqliteMessageLog.MaxIndexBatchFactor"/> times it): many rooms and clients write fewer index pages per message.
     /// 0: always <see cref="SqliteIndexBatch"/>. Default 16.
     /// </summary>
     public int SqliteIndexRowsPerKey { get; init; } = Storage.SqliteMessageLog.DefaultIndexRowsPerKey;
