@@ -68,6 +68,15 @@ internal sealed class JournalTail
 
     private long _lastPos;
 
+    /// <summary>A copy of the tail's rows, oldest first.</summary>
+    public Entry[] Rows()
+    {
+        lock (_lock)
+        {
+            return _order.ToArray();
+        }
+    }
+
     /// <summary>
     /// Applies one commit: rows through <paramref name="indexedThroughPos"/> were indexed (0: none),
     /// then <paramref name="appended"/> joined the journal. Appended rows the same commit already indexed are skipped.

@@ -8,6 +8,7 @@ namespace ChatResilience.Server.Storage;
 public sealed partial class SqliteMessageLog
 {
     private JournalInsert? _journalInsert;
+    private JournalIndexer? _indexer;
     private SqliteCommand? _upsertOutcome;
     private SqliteCommand? _upsertRoom;
 
@@ -62,6 +63,7 @@ public sealed partial class SqliteMessageLog
         {
             // Before the connection closes (DisposeAsync waits for this thread first).
             _journalInsert?.Dispose();
+            _indexer?.Dispose();
         }
     }
 
@@ -69,7 +71,8 @@ public sealed partial class SqliteMessageLog
     {
         var ops = new List<WriteOp>(_maxBatch);
         var reader = _writes.Reader;
-        while (WaitToRead(reader))
+        // While a batch is being indexed the writer does not wait for work: it indexes a slice between group commits.
+        while (_indexer?.Running == true ? !reader.Completion.IsCompleted : WaitToRead(reader))
         {
             ops.Clear();
             while (ops.Count < _maxBatch && reader.TryRead(out var op))
@@ -77,58 +80,119 @@ public sealed partial class SqliteMessageLog
                 ops.Add(op);
             }
 
-            var started = _timeProvider.GetTimestamp();
-            var batch = new Batch(this);
-            var firstPos = _nextPos;
-            try
+            if (ops.Count > 0)
             {
-                using (var tx = _writer.BeginTransaction())
-                {
-                    batch.Transaction = tx;
-                    foreach (var op in ops)
-                    {
-                        op.Execute(batch);
-                    }
-
-                    batch.FlushPending();
-
-                    tx.Commit();
-                }
-
-                _tail.Commit(batch.IndexedThrough, batch.Appended, batch.MessagesDeleted);
-                lock (_roomsLock)
-                {
-                    foreach (var (name, info) in batch.Changed)
-                    {
-                        _rooms[name] = info;
-                    }
-                }
-
-                CommitObserved?.Invoke(_timeProvider.GetElapsedTime(started), ops.Count);
-                foreach (var op in ops)
-                {
-                    op.Complete();
-                }
-            }
-            catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
-            {
-                _nextPos = firstPos; // the rolled-back rows never were
-                foreach (var op in ops)
-                {
-                    op.Fail(e);
-                }
+                CommitBatch(ops);
             }
 
-            if (_tail.Count >= Math.Max(_indexAt, IndexThreshold()))
+            if (_indexer?.Running != true && _tail.Count >= Math.Max(_indexAt, IndexThreshold()))
             {
-                IndexTail();
+                (_indexer ??= new JournalIndexer(_writer)).Start(_tail.Rows(), IndexSlices, MinIndexSliceEntries);
+            }
+
+            if (_indexer?.Running == true)
+            {
+                IndexNextSlice();
             }
         }
 
         // A clean shutdown leaves nothing in the journal.
+        _indexer?.Stop();
         if (_tail.Count > 0)
         {
             IndexTail();
+        }
+    }
+
+    /// <summary>Commits <paramref name="ops"/> in one transaction, then completes each.</summary>
+    private void CommitBatch(List<WriteOp> ops)
+    {
+        var started = _timeProvider.GetTimestamp();
+        var batch = new Batch(this);
+        var firstPos = _nextPos;
+        try
+        {
+            using (var tx = _writer.BeginTransaction())
+            {
+                batch.Transaction = tx;
+                foreach (var op in ops)
+                {
+                    op.Execute(batch);
+                }
+
+                batch.FlushPending();
+
+                tx.Commit();
+            }
+
+            _tail.Commit(batch.IndexedThrough, batch.Appended, batch.MessagesDeleted);
+            if (_indexer?.Running == true && batch.IndexedThrough >= _indexer.Through)
+            {
+                // A trim indexed the whole journal first, the running batch included.
+                _indexer.Stop();
+                _indexAt = _indexBatch;
+            }
+
+            lock (_roomsLock)
+            {
+                foreach (var (name, info) in batch.Changed)
+                {
+                    _rooms[name] = info;
+                }
+            }
+
+            CommitObserved?.Invoke(_timeProvider.GetElapsedTime(started), ops.Count);
+            foreach (var op in ops)
+            {
+                op.Complete();
+            }
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
+        {
+            _nextPos = firstPos; // the rolled-back rows never were
+            foreach (var op in ops)
+            {
+                op.Fail(e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Indexes the running batch's next slice in a transaction of its own; the last slice moves the mark and takes
+    /// the batch out of the tail.
+    /// </summary>
+    private void IndexNextSlice()
+    {
+        var indexer = _indexer!;
+        try
+        {
+            bool done;
+            using (var tx = _writer.BeginTransaction())
+            {
+                done = indexer.IndexNext();
+                if (done)
+                {
+                    Exec(_writer, MarkIndexedSql, tx, ("$p", indexer.Through));
+                }
+
+                tx.Commit();
+            }
+
+            if (done)
+            {
+                _tail.Commit(indexer.Through, [], deletedMessages: false);
+                indexer.Stop();
+                _indexAt = _indexBatch;
+            }
+
+            AfterIndexSlice?.Invoke();
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
+        {
+            // The rows stay in the tail, where readers still see them; the batch is indexed again from the mark.
+            indexer.Stop();
+            _indexAt = _tail.Count + _indexBatch;
+            IndexFailed?.Invoke(e);
         }
     }
 
@@ -154,7 +218,7 @@ public sealed partial class SqliteMessageLog
         tx.Commit();
     }
 
-    /// <summary>Indexes the whole tail, in a transaction of its own.</summary>
+    /// <summary>Indexes the whole tail in one transaction of its own: at shutdown, when no append waits behind it.</summary>
     private void IndexTail()
     {
         var through = _tail.LastPos;

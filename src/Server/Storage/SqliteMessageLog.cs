@@ -21,7 +21,8 @@ namespace ChatResilience.Server.Storage;
 /// Indexed as it was written, each append dirtied its room's leaf and its sender's leaf, pages no other append in the
 /// batch shared, and the log alone topped out near 11k appends/s. The writer indexes the journal once
 /// <c>indexBatch</c> rows have gathered (more when many rooms and clients share them: see
-/// <see cref="DefaultIndexRowsPerKey"/>), sorted by key, in a transaction of its own (<c>journal_indexed</c> records
+/// <see cref="DefaultIndexRowsPerKey"/>), sorted by key, in <see cref="IndexSlices"/> transactions of their own with
+/// the appends queued meanwhile committed between them (<see cref="JournalIndexer"/>; <c>journal_indexed</c> records
 /// how far); until then readers see those rows through <see cref="JournalTail"/>. A restart indexes whatever lies
 /// past that mark before serving, and trims and room deletions index it first, so they find every row through the
 /// indexes.
@@ -101,6 +102,12 @@ public sealed partial class SqliteMessageLog : IMessageLog
     /// <summary>Test seam: runs inside a range read, between its copy of the tail and its read of the table.</summary>
     internal Action? AfterTailCopied { get; set; }
 
+    /// <summary>Test seam: runs on the writer thread after each slice of an index batch commits, the last included.</summary>
+    internal Action? AfterIndexSlice { get; set; }
+
+    /// <summary>Index entries per slice at least (tests lower it to index small batches in several slices).</summary>
+    internal int MinIndexSliceEntries { get; set; } = DefaultMinIndexSliceEntries;
+
     /// <summary>Set when opening converted a file of the earlier layout (rows in a <c>messages</c> table): what it moved, and how long it took.</summary>
     public LayoutConversion? Conversion { get; }
 
@@ -142,9 +149,10 @@ public sealed partial class SqliteMessageLog : IMessageLog
     /// pages (8 MB of WAL, copied again by the checkpoint) for ~2 entries each. Measured at 1,000 connections x window
     /// 16 (each connection its own room and client, 12 s points, bench/results/server-throughput.md): the writer
     /// wrote 4.7 KB per append with 4,096-row batches and 2.6 KB with 32,768; 35.8-36.4k -> 45.0k acks/s, writer CPU
-    /// 47-50 % -> 40 % of a core; the log alone at 1,000 appenders 40-44k -> 87-95k appends/s. The cost: a larger
-    /// index commit holds the appends queued behind it for longer (p99 at 1,000 connections x window 1, ~100-145 ->
-    /// 135-230 ms). With 100 rooms and clients the batch stays 4,096.
+    /// 47-50 % -> 40 % of a core; the log alone at 1,000 appenders 40-44k -> 87-95k appends/s. The cost was that a
+    /// larger index commit held the appends queued behind it for longer (p99 at 1,000 connections x window 1, ~100-145
+    /// -> 135-230 ms), until batches were written in slices (<see cref="IndexSlices"/>). With 100 rooms and clients
+    /// the batch stays 4,096.
     /// </summary>
     public const int DefaultIndexRowsPerKey = 16;
 
@@ -180,10 +188,27 @@ public sealed partial class SqliteMessageLog : IMessageLog
     // Journal rows past the indexed mark through $p into the indexes, sorted so each room's and client's entries land
     // in their leaf together; the mark moves in the same transaction.
     private const string IndexJournalSql =
-        "INSERT INTO room_index(room, seq, pos) SELECT room, seq, pos FROM journal WHERE pos>(SELECT through FROM journal_indexed) AND pos<=$p ORDER BY room, seq; "
-        + "INSERT INTO ack_index(user_id, client_id, client_seq, pos) SELECT outcome_user, client_id, client_seq, pos FROM journal "
+        "INSERT OR REPLACE INTO room_index(room, seq, pos) SELECT room, seq, pos FROM journal WHERE pos>(SELECT through FROM journal_indexed) AND pos<=$p ORDER BY room, seq; "
+        + "INSERT OR REPLACE INTO ack_index(user_id, client_id, client_seq, pos) SELECT outcome_user, client_id, client_seq, pos FROM journal "
         + "WHERE pos>(SELECT through FROM journal_indexed) AND pos<=$p AND outcome_user IS NOT NULL ORDER BY outcome_user, client_id, client_seq; "
-        + "UPDATE journal_indexed SET through=MAX(through, $p);";
+        + MarkIndexedSql;
+
+    /// <summary>Records that the journal is indexed through position <c>$p</c>.</summary>
+    private const string MarkIndexedSql = "UPDATE journal_indexed SET through=MAX(through, $p);";
+
+    /// <summary>
+    /// Slices an index batch is written in, each in a transaction of its own, with the appends queued meanwhile
+    /// committed between them (see <see cref="JournalIndexer"/>). One transaction per batch held every append behind
+    /// it: medians of 25-30 ms per 4,096 rows with 100 rooms and clients, 120-200 ms (up to 300) per 32,000 with 1,000.
+    /// Eight slices against one, in interleaved pairs of the server throughput bench (bench/results/server-throughput.md,
+    /// thirteenth round): acks/s the same within the noise at every point; p99 at 100 x 1 25-37 -> 17-22 ms, at
+    /// 100 x 16 66-93 -> 52-68 ms, at 1,000 x 1 112-220 -> 81-161 ms; at 1,000 x 16 (16,000 sends in flight) the p99
+    /// is the queue's and reads the same.
+    /// </summary>
+    internal const int IndexSlices = 8;
+
+    /// <summary>Index entries per slice at least, so a small batch is one slice (a slice costs a commit and its fsync).</summary>
+    internal const int DefaultMinIndexSliceEntries = 1024;
 
     /// <summary>
     /// Removes room <c>$r</c>'s indexed messages through seq <c>$s</c> (retention, room deletion). Their acks move to the
@@ -516,7 +541,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
         await using var cmd = c.CreateCommand();
         // The indexed rows and the unindexed ones past the mark, in one snapshot.
         cmd.CommandText = "WITH m AS (SELECT " + JoinedColumns + " FROM " + RoomRows + " WHERE i.room=$r "
-            + "UNION ALL SELECT " + MessageColumns + " FROM journal WHERE pos>(SELECT through FROM journal_indexed) AND room=$r) "
+            + "UNION SELECT " + MessageColumns + " FROM journal WHERE pos>(SELECT through FROM journal_indexed) AND room=$r) "
             + "SELECT * FROM m WHERE sender<>$a AND NOT EXISTS (SELECT 1 FROM m x WHERE x.answer_for=m.seq) ORDER BY seq";
         cmd.Parameters.AddWithValue("$r", room);
         cmd.Parameters.AddWithValue("$a", assistantUserId);

@@ -350,9 +350,19 @@ public class SqliteMessageLogTests : MessageLogContractTests
     /// <summary>Tail rows per room and client gathered before indexing, when more than <see cref="IndexBatch"/>.</summary>
     protected virtual int IndexRowsPerKey => SqliteMessageLog.DefaultIndexRowsPerKey;
 
-    protected override IMessageLog Create() => SqliteMessageLog.Open(_path, indexBatch: IndexBatch, indexRowsPerKey: IndexRowsPerKey);
+    /// <summary>Index entries per slice of an index batch, at least.</summary>
+    protected virtual int MinIndexSliceEntries => SqliteMessageLog.DefaultMinIndexSliceEntries;
 
-    protected override IMessageLog? Reopen() => SqliteMessageLog.Open(_path, indexBatch: IndexBatch, indexRowsPerKey: IndexRowsPerKey);
+    protected override IMessageLog Create() => Open();
+
+    protected override IMessageLog? Reopen() => Open();
+
+    private SqliteMessageLog Open()
+    {
+        var log = SqliteMessageLog.Open(_path, indexBatch: IndexBatch, indexRowsPerKey: IndexRowsPerKey);
+        log.MinIndexSliceEntries = MinIndexSliceEntries;
+        return log;
+    }
 
     [Fact]
     public async Task Open_FileOfTheOlderSchema_KeepsItsMarksAndOutcomes_AddsTheAckColumn()
@@ -429,4 +439,14 @@ public sealed class SqliteMessageLogIndexBatchGrowingWithKeysTests : SqliteMessa
     protected override int IndexBatch => 2;
 
     protected override int IndexRowsPerKey => 2;
+}
+
+/// <summary>The contract with every index batch written in slices of two entries: reads meet batches indexed partway.</summary>
+public sealed class SqliteMessageLogIndexedInSlicesTests : SqliteMessageLogTests
+{
+    protected override int IndexBatch => 8;
+
+    protected override int IndexRowsPerKey => 0;
+
+    protected override int MinIndexSliceEntries => 1;
 }

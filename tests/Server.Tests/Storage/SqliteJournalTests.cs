@@ -72,7 +72,7 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
-    public async Task FailedMove_KeepsTheRowsReadable_ReportsIt_RetriesAfterAnotherBatch()
+    public async Task FailedIndexing_KeepsTheRowsReadable_ReportsIt_RetriesAfterAnotherBatch()
     {
         await using var log = SqliteMessageLog.Open(_path, indexBatch: 3, indexRowsPerKey: 0);
         var failures = new List<Exception>();
@@ -80,19 +80,19 @@ public sealed class SqliteJournalTests : IDisposable
         await log.EnsureRoomAsync("r");
         await log.EnsureRoomAsync("q");
 
-        // A stray entry at (q, 1) in the room index makes indexing the journal's (q, 1) fail on its key.
-        Exec("INSERT INTO room_index(room, seq, pos) VALUES('q', 1, 999999)");
+        // A trigger refuses room q's index entries, so indexing the batch that holds (q, 1) fails.
+        Exec("CREATE TRIGGER refuse_q BEFORE INSERT ON room_index WHEN NEW.room='q' BEGIN SELECT RAISE(ABORT, 'refused'); END");
         await log.AppendAsync(Msg("r", 1), "u1");
         await log.AppendAsync(Msg("r", 2), "u1");
         await log.AppendAsync(Msg("q", 1, client: "c2"), "u1");
         await Barrier(log);
         Assert.Single(failures);
-        Assert.Equal((3L, 1L), Rows());
+        Assert.Equal((3L, 0L), Rows());
         Assert.Equal(["b1", "b2"], (await log.ReadAsync("r", 0, 10)).Select(m => m.Body));
         Assert.Equal((2L, 2L), (await log.GetClientMarkAsync("u1", "c1"), (await log.GetOutcomeAsync("u1", "c1", 2))!.RoomSeq!.Value));
 
         // Not retried after every commit: only once another index batch has gathered.
-        Exec("DELETE FROM room_index WHERE pos=999999");
+        Exec("DROP TRIGGER refuse_q");
         await log.AppendAsync(Msg("r", 3), "u1");
         await log.AppendAsync(Msg("r", 4), "u1");
         await Barrier(log);
@@ -103,6 +103,98 @@ public sealed class SqliteJournalTests : IDisposable
         Assert.Equal((0L, 6L), Rows());
         Assert.Equal(Enumerable.Range(1, 5).Select(i => "b" + i), (await log.ReadAsync("r", 0, 10)).Select(m => m.Body));
         Assert.Equal("b1", Assert.Single(await log.ReadAsync("q", 0, 10)).Body);
+    }
+
+    [Fact]
+    public async Task IndexBatch_IsWrittenInSlices_ReadsSeeEachRowOnce_AndAppendsCommitBetweenSlices()
+    {
+        await using var log = await SlicedLogAsync();
+        var pause = PauseAfterFirstSlice(log);
+        await AppendBatchAsync(log);
+        await pause.Paused;
+
+        // One slice in: room a's first three entries are indexed, the mark has not moved, the tail still holds all 12.
+        Assert.Equal((12L, 3L), Rows());
+        foreach (var room in Rooms)
+        {
+            Assert.Equal([1L, 2L, 3L, 4L], (await log.ReadAsync(room, 0, 100)).Select(m => m.Seq));
+            Assert.Equal([1L, 2L, 3L, 4L], (await log.GetUnansweredAsync(room, "assistant")).Select(m => m.Seq));
+            Assert.Equal(4, await log.GetClientMarkAsync("u1", "c-" + room));
+            Assert.Equal(2, (await log.GetOutcomeAsync("u1", "c-" + room, 2))!.RoomSeq);
+        }
+
+        // An append queued now commits before the next slice.
+        bool? committedBeforeSecondSlice = null;
+        var lastSlice = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var append = log.AppendAsync(Msg("a", 5, client: "c-a"), "u1").AsTask();
+        pause.OnSlice = n =>
+        {
+            if (n == 2)
+            {
+                committedBeforeSecondSlice = append.IsCompletedSuccessfully;
+            }
+            else if (n == 8)
+            {
+                lastSlice.SetResult(); // 24 entries, 3 per slice
+            }
+        };
+        pause.Release.Release();
+        await append;
+        await lastSlice.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Barrier(log);
+        Assert.True(committedBeforeSecondSlice);
+        Assert.Equal(8, pause.Slices);
+        Assert.Equal((1L, 12L), Rows()); // a5 waits for the next batch
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], (await log.ReadAsync("a", 0, 100)).Select(m => m.Seq));
+        Assert.Equal(0L, DanglingEntries());
+    }
+
+    [Fact]
+    public async Task Restart_MidwayThroughAnIndexBatch_IndexesWhatIsLeft_AndNothingTwice()
+    {
+        var first = await SlicedLogAsync();
+        var pause = PauseAfterFirstSlice(first);
+        await AppendBatchAsync(first);
+        await pause.Paused;
+
+        // Opened while the first instance is stopped after one slice: it indexes the batch from the unmoved mark again.
+        await using (var reopened = SqliteMessageLog.Open(_path))
+        {
+            Assert.Equal((0L, 12L), Rows());
+            Assert.Equal(12L, Count("ack_index"));
+            foreach (var room in Rooms)
+            {
+                Assert.Equal([1L, 2L, 3L, 4L], (await reopened.ReadAsync(room, 0, 100)).Select(m => m.Seq));
+            }
+        }
+
+        // And the first instance's remaining slices find the entries there.
+        pause.Release.Release();
+        await first.DisposeAsync();
+        Assert.Equal((0L, 12L), Rows());
+        Assert.Equal(12L, Count("ack_index"));
+        Assert.Equal(0L, DanglingEntries());
+    }
+
+    [Fact]
+    public async Task Trim_MidwayThroughAnIndexBatch_EndsIt_NoEntryOutlivesItsRow()
+    {
+        await using var log = await SlicedLogAsync();
+        var pause = PauseAfterFirstSlice(log);
+        await AppendBatchAsync(log);
+        await pause.Paused;
+
+        // Room b's rows are not indexed yet; the trim indexes the whole journal first, then removes b1-b3. Slices
+        // going on from the batch copied before the trim would index those rows again after they are gone.
+        var trim = log.TrimAsync("b", new RetentionCut(MaxMessages: 1, MinAtMs: 0, ProtectFromSeq: long.MaxValue)).AsTask();
+        pause.Release.Release();
+        Assert.Equal(4, await trim);
+        await Barrier(log);
+        Assert.Equal(1, pause.Slices);
+        Assert.Equal(0L, DanglingEntries());
+        Assert.Equal((0L, 9L), Rows());
+        Assert.Equal([4L], (await log.ReadAsync("b", 0, 100)).Select(m => m.Seq));
+        Assert.Equal([1L, 2L, 3L, 4L], (await log.ReadAsync("c", 0, 100)).Select(m => m.Seq));
     }
 
     [Fact]
@@ -413,8 +505,70 @@ public sealed class SqliteJournalTests : IDisposable
         Room = room, Id = $"{client}-{clientSeq}", From = "u1", ClientId = client, ClientSeq = clientSeq, Body = "b" + clientSeq, SentAt = 1000, At = 1000,
     };
 
+    private static readonly string[] Rooms = ["a", "b", "c"];
+
+    /// <summary>A log that indexes 12 rows at a time in slices of 3 entries (24 entries: 8 slices), with rooms a, b, c.</summary>
+    private async Task<SqliteMessageLog> SlicedLogAsync()
+    {
+        var log = SqliteMessageLog.Open(_path, indexBatch: 12, indexRowsPerKey: 0);
+        log.MinIndexSliceEntries = 1;
+        foreach (var room in Rooms)
+        {
+            await log.EnsureRoomAsync(room);
+        }
+
+        return log;
+    }
+
+    /// <summary>Four messages in each room, each room with its own client: the 12th fills the index batch.</summary>
+    private static async Task AppendBatchAsync(SqliteMessageLog log)
+    {
+        foreach (var room in Rooms)
+        {
+            for (var i = 1; i <= 4; i++)
+            {
+                await log.AppendAsync(Msg(room, i, client: "c-" + room), "u1");
+            }
+        }
+    }
+
+    /// <summary>Stops the writer after the first slice of an index batch until <see cref="SlicePause.Release"/> is released.</summary>
+    private static SlicePause PauseAfterFirstSlice(SqliteMessageLog log)
+    {
+        var pause = new SlicePause();
+        log.AfterIndexSlice = () =>
+        {
+            var n = ++pause.Slices;
+            pause.OnSlice?.Invoke(n);
+            if (n == 1)
+            {
+                pause.Reached.SetResult();
+                // Bounded: a test that never releases fails on its own assertions instead of hanging the run.
+                pause.Release.Wait(TimeSpan.FromSeconds(30));
+            }
+        };
+        return pause;
+    }
+
+    /// <summary>Index entries whose journal row is gone, in either index.</summary>
+    private long DanglingEntries() =>
+        Scalar("SELECT (SELECT COUNT(*) FROM room_index i WHERE NOT EXISTS (SELECT 1 FROM journal j WHERE j.pos=i.pos)) "
+            + "+ (SELECT COUNT(*) FROM ack_index a WHERE NOT EXISTS (SELECT 1 FROM journal j WHERE j.pos=a.pos))");
+
+    private long Count(string table) => Scalar($"SELECT COUNT(*) FROM {table}");
+
+    private long Scalar(string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={_path};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return (long)cmd.ExecuteScalar()!;
+    }
+
     /// <summary>
-    /// Waits until the writer has finished everything queued before it, indexing included: the writer runs one
+    /// Waits until the writer has finished everything queued before it, and an index batch the writer started before
+    /// it, when that is one slice (the tests' batches are, unless they lower the slice size): the writer runs one
     /// batch at a time and indexes the journal right after the commit that filled it, before it takes the next batch.
     /// </summary>
     private static async Task Barrier(SqliteMessageLog log) => await log.SetReadMarkerAsync("barrier", "u", 1);
@@ -439,5 +593,20 @@ public sealed class SqliteJournalTests : IDisposable
         using var r = cmd.ExecuteReader();
         r.Read();
         return (r.GetInt64(0), r.GetInt64(1));
+    }
+
+    /// <summary>The writer's slices so far, and the gate that holds it after the first.</summary>
+    private sealed class SlicePause
+    {
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Paused => Reached.Task;
+
+        public SemaphoreSlim Release { get; } = new(0);
+
+        public int Slices { get; set; }
+
+        /// <summary>Runs on the writer thread with each slice's number (1 first).</summary>
+        public Action<int>? OnSlice { get; set; }
     }
 }
