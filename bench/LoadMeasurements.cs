@@ -17,7 +17,15 @@ public static partial class LoadMeasurements
             return 64;
         }
 
-        return await run(args[1..]);
+        try
+        {
+            return await run(args[1..]);
+        }
+        catch (LoadArgsException e)
+        {
+            await Console.Error.WriteLineAsync($"load {args[0]}: {e.Message}");
+            return 64;
+        }
     }
 
     private static void Register(string name, Func<string[], Task<int>> run) => Registry[name] = run;

@@ -16,9 +16,9 @@ internal static class ProxyAccuracyMeasurement
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var bandwidthSeconds = LoadArgs.Int(args, "--bandwidth-seconds", 10);
-        var connections = LoadArgs.Int(args, "--connections", 10);
-        var roundTrips = LoadArgs.Int(args, "--round-trips", 100);
+        var bandwidthSeconds = LoadArgs.Int(args, "--bandwidth-seconds", 10, min: 1);
+        var connections = LoadArgs.Int(args, "--connections", 10, min: 1);
+        var roundTrips = LoadArgs.Int(args, "--round-trips", 100, min: 1);
         await using var echo = LoopbackServer.Echo();
         await using var source = LoopbackServer.Source();
         await using var embedded = await EmbeddedToxiproxy.StartAsync(new EmbeddedToxiproxyOptions { Port = 0, Seed = 1 }, TimeProvider.System, NullLoggerFactory.Instance);

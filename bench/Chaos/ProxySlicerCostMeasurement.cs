@@ -22,7 +22,7 @@ internal static class ProxySlicerCostMeasurement
     public static async Task<int> RunAsync(string[] args)
     {
         var counts = LoadArgs.Ints(args, "--connections") ?? [1000, 3750];
-        var seconds = LoadArgs.Int(args, "--seconds", 10);
+        var seconds = LoadArgs.Int(args, "--seconds", 10, min: 1);
         await using var source = LoopbackServer.Paced(MessageBytes, Interval);
         await using var embedded = await EmbeddedToxiproxy.StartAsync(new EmbeddedToxiproxyOptions { Port = 0, Seed = 1 }, TimeProvider.System, NullLoggerFactory.Instance);
         using var http = new HttpClient { BaseAddress = embedded.ApiUri };

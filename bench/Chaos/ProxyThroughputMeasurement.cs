@@ -17,8 +17,8 @@ internal static class ProxyThroughputMeasurement
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = LoadArgs.Int(args, "--seconds", 3);
-        var rounds = LoadArgs.Int(args, "--rounds", 2);
+        var seconds = LoadArgs.Int(args, "--seconds", 3, min: 1);
+        var rounds = LoadArgs.Int(args, "--rounds", 2, min: 1);
         await using var echo = LoopbackServer.Echo();
         await using var embedded = await EmbeddedToxiproxy.StartAsync(new EmbeddedToxiproxyOptions { Port = 0, Seed = 1 }, TimeProvider.System, NullLoggerFactory.Instance);
         using var http = new HttpClient { BaseAddress = embedded.ApiUri };

@@ -39,7 +39,7 @@ public static partial class LoadMeasurements
             return exitCode;
         }
 
-        var seconds = LoadArgs.Int(args, "--seconds", 3);
+        var seconds = LoadArgs.Int(args, "--seconds", 3, min: 1);
         var output = LoadArgs.String(args, "--out") ?? Path.Combine("bench", "results", "server-throughput.md");
         var duration = TimeSpan.FromSeconds(seconds);
         var warmup = TimeSpan.FromSeconds(LoadArgs.Int(args, "--warmup", 1));
@@ -52,7 +52,7 @@ public static partial class LoadMeasurements
         {
             RateLimitPerSecond = 1_000_000, RateLimitBurst = 1_000_000, MaxInFlight = 64, MaxConnections = 5000,
             HeartbeatInterval = TimeSpan.FromMinutes(5), HelloTimeout = TimeSpan.FromMinutes(1),
-            SqliteIndexBatch = LoadArgs.Int(args, "--index-batch", SqliteMessageLog.DefaultIndexBatch),
+            SqliteIndexBatch = LoadArgs.Int(args, "--index-batch", SqliteMessageLog.DefaultIndexBatch, min: 1),
             SqliteIndexRowsPerKey = LoadArgs.Int(args, "--index-rows-per-key", SqliteMessageLog.DefaultIndexRowsPerKey),
         };
         if (LoadArgs.Int(args, "--max-batch", 0) is > 0 and var maxBatch)

@@ -21,8 +21,8 @@ internal static class OutcomesMemoryMeasurement
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var clients = LoadArgs.String(args, "--clients") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 10_000;
-        var sends = LoadArgs.String(args, "--sends") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 100_000;
+        var clients = LoadArgs.Int(args, "--clients", 10_000, min: 1);
+        var sends = LoadArgs.Int(args, "--sends", 100_000, min: 1);
         var output = LoadArgs.String(args, "--out") ?? Path.Combine("bench", "results", "server-outcomes-memory.md");
 
         // Warm up the code paths once, so JIT and type loading are not counted in the first case.

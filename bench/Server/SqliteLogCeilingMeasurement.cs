@@ -26,8 +26,8 @@ internal static class SqliteLogCeilingMeasurement
         }
 
         var rowsPerKey = LoadArgs.Int(args, "--index-rows-per-key", SqliteMessageLog.DefaultIndexRowsPerKey);
-        var appenders = LoadArgs.String(args, "--appenders") is { } a ? int.Parse(a, CultureInfo.InvariantCulture) : 100;
-        var seconds = LoadArgs.String(args, "--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 5;
+        var appenders = LoadArgs.Int(args, "--appenders", 100, min: 1);
+        var seconds = LoadArgs.Int(args, "--seconds", 5, min: 1);
         var output = LoadArgs.String(args, "--out") ?? Path.Combine("bench", "results", "sqlite-log-ceiling.md");
         var indexBatches = LoadArgs.Ints(args, "--index-batches") ?? [SqliteMessageLog.DefaultIndexBatch];
         var rows = new List<Row>();
