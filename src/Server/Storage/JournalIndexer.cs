@@ -22,14 +22,13 @@ internal sealed class JournalIndexer(SqliteConnection connection) : IDisposable
     private JournalTail.Entry[] _byClient = [];
     private int _nextRoom;
     private int _nextClient;
+    private int _sliceEntries;
 
     /// <summary>Whether a batch is being indexed.</summary>
     public bool Running { get; private set; }
 
     /// <summary>The journal position through which the running batch indexes.</summary>
     public long Through { get; private set; }
-
-    private int _sliceEntries;
 
     /// <summary>
     /// Starts indexing <paramref name="rows"/> (the tail, oldest first) in <paramref name="slices"/> slices of at least
