@@ -28,8 +28,8 @@ internal static class SqliteRetentionMeasurement
             return exitCode;
         }
 
-        var rooms = LoadArgs.Int(args, "--rooms", 10);
-        var perRoom = LoadArgs.Int(args, "--messages", 100_000);
+        var rooms = LoadArgs.Int(args, "--rooms", 10, min: 1);
+        var perRoom = LoadArgs.Int(args, "--messages", 100_000, min: 1);
         var output = LoadArgs.String(args, "--out") ?? Path.Combine("bench", "results", "sqlite-retention.md");
         var path = Path.Combine(Path.GetTempPath(), $"bench-sqlite-retention-{Environment.ProcessId}.db");
         var rows = new List<Row>();
