@@ -6,9 +6,10 @@ namespace ChatResilience.Server.Storage;
 /// after each commit; readers copy what they need under one lock.
 /// <para>
 /// A reader copies from the tail first and reads SQLite second: a row indexed in between is then in the index, so
-/// nothing is missed, and duplicates are dropped by seq. (While the writer indexes a batch in slices, its rows stay here
-/// until the last slice commits, so some are in both for a while: the same rule covers them.) <see cref="Version"/> changes whenever a commit deleted
-/// messages, so a range read can tell that a trim or a room deletion ran between its two reads and read again.
+/// nothing is missed, and duplicates are dropped by seq. (While the writer indexes a batch in slices, its rows stay
+/// here until the last slice commits, so some are in both for a while: the same rule covers them.)
+/// <see cref="Version"/> changes whenever a commit deleted messages, so a range read can tell that a trim or a room
+/// deletion ran between its two reads and read again.
 /// </para>
 /// </summary>
 internal sealed class JournalTail
