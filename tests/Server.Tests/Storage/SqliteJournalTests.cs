@@ -108,10 +108,8 @@ public sealed class SqliteJournalTests : IDisposable
     [Fact]
     public async Task IndexBatch_IsWrittenInSlices_ReadsSeeEachRowOnce_AndAppendsCommitBetweenSlices()
     {
-        await using var log = await SlicedLogAsync();
-        var pause = PauseAfterFirstSlice(log);
-        await AppendBatchAsync(log);
-        await pause.Paused;
+        var pause = await PausedAfterFirstSliceAsync();
+        await using var log = pause.Log;
 
         // One slice in: room a's first three entries are indexed, the mark has not moved, the tail still holds all 12.
         Assert.Equal((12L, 3L), Rows());
@@ -152,10 +150,8 @@ public sealed class SqliteJournalTests : IDisposable
     [Fact]
     public async Task Restart_MidwayThroughAnIndexBatch_IndexesWhatIsLeft_AndNothingTwice()
     {
-        var first = await SlicedLogAsync();
-        var pause = PauseAfterFirstSlice(first);
-        await AppendBatchAsync(first);
-        await pause.Paused;
+        var pause = await PausedAfterFirstSliceAsync();
+        var first = pause.Log;
 
         // Opened while the first instance is stopped after one slice: it indexes the batch from the unmoved mark again.
         await using (var reopened = SqliteMessageLog.Open(_path))
@@ -179,10 +175,8 @@ public sealed class SqliteJournalTests : IDisposable
     [Fact]
     public async Task Trim_MidwayThroughAnIndexBatch_EndsIt_NoEntryOutlivesItsRow()
     {
-        await using var log = await SlicedLogAsync();
-        var pause = PauseAfterFirstSlice(log);
-        await AppendBatchAsync(log);
-        await pause.Paused;
+        var pause = await PausedAfterFirstSliceAsync();
+        await using var log = pause.Log;
 
         // Room b's rows are not indexed yet; the trim indexes the whole journal first, then removes b1-b3. Slices
         // going on from the batch copied before the trim would index those rows again after they are gone.
@@ -507,35 +501,16 @@ public sealed class SqliteJournalTests : IDisposable
 
     private static readonly string[] Rooms = ["a", "b", "c"];
 
-    /// <summary>A log that indexes 12 rows at a time in slices of 3 entries (24 entries: 8 slices), with rooms a, b, c.</summary>
-    private async Task<SqliteMessageLog> SlicedLogAsync()
+    /// <summary>
+    /// A log that indexes 12 rows at a time in slices of 3 entries (24 entries: 8 slices), with rooms a, b, c and four
+    /// messages in each (each room with its own client), its writer stopped after the batch's first slice until
+    /// <see cref="SlicePause.Release"/> is released.
+    /// </summary>
+    private async Task<SlicePause> PausedAfterFirstSliceAsync()
     {
         var log = SqliteMessageLog.Open(_path, indexBatch: 12, indexRowsPerKey: 0);
         log.MinIndexSliceEntries = 1;
-        foreach (var room in Rooms)
-        {
-            await log.EnsureRoomAsync(room);
-        }
-
-        return log;
-    }
-
-    /// <summary>Four messages in each room, each room with its own client: the 12th fills the index batch.</summary>
-    private static async Task AppendBatchAsync(SqliteMessageLog log)
-    {
-        foreach (var room in Rooms)
-        {
-            for (var i = 1; i <= 4; i++)
-            {
-                await log.AppendAsync(Msg(room, i, client: "c-" + room), "u1");
-            }
-        }
-    }
-
-    /// <summary>Stops the writer after the first slice of an index batch until <see cref="SlicePause.Release"/> is released.</summary>
-    private static SlicePause PauseAfterFirstSlice(SqliteMessageLog log)
-    {
-        var pause = new SlicePause();
+        var pause = new SlicePause(log);
         log.AfterIndexSlice = () =>
         {
             var n = ++pause.Slices;
@@ -547,6 +522,21 @@ public sealed class SqliteJournalTests : IDisposable
                 pause.Release.Wait(TimeSpan.FromSeconds(30));
             }
         };
+        foreach (var room in Rooms)
+        {
+            await log.EnsureRoomAsync(room);
+        }
+
+        // The 12th append fills the index batch.
+        foreach (var room in Rooms)
+        {
+            for (var i = 1; i <= 4; i++)
+            {
+                await log.AppendAsync(Msg(room, i, client: "c-" + room), "u1");
+            }
+        }
+
+        await pause.Reached.Task;
         return pause;
     }
 
@@ -595,12 +585,12 @@ public sealed class SqliteJournalTests : IDisposable
         return (r.GetInt64(0), r.GetInt64(1));
     }
 
-    /// <summary>The writer's slices so far, and the gate that holds it after the first.</summary>
-    private sealed class SlicePause
+    /// <summary>A log whose writer is held after an index batch's first slice: its slices so far, and the gate.</summary>
+    private sealed class SlicePause(SqliteMessageLog log)
     {
-        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public SqliteMessageLog Log { get; } = log;
 
-        public Task Paused => Reached.Task;
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public SemaphoreSlim Release { get; } = new(0);
 
