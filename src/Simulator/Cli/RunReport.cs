@@ -65,6 +65,6 @@ public static class RunReport
         ArgumentNullException.ThrowIfNull(verdict);
         var summary = Summarize(loaded, seed, result, verdict, repeatCommand, TimeProvider.System.GetUtcNow());
         return ReportWriter.WriteAllAsync(
-            outDir, summary, result.History, RunVerdict.ContextFor(loaded.Scenario), verdict.Latency, result.ServerLog, cancellationToken);
+            outDir, summary, result.History, verdict.Context, verdict.Latency, result.ServerLog, cancellationToken);
     }
 }

@@ -9,6 +9,9 @@ namespace ChatResilience.Simulator.Cli;
 public sealed record RunVerdict
 {
     public required IReadOnlyList<InvariantResult> Invariants { get; init; }
+
+    /// <summary>What the checkers judged with (the report plots the same observations).</summary>
+    public required CheckContext Context { get; init; }
     public required IReadOnlyList<SloResult> Slos { get; init; }
 
     /// <summary>Every SLO metric measured, bounded by the scenario or not.</summary>
@@ -33,12 +36,17 @@ public sealed record RunVerdict
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(result);
-        var invariants = InvariantSuite.All.Run(result.History, ContextFor(scenario));
+        var context = ContextFor(scenario) with
+        {
+            HarnessLag = new HarnessLagTimeline(result.SchedulingLag, SchedulingLagProbe.ClientHostInterval),
+        };
+        var invariants = InvariantSuite.All.Run(result.History, context);
         var latency = LatencyRecorder.FromHistory(result.History);
         var metrics = SloEvaluator.Measure(result, latency);
         return new RunVerdict
         {
             Invariants = invariants,
+            Context = context,
             Slos = SloEvaluator.Evaluate(scenario, metrics),
             Metrics = metrics,
             Latency = latency,
@@ -74,7 +82,7 @@ public sealed record RunVerdict
         return result;
     }
 
-    /// <summary>The checkers' context for a scenario: its minimums, bounds and the clients' reconnect policy.</summary>
+    /// <summary>The checkers' context for a scenario: its minimums, bounds and the clients' reconnect policy (no harness lag: that is the run's).</summary>
     public static CheckContext ContextFor(Scenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);

@@ -10,6 +10,13 @@ namespace ChatResilience.Simulator.Harness;
 /// <param name="nowMs">The run clock a sample is stamped with.</param>
 public sealed class SchedulingLagProbe(TimeProvider time, Func<long> nowMs)
 {
+    /// <summary>
+    /// How often a process hosting virtual clients ticks (<see cref="RunAsync"/>). Fine enough that a stall long
+    /// enough to matter to a timing verdict (the scheduling tolerance, 250 ms by default) holds up at least one
+    /// tick by most of its length; ten timer callbacks a second cost nothing next to the clients.
+    /// </summary>
+    public static readonly TimeSpan ClientHostInterval = TimeSpan.FromMilliseconds(100);
+
     private readonly List<SchedulingLagSample> _samples = [];
     private readonly Lock _gate = new();
 
@@ -23,6 +30,22 @@ public sealed class SchedulingLagProbe(TimeProvider time, Func<long> nowMs)
         lock (_gate)
         {
             _samples.Add(sample);
+        }
+    }
+
+    /// <summary>Ticks every <paramref name="interval"/>, recording each tick's lateness, until cancelled.</summary>
+    public async Task RunAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await DelayAsync(interval, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped by the owner.
         }
     }
 
@@ -40,4 +63,8 @@ public sealed class SchedulingLagProbe(TimeProvider time, Func<long> nowMs)
 public sealed record SchedulingLagSample(long AtMs, long LagMs);
 
 /// <summary>The scheduling-lag samples of one harness process ("chatsim", "coordinator", "worker 1" …).</summary>
-public sealed record ProcessLagSamples(string Process, IReadOnlyList<SchedulingLagSample> Samples);
+public sealed record ProcessLagSamples(string Process, IReadOnlyList<SchedulingLagSample> Samples)
+{
+    /// <summary>The name of a sharded run's coordinator, which hosts no virtual clients.</summary>
+    public const string Coordinator = "coordinator";
+}

@@ -19,7 +19,7 @@ public sealed record SimulationResult
     /// <summary>Once-a-second samples of the connected share, with whether a fault window was open.</summary>
     public required IReadOnlyList<ConnectedSample> Samples { get; init; }
 
-    /// <summary>How late each harness process's once-a-second tick ran (one entry per process; see <see cref="SchedulingLagProbe"/>).</summary>
+    /// <summary>How late each harness process's ticks ran (one entry per process; see <see cref="SchedulingLagProbe"/>).</summary>
     public IReadOnlyList<ProcessLagSamples> SchedulingLag { get; init; } = [];
 
     /// <summary>The embedded server's log lines on the run clock, oldest first (empty for an external server).</summary>

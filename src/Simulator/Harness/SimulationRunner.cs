@@ -73,6 +73,7 @@ public sealed partial class SimulationRunner
         long healedAt = 0;
         using var monitorStop = new CancellationTokenSource();
         var monitor = MonitorAsync(plan, watchdog, stuck, monitorStop.Token);
+        var lagProbe = _lag.RunAsync(SchedulingLagProbe.ClientHostInterval, monitorStop.Token);
 
         IChatTarget? target = null;
         ProxyFleet? proxies = null;
@@ -155,6 +156,7 @@ public sealed partial class SimulationRunner
             _phase = "stopping";
             await monitorStop.CancelAsync();
             await monitor;
+            await lagProbe;
             await ShutdownAsync(proxies, target);
         }
 

@@ -12,6 +12,13 @@ public sealed record CheckContext
     /// <summary>Scheduling tolerance added to every bound that compares wall times (thread pool, GC, loopback).</summary>
     public TimeSpan SchedulingTolerance { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How late the harness processes hosting the clients ran, by run time. A timing bound compared with a wait that
+    /// ended late gets the lateness measured in that wait's window on top of <see cref="SchedulingTolerance"/>
+    /// (<see cref="LateAllowanceMs"/>). Default: none measured, no allowance.
+    /// </summary>
+    public HarnessLagTimeline HarnessLag { get; init; } = HarnessLagTimeline.None;
+
     /// <summary>Offline queues must be replayed (acked) within this long after the client is back online.</summary>
     public TimeSpan OfflineReplayBound { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -48,6 +55,12 @@ public sealed record CheckContext
 
     /// <summary>Most violations kept per checker (all are counted). Default 1000.</summary>
     public int MaxViolationsPerChecker { get; init; } = 1000;
+
+    /// <summary>
+    /// How much later than its bound a wait from <paramref name="fromMs"/> to <paramref name="toMs"/> (run clock) may
+    /// end: the scheduling tolerance plus the worst lateness the harness measured in that window.
+    /// </summary>
+    public long LateAllowanceMs(long fromMs, long toMs) => (long)SchedulingTolerance.TotalMilliseconds + HarnessLag.WorstDuring(fromMs, toMs);
 
     /// <summary>The minimum samples for <paramref name="checker"/>: its entry in <see cref="MinSamples"/>, else 1.</summary>
     public long MinSamplesFor(string checker) => MinSamples.TryGetValue(checker, out var n) ? n : 1;

@@ -6,7 +6,8 @@ namespace ChatResilience.Simulator.Invariants;
 /// <summary>
 /// PROTOCOL.md §6.3 and §6.5, as a liveness bound: after the last fault is removed (the last <see cref="FaultEvent"/>
 /// "removed" that leaves no fault active, or <c>faults_healed</c>; none if a fault is still active at the end), every member of a room reaches the room's head at heal time (the highest
-/// room seq acked by then) within <see cref="CheckContext.ConvergenceBound"/> plus the scheduling tolerance,
+/// room seq acked by then) within <see cref="CheckContext.ConvergenceBound"/> plus
+/// <see cref="CheckContext.LateAllowanceMs"/> (the scheduling tolerance and the harness's measured lateness from then on),
 /// counted from the heal or from when the reader itself came back (restart, offline end, join), whichever is
 /// later. Excluded (counted): readers crashed or offline at the end, rooms deleted or reset during the run, and
 /// deadlines past the end of the run. Samples: (reader, room) pairs examined.
@@ -76,7 +77,7 @@ public sealed class ConvergenceAfterHeal : IInvariantChecker
         }
 
         var fates = ClientFates.From(history);
-        var boundMs = (long)(context.ConvergenceBound + context.SchedulingTolerance).TotalMilliseconds;
+        var boundMs = (long)context.ConvergenceBound.TotalMilliseconds;
         foreach (var (room, members) in FinalMembers.From(history).ByRoom)
         {
             if (!heads.TryGetValue(room, out var head))
@@ -92,8 +93,10 @@ public sealed class ConvergenceAfterHeal : IInvariantChecker
                     continue;
                 }
 
-                var deadline = Math.Max(Math.Max(heal, since), fates.LastBackAtMs(reader) ?? 0) + boundMs;
-                if (reachedAt.TryGetValue((reader, room), out var at))
+                var from = Math.Max(Math.Max(heal, since), fates.LastBackAtMs(reader) ?? 0);
+                var reached = reachedAt.TryGetValue((reader, room), out var at);
+                var deadline = from + boundMs + context.LateAllowanceMs(from, reached ? at : fates.EndMs);
+                if (reached)
                 {
                     result.Samples++;
                     if (at > deadline)

@@ -5,7 +5,8 @@ namespace ChatResilience.Simulator.Invariants;
 
 /// <summary>
 /// PROTOCOL.md §6.6: a send composed offline is reconciled, not lost: acked or finally failed within
-/// <see cref="CheckContext.OfflineReplayBound"/> (plus the scheduling tolerance) of the client's next
+/// <see cref="CheckContext.OfflineReplayBound"/> (plus <see cref="CheckContext.LateAllowanceMs"/>: the scheduling
+/// tolerance and the harness's measured lateness from then on) of the client's next
 /// <c>offline_end</c>. Excluded (counted): clients still offline or crashed at the end, and sends whose deadline
 /// lies past the end of the run while still unsettled. Samples: offline sends examined.
 /// </summary>
@@ -48,7 +49,7 @@ public sealed class OfflineQueueReplayed : IInvariantChecker
         }
 
         var fates = ClientFates.From(history);
-        var bound = (long)(context.OfflineReplayBound + context.SchedulingTolerance).TotalMilliseconds;
+        var boundMs = (long)context.OfflineReplayBound.TotalMilliseconds;
         long worstMs = 0;
         foreach (var s in offlineSends)
         {
@@ -59,19 +60,24 @@ public sealed class OfflineQueueReplayed : IInvariantChecker
                 continue;
             }
 
-            var deadline = backAt.Value + bound;
             if (settledAt.TryGetValue((s.ClientId, s.MessageId), out var at))
             {
                 result.Samples++;
                 worstMs = Math.Max(worstMs, at - backAt.Value);
-                if (at > deadline)
+                var allowedMs = boundMs + context.LateAllowanceMs(backAt.Value, at);
+                if (at - backAt.Value > allowedMs)
                 {
                     result.Add(
-                        $"offline send {s.MessageId} (seq {s.Seq}) of {s.ClientId} settled {at - backAt.Value} ms after it came back online (bound {bound} ms)",
+                        $"offline send {s.MessageId} (seq {s.Seq}) of {s.ClientId} settled {at - backAt.Value} ms after it came back online (bound {allowedMs} ms)",
                         at, s.Room, s.Seq, s.ClientId, s.MessageId);
                 }
+
+                continue;
             }
-            else if (deadline > fates.EndMs)
+
+            var bound = boundMs + context.LateAllowanceMs(backAt.Value, fates.EndMs);
+            var deadline = backAt.Value + bound;
+            if (deadline > fates.EndMs)
             {
                 result.Excluded++;
             }

@@ -24,8 +24,17 @@ public sealed record ReconnectDelaySample
 
     public long? HintMs { get; init; }
 
-    /// <summary>True when the delay lies within the bounds plus the scheduling tolerance.</summary>
+    /// <summary>
+    /// True when the delay lies within the bounds plus the scheduling tolerance, the upper bound also plus
+    /// <see cref="HarnessLagMs"/>.
+    /// </summary>
     public bool Within { get; init; }
+
+    /// <summary>The worst lateness the harness measured in this delay's window, ms: allowed on top of the upper bound.</summary>
+    public long HarnessLagMs { get; init; }
+
+    /// <summary>True when the delay is within only because of <see cref="HarnessLagMs"/>: the harness, not the client, made it late.</summary>
+    public bool WithinOnlyForHarnessLag { get; init; }
 
     /// <summary>True when this attempt connected.</summary>
     public bool Connected { get; init; }

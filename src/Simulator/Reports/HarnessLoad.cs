@@ -4,9 +4,12 @@ namespace ChatResilience.Simulator.Reports;
 
 /// <summary>
 /// How far behind its own schedule each harness process ran (summary.json <c>harnessLoad</c>), against the
-/// scenario's scheduling tolerance. A process whose once-a-second tick ran later than that tolerance was saturated:
-/// its clients' heartbeats, retries and deliveries waited as long, so the timing checkers and latency SLOs judged
-/// the machine as much as the server. The verdict is unchanged; the report says so, with where and when.
+/// scenario's scheduling tolerance. A process whose tick (ten a second where clients run, one a second at a
+/// sharded run's coordinator) ran later than that tolerance was saturated: its clients' heartbeats, retries and
+/// deliveries waited as long. The per-wait timing checkers (backoff, offline replay, convergence) allow each wait
+/// the lateness measured in its own window (<see cref="Invariants.HarnessLagTimeline"/>); the latency SLOs, which
+/// are percentiles over the whole run, cannot, so they judged the machine as much as the server. The report says
+/// so, with where and when.
 /// </summary>
 public sealed record HarnessLoad
 {
@@ -34,8 +37,8 @@ public sealed record HarnessLoad
             return FormattableString.Invariant($"the harness ran behind its own schedule: {worst.Process} up to {worst.MaxMs / 1000.0:0.0} s late (at {worst.WorstAtMs / 1000.0:0} s), ")
                 + FormattableString.Invariant($"{worst.OverTolerance} of {worst.Samples} ticks later than the {ToleranceMs} ms scheduling tolerance")
                 + (others > 0 ? FormattableString.Invariant($" ({others} other process(es) too)") : "")
-                + ". Its clients' heartbeats, retries and deliveries waited as long, so timing verdicts (backoff, offline replay, latency SLOs, and the reconnects late heartbeats cause) "
-                + "describe this machine as much as the server: run fewer clients here, or spread workers over more machines (chatsim worker --coordinator).";
+                + ". Its clients' heartbeats, retries and deliveries waited as long. The backoff, offline-replay and convergence checks allowed each wait the lateness measured in its own window; "
+                + "the latency SLOs, and the reconnects late heartbeats cause, describe this machine as much as the server: run fewer clients here, or spread workers over more machines (chatsim worker --coordinator).";
         }
     }
 
@@ -54,7 +57,7 @@ public sealed record HarnessLoad
 
 /// <summary>One process's scheduling lag: nearest-rank percentiles of its ticks' lateness, ms.</summary>
 /// <param name="Process">"chatsim" for a one-process run, else "coordinator" or "worker N".</param>
-/// <param name="Samples">Ticks measured (about one a second).</param>
+/// <param name="Samples">Ticks measured (ten a second where clients run, one a second at a coordinator).</param>
 /// <param name="P50Ms">Median lateness.</param>
 /// <param name="P99Ms">99th percentile lateness.</param>
 /// <param name="MaxMs">Worst lateness.</param>

@@ -184,7 +184,7 @@ public static class HtmlReport
         var plot = new SvgPlot("reconnect-plot", "Reconnect delay by attempt (boxes: policy envelope)", "attempt", "delay (ms)");
         var samples = BackoffWithinPolicy.Observe(history, context);
         var stride = Math.Max(1, samples.Count / MaxScatterPoints);
-        var shown = samples.Where((_, i) => i % stride == 0 || !samples[i].Within).ToList();
+        var shown = samples.Where((_, i) => i % stride == 0 || !samples[i].Within || samples[i].WithinOnlyForHarnessLag).ToList();
         var maxAttempt = shown.Count == 0 ? 6 : Math.Max(1, shown.Max(s => s.Attempt));
         for (var n = 1; n <= maxAttempt; n++)
         {
@@ -194,8 +194,9 @@ public static class HtmlReport
 
         // A small deterministic horizontal spread per point so equal delays of one attempt stay visible.
         static (double, double) At(ReconnectDelaySample s, int i) => (s.Attempt + ((i % 7) - 3) * 0.03, s.DelayMs);
-        plot.AddPoints([.. shown.Where(s => s.Within && s.HintMs is null).Select(At)], "#1f77b4", "delay");
-        plot.AddPoints([.. shown.Where(s => s.Within && s.HintMs is not null).Select(At)], "#9467bd", "hinted delay");
+        plot.AddPoints([.. shown.Where(s => s.Within && !s.WithinOnlyForHarnessLag && s.HintMs is null).Select(At)], "#1f77b4", "delay");
+        plot.AddPoints([.. shown.Where(s => s.Within && !s.WithinOnlyForHarnessLag && s.HintMs is not null).Select(At)], "#9467bd", "hinted delay");
+        plot.AddPoints([.. shown.Where(s => s.WithinOnlyForHarnessLag).Select(At)], "#ff7f0e", "late while the harness ran late");
         plot.AddPoints([.. shown.Where(s => !s.Within).Select(At)], "#d62728", "outside policy");
         return plot.Render();
     }

@@ -45,7 +45,7 @@ internal sealed partial class ShardCoordinator
             FaultHash = Hash(actions),
             FaultActions = actions,
             Samples = [.. _samples],
-            SchedulingLag = [new ProcessLagSamples("coordinator", _lag.Snapshot()), .. results.OrderBy(r => r.WorkerId).Select(r => new ProcessLagSamples($"worker {r.WorkerId}", r.SchedulingLag ?? []))],
+            SchedulingLag = [new ProcessLagSamples(ProcessLagSamples.Coordinator, _lag.Snapshot()), .. results.OrderBy(r => r.WorkerId).Select(r => new ProcessLagSamples($"worker {r.WorkerId}", r.SchedulingLag ?? []))],
             HarnessError = _harnessError ?? (workerError is null ? missing : $"worker {workerError.WorkerId}: {workerError.HarnessError}"),
             StuckClients = [.. results.SelectMany(r => r.StuckClients.Select(s => $"worker {r.WorkerId}: {s}"))],
             Interrupted = interrupted,

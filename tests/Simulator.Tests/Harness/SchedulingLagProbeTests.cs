@@ -27,6 +27,30 @@ public sealed class SchedulingLagProbeTests
     }
 
     [Fact]
+    public async Task RunAsync_TicksAgainAndAgainUntilCancelled_ThenEndsQuietly()
+    {
+        var time = new FakeTimeProvider();
+        var probe = new SchedulingLagProbe(time, () => 0);
+        using var stop = new CancellationTokenSource();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        var run = probe.RunAsync(TimeSpan.FromMilliseconds(100), stop.Token);
+
+        // Each tick arms the next timer in its continuation; the clock moves on until three ticks have run.
+        while (probe.Snapshot().Count < 3)
+        {
+            timeout.Token.ThrowIfCancellationRequested();
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Yield();
+        }
+
+        await stop.CancelAsync();
+        await run;
+
+        Assert.True(run.IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public async Task DelayAsync_Cancelled_RecordsNothing()
     {
         var time = new FakeTimeProvider();

@@ -66,6 +66,51 @@ public sealed class BackoffWithinPolicyTests
     }
 
     [Fact]
+    public void Check_LateOnlyByWhatTheHarnessMeasuredItselfLate_PassesCountedApartAndOutOfTheSpreadTest()
+    {
+        // 40 compliant delays at the cap, then one of 2 600 ms: 1 000 ms past the cap, which the harness ran late.
+        var delays = Compliant(new Random(7), 40);
+        var h = Outage("a", [.. delays, 2_600]).Build();
+        var lastStart = 5_001 + delays.Sum() + 2_600;
+
+        var strict = new BackoffWithinPolicy().Check(h, HistoryBuilder.Context());
+        var lagging = new BackoffWithinPolicy().Check(h, HistoryBuilder.LaggingContext((lastStart - 300, 1_000)));
+
+        var v = Assert.Single(strict.Violations);
+        Assert.Equal(lastStart, v.AtMs);
+        Assert.Equal(InvariantStatus.Passed, lagging.Status);
+        Assert.Equal("1", lagging.Details["harnessLate.delays"]);
+        Assert.Equal("980", lagging.Details["harnessLate.worstOverMs"]);
+        Assert.Equal("40", lagging.Details["ks.n"]);
+    }
+
+    [Fact]
+    public void Check_HarnessLateOutsideTheWaitOrByLessThanTheOverrun_StillFails()
+    {
+        // Attempt 1 allows [50, 100] ms ± 20: a wait of 700 ms is 580 ms too long.
+        var h = Outage("a", [700]).Build();
+        var start = 5_001 + 700;
+
+        var elsewhere = new BackoffWithinPolicy().Check(h, HistoryBuilder.LaggingContext((start + 1_000, 2_000), (4_000, 2_000)));
+        var tooLittle = new BackoffWithinPolicy().Check(h, HistoryBuilder.LaggingContext((start - 100, 500)));
+
+        Assert.Single(elsewhere.Violations);
+        var v = Assert.Single(tooLittle.Violations);
+        Assert.Contains("policy allows [50, 100] ms ± 20 ms (+ 500 ms the harness ran late)", v.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_TooSoonIsNeverForgivenByHarnessLateness()
+    {
+        // Attempt 2 allows [100, 200] ms: 20 ms is the client's doing, however late the harness ran meanwhile.
+        var h = Outage("a", [75, 20, 300]).Build();
+
+        var r = new BackoffWithinPolicy().Check(h, HistoryBuilder.LaggingContext((5_001 + 75 + 20, 5_000)));
+
+        Assert.Contains("attempt 2", Assert.Single(r.Violations).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_SlowConnectDoesNotCountAsWaiting()
     {
         // The attempt started 75 ms after the failure but took 2 s to fail (latency toxic): delay is 75 ms.

@@ -33,6 +33,17 @@ public sealed class ConvergenceAfterHealTests
     }
 
     [Fact]
+    public void Check_ReaderLateByNoMoreThanTheHarnessRanLateMeanwhile_Passes()
+    {
+        // Healed at 1 000; the bound is 5 s + 20 ms, so 7 000 is 980 ms late.
+        var h = Partition().Deliver(7_000, "b", "r1", 2, "a-2", "a", 2).Build();
+
+        Assert.Equal(InvariantStatus.Passed, new ConvergenceAfterHeal().Check(h, HistoryBuilder.LaggingContext((3_000, 1_000))).Status);
+        Assert.Single(new ConvergenceAfterHeal().Check(h, HistoryBuilder.LaggingContext((3_000, 900))).Violations);
+        Assert.Single(new ConvergenceAfterHeal().Check(h, HistoryBuilder.LaggingContext((900, 5_000))).Violations);
+    }
+
+    [Fact]
     public void Check_ReaderNeverCatchesUp_Fails()
     {
         var h = Partition().Add(new ConnectAttemptEvent { AtMs = 20_000, ClientId = "z", Outcome = "connected" }).Build();

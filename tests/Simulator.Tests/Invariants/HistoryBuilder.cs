@@ -1,3 +1,4 @@
+using ChatResilience.Simulator.Harness;
 using ChatResilience.Simulator.History;
 using ChatResilience.Simulator.Invariants;
 
@@ -22,6 +23,13 @@ internal sealed class HistoryBuilder
         OfflineReplayBound = TimeSpan.FromSeconds(5),
         ConvergenceBound = TimeSpan.FromSeconds(5),
         MinSamples = minSamples ?? new Dictionary<string, long>(),
+    };
+
+    /// <summary><see cref="Context"/> with a harness that measured itself late: one tick per (end, lateness), ms.</summary>
+    public static CheckContext LaggingContext(params (long AtMs, long LagMs)[] ticks) => Context() with
+    {
+        HarnessLag = new HarnessLagTimeline(
+            [new ProcessLagSamples("chatsim", [.. ticks.Select(t => new SchedulingLagSample(t.AtMs, t.LagMs))])], TimeSpan.FromMilliseconds(100)),
     };
 
     public IReadOnlyList<HistoryEvent> Events => _events;

@@ -33,6 +33,17 @@ public sealed class OfflineQueueReplayedTests
     }
 
     [Fact]
+    public void Check_SettledLateByNoMoreThanTheHarnessRanLateMeanwhile_Passes()
+    {
+        // Back online at 1 000; the bound is 5 s + 20 ms, so 7 000 is 980 ms late.
+        var h = Offline().Ack(1_500, "a", "a-1", 1, "r1", 1).Ack(7_000, "a", "a-2", 2, "r2", 1).Build();
+
+        Assert.Equal(InvariantStatus.Passed, new OfflineQueueReplayed().Check(h, HistoryBuilder.LaggingContext((4_000, 1_000))).Status);
+        Assert.Single(new OfflineQueueReplayed().Check(h, HistoryBuilder.LaggingContext((4_000, 900))).Violations);
+        Assert.Single(new OfflineQueueReplayed().Check(h, HistoryBuilder.LaggingContext((800, 5_000))).Violations);
+    }
+
+    [Fact]
     public void Check_NeverSettledAndRunWentOnPastDeadline_Fails()
     {
         var h = Offline().Ack(1_500, "a", "a-1", 1, "r1", 1).Harness(20_000, HarnessEventKinds.FaultsHealed).Build();

@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using ChatResilience.Simulator.Harness;
 using ChatResilience.Simulator.History;
+using ChatResilience.Simulator.Invariants;
 using ChatResilience.Simulator.Reports;
 using ChatResilience.Simulator.Tests.Invariants;
 using static ChatResilience.Simulator.Tests.Reports.ReportSamples;
@@ -35,6 +36,25 @@ public sealed class HtmlReportTests
         Assert.Contains("lost &lt;m1&gt; &amp; more", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_ReconnectPlot_ShowsADelayTheHarnessMadeLateApartFromOnesOutsidePolicy()
+    {
+        // After a healthy connection the retry should be immediate (± 20 ms); this one came 900 ms later.
+        var history = new HistoryBuilder().Attempt(0, "a").Closed(5_000, "a").Attempt(5_900, "a").Post(6_000, "a", 1, "r1", 1, "a").Build();
+
+        string Circles(CheckContext context, string color)
+        {
+            var html = HtmlReport.Build(Summary([Passed("A")], []), history, context, LatencyRecorder.FromHistory(history));
+            var start = html.IndexOf("<svg id=\"reconnect-plot\"", StringComparison.Ordinal);
+            var svg = XElement.Parse(html[start..(html.IndexOf("</svg>", start, StringComparison.Ordinal) + "</svg>".Length)]);
+            return string.Join(",", svg.Descendants().Where(e => e.Name.LocalName == "circle").Select(e => (string)e.Attribute("fill")!).Where(f => f == color));
+        }
+
+        Assert.Equal("#ff7f0e", Circles(HistoryBuilder.LaggingContext((5_850, 1_000)), "#ff7f0e"));
+        Assert.Empty(Circles(HistoryBuilder.LaggingContext((5_850, 1_000)), "#d62728"));
+        Assert.Equal("#d62728", Circles(HistoryBuilder.Context(), "#d62728"));
     }
 
     [Fact]

@@ -11,7 +11,9 @@ namespace ChatResilience.Simulator.Invariants.Internal;
 /// reconnect (4401, 4408, 4409) also allow an immediate attempt, but, as in the client, they do not reset the
 /// count: only a healthy connection does, so a client cut again and again still backs off. The first attempt after
 /// the network comes back is not judged either, and keeps the count too. Attempts after the client closed on its
-/// own, crashed or restarted are fresh starts with the count at 0.
+/// own, crashed or restarted are fresh starts with the count at 0. A delay may end later than its upper bound by
+/// the tolerance plus the harness's measured lateness in its window (<see cref="CheckContext.LateAllowanceMs"/>),
+/// never earlier than its lower bound by more than the tolerance.
 /// </summary>
 internal static class ReconnectTimeline
 {
@@ -31,7 +33,7 @@ internal static class ReconnectTimeline
             switch (e)
             {
                 case ConnectAttemptEvent a:
-                    OnAttempt(StateOf(states, a.ClientId), a, policy, tol, samples);
+                    OnAttempt(StateOf(states, a.ClientId), a, context, samples);
                     break;
                 case ConnectionClosedEvent c:
                     var s = StateOf(states, c.ClientId);
@@ -76,8 +78,9 @@ internal static class ReconnectTimeline
         return samples;
     }
 
-    private static void OnAttempt(ClientState s, ConnectAttemptEvent a, ReconnectEnvelope policy, long tol, List<ReconnectDelaySample> samples)
+    private static void OnAttempt(ClientState s, ConnectAttemptEvent a, CheckContext context, List<ReconnectDelaySample> samples)
     {
+        var policy = context.Reconnect;
         var connected = string.Equals(a.Outcome, "connected", StringComparison.Ordinal);
         SortedSet<int> matched;
         if (s.FailureAtMs is { } failureAt)
@@ -87,13 +90,21 @@ internal static class ReconnectTimeline
             var hint = a.HintMs ?? s.Hint;
             var hintSpan = hint is { } h ? TimeSpan.FromMilliseconds(h) : (TimeSpan?)null;
             matched = [];
-            var immediate = s.ImmediateAllowed && hint is null && delay <= tol;
+
+            // A starved harness makes waits end late, never early: only the upper bounds get its measured lateness.
+            var early = (long)context.SchedulingTolerance.TotalMilliseconds;
+            var late = context.LateAllowanceMs(failureAt, start);
+            var immediate = s.ImmediateAllowed && hint is null && delay <= late;
+            var withinWithoutLag = immediate && delay <= early;
             foreach (var n in s.Candidates)
             {
                 var (min, max) = policy.Bounds(n, hintSpan);
-                if (immediate || (delay >= (long)min.TotalMilliseconds - tol && delay <= (long)Math.Ceiling(max.TotalMilliseconds) + tol))
+                var upper = (long)Math.Ceiling(max.TotalMilliseconds);
+                var notEarly = delay >= (long)min.TotalMilliseconds - early;
+                if (immediate || (notEarly && delay <= upper + late))
                 {
                     matched.Add(n);
+                    withinWithoutLag |= notEarly && delay <= upper + early;
                 }
             }
 
@@ -109,6 +120,8 @@ internal static class ReconnectTimeline
                 MaxMs = (long)Math.Ceiling(jMax.TotalMilliseconds),
                 HintMs = hint,
                 Within = matched.Count > 0,
+                HarnessLagMs = late - early,
+                WithinOnlyForHarnessLag = matched.Count > 0 && !withinWithoutLag,
                 Connected = connected,
                 OutcomeAtMs = a.AtMs,
                 AtCap = !immediate && hint is null && (matched.Count > 0 ? matched : s.Candidates).All(policy.IsAtCap),
