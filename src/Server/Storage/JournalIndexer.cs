@@ -4,7 +4,7 @@ namespace ChatResilience.Server.Storage;
 
 /// <summary>
 /// Indexes a copy of the journal's tail a slice at a time, so the appends queued behind an index batch commit between
-/// its slices instead of waiting for all of it. The copy is sorted by key (room then seq; sender, client, client seq),
+/// its slices instead of waiting for all of it. The copy is ordered by key (room then seq; sender, client, client seq),
 /// and each slice takes the next entries in that order: a slice covers a run of rooms and clients with all their
 /// rows, so each index leaf is still rewritten about once per batch, as when the batch was one statement.
 /// Only the writer thread uses it, inside the writer's transactions.
@@ -37,14 +37,8 @@ internal sealed class JournalIndexer(SqliteConnection connection) : IDisposable
     public void Start(JournalTail.Entry[] rows, int slices, int minSliceEntries)
     {
         Through = rows.Length == 0 ? 0 : rows[^1].Pos;
-        _byRoom = rows;
-        _byClient = Array.FindAll(rows, e => e.OutcomeUser is not null);
-        Array.Sort(_byRoom, static (a, b) => a.Message.Room != b.Message.Room ? string.CompareOrdinal(a.Message.Room, b.Message.Room) : a.Pos.CompareTo(b.Pos));
-        Array.Sort(_byClient, static (a, b) =>
-            a.OutcomeUser != b.OutcomeUser ? string.CompareOrdinal(a.OutcomeUser, b.OutcomeUser)
-            : a.Message.ClientId != b.Message.ClientId ? string.CompareOrdinal(a.Message.ClientId, b.Message.ClientId)
-            : a.Message.ClientSeq != b.Message.ClientSeq ? a.Message.ClientSeq.CompareTo(b.Message.ClientSeq)
-            : a.Pos.CompareTo(b.Pos));
+        _byRoom = GroupedInJournalOrder(rows, static e => (e.Message.Room, string.Empty));
+        _byClient = GroupedInJournalOrder(rows, static e => e.OutcomeUser is { } user ? (user, e.Message.ClientId) : null);
         _nextRoom = 0;
         _nextClient = 0;
         _sliceEntries = Math.Max(minSliceEntries, (_byRoom.Length + _byClient.Length + slices - 1) / slices);
@@ -75,6 +69,47 @@ internal sealed class JournalIndexer(SqliteConnection connection) : IDisposable
         }
 
         return _nextRoom == _byRoom.Length && _nextClient == _byClient.Length;
+    }
+
+    /// <summary>
+    /// The rows that have a key, grouped by it, groups in ordinal key order, each group in journal order (the copy's):
+    /// a room's rows in seq order, a client's in client seq order (a client's sends settle one at a time, in seq order).
+    /// The order only decides which index leaves a slice rewrites; entries replace, so any order is correct. Grouping
+    /// sorts only the distinct keys: sorting the whole copy with a comparison took 20-35 ms for 32,000 rows of 1,000
+    /// rooms and clients, on the writer thread, with every append waiting behind it.
+    /// </summary>
+    private static JournalTail.Entry[] GroupedInJournalOrder(JournalTail.Entry[] rows, Func<JournalTail.Entry, (string, string)?> keyOf)
+    {
+        var groups = new Dictionary<(string, string), List<JournalTail.Entry>>();
+        var count = 0;
+        foreach (var row in rows)
+        {
+            if (keyOf(row) is not { } key)
+            {
+                continue;
+            }
+
+            if (!groups.TryGetValue(key, out var group))
+            {
+                groups[key] = group = [];
+            }
+
+            group.Add(row);
+            count++;
+        }
+
+        var keys = groups.Keys.ToArray();
+        Array.Sort(keys, static (a, b) => a.Item1 != b.Item1 ? string.CompareOrdinal(a.Item1, b.Item1) : string.CompareOrdinal(a.Item2, b.Item2));
+        var ordered = new JournalTail.Entry[count];
+        var at = 0;
+        foreach (var key in keys)
+        {
+            var group = groups[key];
+            group.CopyTo(ordered, at);
+            at += group.Count;
+        }
+
+        return ordered;
     }
 
     /// <summary>Ends the running batch (indexed, abandoned after a failure, or indexed by other means).</summary>
