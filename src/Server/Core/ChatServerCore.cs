@@ -60,6 +60,7 @@ public sealed partial class ChatServerCore : IProcessorHost, IAsyncDisposable
         {
             sqlite.CommitObserved = (duration, _) => Metrics.Committed(duration);
             sqlite.IndexFailed = e => CoreLog.JournalIndexFailed(Logger, e);
+            sqlite.DeadRowsDeleteFailed = e => CoreLog.DeadRowsDeleteFailed(Logger, e);
         }
 
         if (options.Bugs.AnyOn)

@@ -54,4 +54,7 @@ internal static partial class CoreLog
 
     [LoggerMessage(1016, LogLevel.Error, "SQLite log: indexing the journal failed (its rows stay readable; retried once another index batch of appends has gathered)")]
     public static partial void JournalIndexFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(1017, LogLevel.Error, "SQLite log: deleting dead journal rows failed (no read sees them; retried once another chunk of rows has died)")]
+    public static partial void DeadRowsDeleteFailed(ILogger logger, Exception error);
 }

@@ -19,6 +19,12 @@ public sealed partial class SqliteMessageLog
     // so a persistent failure is retried (and logged) once per batch of appends rather than after every commit.
     private int _indexAt;
 
+    // Journal rows marked dead and not yet deleted (counted when the log opens); only the writer thread touches it.
+    private long _deadRows;
+
+    // Dead rows at which the writer next deletes a chunk: raised by a chunk after each failure, like _indexAt.
+    private long _deadRowsRetryAt;
+
     private ValueTask<T> EnqueueAsync<T>(Func<Batch, T> execute, Action<T>? afterCommit, CancellationToken cancellationToken) =>
         Enqueue(new DelegateOp<T>(execute, afterCommit), cancellationToken);
 
@@ -71,8 +77,9 @@ public sealed partial class SqliteMessageLog
     {
         var ops = new List<WriteOp>(_maxBatch);
         var reader = _writes.Reader;
-        // While a batch is being indexed the writer does not wait for work: it indexes a slice between group commits.
-        while (_indexer?.Running == true ? !reader.Completion.IsCompleted : WaitToRead(reader))
+        // While a batch is being indexed, or dead rows wait, the writer does not wait for work: it indexes a slice or
+        // deletes a chunk between group commits.
+        while (_indexer?.Running == true || DeadRowsDue ? !reader.Completion.IsCompleted : WaitToRead(reader))
         {
             ops.Clear();
             while (ops.Count < _maxBatch && reader.TryRead(out var op))
@@ -93,6 +100,10 @@ public sealed partial class SqliteMessageLog
             if (_indexer?.Running == true)
             {
                 IndexNextSlice();
+            }
+            else if (DeadRowsDue)
+            {
+                DeleteDeadRows();
             }
         }
 
@@ -126,6 +137,7 @@ public sealed partial class SqliteMessageLog
             }
 
             _tail.Commit(batch.IndexedThrough, batch.Appended, batch.MessagesDeleted);
+            _deadRows += batch.RowsDied;
             if (_indexer?.Running == true && batch.IndexedThrough >= _indexer.Through)
             {
                 // A trim indexed the whole journal first, the running batch included.
@@ -154,6 +166,42 @@ public sealed partial class SqliteMessageLog
             {
                 op.Fail(e);
             }
+        }
+    }
+
+    private bool DeadRowsDue => _deadRows >= Math.Max(DeadRowsChunk, _deadRowsRetryAt);
+
+    /// <summary>
+    /// Deletes the oldest <see cref="DeadRowsChunk"/> dead journal rows in a transaction of their own, in position
+    /// order. Nothing reads them (no index points at them), so this can wait for a quiet moment between commits.
+    /// </summary>
+    private void DeleteDeadRows()
+    {
+        try
+        {
+            int deleted;
+            using (var tx = _writer.BeginTransaction())
+            {
+                using var bound = _writer.CreateCommand();
+                bound.Transaction = tx;
+                bound.CommandText = "SELECT MAX(pos) FROM (SELECT pos FROM dead_rows ORDER BY pos LIMIT $n)";
+                bound.Parameters.AddWithValue("$n", DeadRowsChunk);
+                var through = bound.ExecuteScalar() is long p ? p : 0;
+                Exec(_writer, "DELETE FROM journal WHERE pos IN (SELECT pos FROM dead_rows WHERE pos<=$p)", tx, ("$p", through));
+                deleted = Exec(_writer, "DELETE FROM dead_rows WHERE pos<=$p", tx, ("$p", through));
+                tx.Commit();
+            }
+
+            // Fewer than a chunk means none are left: the count cannot drift into deleting nothing again and again.
+            _deadRows = deleted < DeadRowsChunk ? 0 : _deadRows - deleted;
+            _deadRowsRetryAt = 0;
+            AfterDeadRowsDeleted?.Invoke();
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
+        {
+            // The rows stay dead and unseen; deleting them is retried once another chunk has died.
+            _deadRowsRetryAt = _deadRows + DeadRowsChunk;
+            DeadRowsDeleteFailed?.Invoke(e);
         }
     }
 
@@ -361,6 +409,9 @@ public sealed partial class SqliteMessageLog
         /// <summary>Whether this batch deleted messages (a trim, a room deletion).</summary>
         public bool MessagesDeleted { get; set; }
 
+        /// <summary>Journal rows this batch marked dead (see <see cref="MarkRowsDeadThroughSql"/>).</summary>
+        public long RowsDied { get; private set; }
+
         /// <summary>Indexes every journal row, this batch's included, within the batch's transaction.</summary>
         public void IndexJournal()
         {
@@ -438,6 +489,8 @@ public sealed partial class SqliteMessageLog
 
             if (message.AnswerFor is { } trigger)
             {
+                // Straight from the journal, dead rows included: an answer is dead only once its question died before it
+                // (retention removes the oldest first; a deletion removes both), so no one asks for it again.
                 using var find = log._writer.CreateCommand();
                 find.Transaction = Transaction;
                 find.CommandText = "SELECT " + MessageColumns + " FROM journal WHERE room=$r AND answer_for=$a";
@@ -475,7 +528,9 @@ public sealed partial class SqliteMessageLog
 
             IndexJournal();
             MessagesDeleted = true;
-            Exec(RemoveMessagesThroughSql, ("$r", r.Room), ("$s", upTo));
+            Exec(RemoveAcksThroughSql, ("$r", r.Room), ("$s", upTo));
+            RowsDied += Exec(MarkRowsDeadThroughSql, ("$r", r.Room), ("$s", upTo));
+            Exec(RemoveRoomEntriesThroughSql, ("$r", r.Room), ("$s", upTo));
             PutRoom(r with { FirstSeq = upTo + 1 });
             return true;
         }

@@ -21,11 +21,12 @@ namespace ChatResilience.Server.Storage;
 /// Indexed as it was written, each append dirtied its room's leaf and its sender's leaf, pages no other append in the
 /// batch shared, and the log alone topped out near 11k appends/s. The writer indexes the journal once
 /// <c>indexBatch</c> rows have gathered (more when many rooms and clients share them: see
-/// <see cref="DefaultIndexRowsPerKey"/>), sorted by key, in <see cref="IndexSlices"/> transactions of their own with
+/// <see cref="DefaultIndexRowsPerKey"/>), ordered by key, in <see cref="IndexSlices"/> transactions of their own with
 /// the appends queued meanwhile committed between them (<see cref="JournalIndexer"/>; <c>journal_indexed</c> records
 /// how far); until then readers see those rows through <see cref="JournalTail"/>. A restart indexes whatever lies
 /// past that mark before serving, and trims and room deletions index it first, so they find every row through the
-/// indexes.
+/// indexes. They remove rows from the indexes only and mark them dead (<c>dead_rows</c>); the writer deletes dead
+/// rows later, a chunk at a time in position order (<see cref="DefaultDeadRowsChunk"/>).
 /// </para>
 /// <para>
 /// Until the ninth round the rows themselves moved, from the journal into an indexed <c>messages</c> table: every
@@ -85,6 +86,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
         var (lastPos, indexedThrough) = JournalBounds();
         IndexJournalThrough(lastPos);
         _nextPos = Math.Max(lastPos, indexedThrough) + 1;
+        _deadRows = CountDeadRows();
         if (converted is { } messages)
         {
             // Its time includes indexing what it moved into the journal.
@@ -107,6 +109,15 @@ public sealed partial class SqliteMessageLog : IMessageLog
 
     /// <summary>Index entries per slice at least (tests lower it to index small batches in several slices).</summary>
     internal int MinIndexSliceEntries { get; set; } = DefaultMinIndexSliceEntries;
+
+    /// <summary>Dead rows deleted per writer transaction, and how many must wait first (tests lower it).</summary>
+    internal int DeadRowsChunk { get; set; } = DefaultDeadRowsChunk;
+
+    /// <summary>Test seam: runs on the writer thread after each chunk of dead rows is deleted.</summary>
+    internal Action? AfterDeadRowsDeleted { get; set; }
+
+    /// <summary>Called when deleting dead journal rows failed (they stay dead, unseen; retried once another chunk has died).</summary>
+    public Action<Exception>? DeadRowsDeleteFailed { get; set; }
 
     /// <summary>Set when opening converted a file of the earlier layout (rows in a <c>messages</c> table): what it moved, and how long it took.</summary>
     public LayoutConversion? Conversion { get; }
@@ -182,6 +193,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
         CREATE TABLE IF NOT EXISTS ack_index(user_id TEXT NOT NULL, client_id TEXT NOT NULL, client_seq INTEGER NOT NULL, pos INTEGER NOT NULL,
             PRIMARY KEY(user_id, client_id, client_seq, pos)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS journal_indexed(through INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS dead_rows(pos INTEGER PRIMARY KEY);
         INSERT INTO journal_indexed(through) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM journal_indexed);
         """;
 
@@ -211,19 +223,36 @@ public sealed partial class SqliteMessageLog : IMessageLog
     internal const int DefaultMinIndexSliceEntries = 1024;
 
     /// <summary>
-    /// Removes room <c>$r</c>'s indexed messages through seq <c>$s</c> (retention, room deletion). Their acks move to the
-    /// outcomes table first, so dedup still answers them for the outcome retention period and the client's mark
-    /// (derived from both) is kept; then the ack entries, the rows and the room entries go.
+    /// Removes room <c>$r</c>'s indexed messages through seq <c>$s</c> from the indexes (retention, room deletion). Their
+    /// acks move to the outcomes table first, so dedup still answers them for the outcome retention period and the
+    /// client's mark (derived from both) is kept; then the ack entries go. The rows themselves only become dead
+    /// (<see cref="MarkRowsDeadThroughSql"/>), and their room entries go after that.
     /// </summary>
-    private const string RemoveMessagesThroughSql = $"""
+    private const string RemoveAcksThroughSql = $"""
         INSERT OR IGNORE INTO outcomes(user_id, client_id, seq, id, room, room_seq, nack_code, nack_reason, at)
             SELECT j.outcome_user, j.client_id, j.client_seq, j.id, j.room, j.seq, NULL, NULL, j.at
             FROM {RoomRows} WHERE i.room=$r AND i.seq<=$s AND j.outcome_user IS NOT NULL;
         DELETE FROM ack_index WHERE (user_id, client_id, client_seq, pos) IN (
             SELECT j.outcome_user, j.client_id, j.client_seq, j.pos FROM {RoomRows} WHERE i.room=$r AND i.seq<=$s AND j.outcome_user IS NOT NULL);
-        DELETE FROM journal WHERE pos IN (SELECT i.pos FROM room_index i WHERE i.room=$r AND i.seq<=$s);
-        DELETE FROM room_index AS i WHERE i.room=$r AND i.seq<=$s;
         """;
+
+    /// <summary>
+    /// Marks room <c>$r</c>'s journal rows through seq <c>$s</c> dead: no index points at them any more, so no read sees
+    /// them, and the writer deletes them later in position order (<see cref="DeadRowsChunk"/>). Deleting each removed
+    /// row at once dirtied a journal page per row, since every room's rows are interleaved through the journal; in
+    /// position order the rows that died together share their pages. Measured with the log alone at steady state under
+    /// a count cap (sqlite-log-ceiling.md, fourteenth round).
+    /// </summary>
+    private const string MarkRowsDeadThroughSql = "INSERT OR IGNORE INTO dead_rows(pos) SELECT i.pos FROM room_index i WHERE i.room=$r AND i.seq<=$s";
+
+    private const string RemoveRoomEntriesThroughSql = "DELETE FROM room_index WHERE room=$r AND seq<=$s";
+
+    /// <summary>
+    /// Dead journal rows the writer deletes in one transaction, in position order, once at least this many wait.
+    /// A chunk is about one index slice's work, so appends queued meanwhile wait no longer than behind a slice.
+    /// </summary>
+    internal const int DefaultDeadRowsChunk = 4096;
+
 
     /// <summary>
     /// Converts a file written before the ninth round (rows moved from the journal into an indexed <c>messages</c>
@@ -609,6 +638,13 @@ public sealed partial class SqliteMessageLog : IMessageLog
         using var r = cmd.ExecuteReader();
         r.Read();
         return (r.GetInt64(0), r.GetInt64(1));
+    }
+
+    private long CountDeadRows()
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM dead_rows";
+        return (long)cmd.ExecuteScalar()!;
     }
 
     private void LoadRooms()

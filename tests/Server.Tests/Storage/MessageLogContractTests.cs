@@ -353,6 +353,9 @@ public class SqliteMessageLogTests : MessageLogContractTests
     /// <summary>Index entries per slice of an index batch, at least.</summary>
     protected virtual int MinIndexSliceEntries => SqliteMessageLog.DefaultMinIndexSliceEntries;
 
+    /// <summary>Dead journal rows deleted per chunk, once that many wait.</summary>
+    protected virtual int DeadRowsChunk => SqliteMessageLog.DefaultDeadRowsChunk;
+
     protected override IMessageLog Create() => Open();
 
     protected override IMessageLog? Reopen() => Open();
@@ -361,6 +364,7 @@ public class SqliteMessageLogTests : MessageLogContractTests
     {
         var log = SqliteMessageLog.Open(_path, indexBatch: IndexBatch, indexRowsPerKey: IndexRowsPerKey);
         log.MinIndexSliceEntries = MinIndexSliceEntries;
+        log.DeadRowsChunk = DeadRowsChunk;
         return log;
     }
 
@@ -449,4 +453,10 @@ public sealed class SqliteMessageLogIndexedInSlicesTests : SqliteMessageLogTests
     protected override int IndexRowsPerKey => 0;
 
     protected override int MinIndexSliceEntries => 1;
+}
+
+/// <summary>The contract with every dead journal row deleted as soon as it dies: trims and deletions end with the rows gone.</summary>
+public sealed class SqliteMessageLogDeletingDeadRowsAtOnceTests : SqliteMessageLogTests
+{
+    protected override int DeadRowsChunk => 1;
 }

@@ -241,6 +241,126 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task Trim_MarksTheRowsDead_UnseenButAnswered_DeletedInPositionOrderOnceAChunkHasDied()
+    {
+        // a1 b1 a2 b2 a3 b3 at positions 1 to 6.
+        var log = await InterleavedAsync(deadRowsChunk: 3);
+        await using (log)
+        {
+            var deleted = DeletionSignal(log);
+
+            await log.TrimAsync("a", new RetentionCut(MaxMessages: 1, MinAtMs: 0, ProtectFromSeq: long.MaxValue));
+            await Barrier(log);
+
+            // Two dead rows, fewer than a chunk: still in the journal, but no read sees them and their acks still answer.
+            Assert.Equal((6L, 2L), (Count("journal"), Count("dead_rows")));
+            Assert.Equal(["b3"], (await log.ReadAsync("a", 0, 10)).Select(m => m.Body));
+            Assert.Equal(("a", 1L), ((await log.GetOutcomeAsync("u1", "ca", 1))!.Room, (await log.GetOutcomeAsync("u1", "ca", 1))!.RoomSeq!.Value));
+            Assert.False(deleted.Task.IsCompleted);
+
+            await log.TrimAsync("b", new RetentionCut(MaxMessages: 1, MinAtMs: 0, ProtectFromSeq: long.MaxValue));
+            await deleted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+            // Four dead (1 to 4): the chunk of three oldest went, position 4 waits for two more.
+            Assert.Equal([4L, 5L, 6L], Positions("journal"));
+            Assert.Equal([4L], Positions("dead_rows"));
+            Assert.Equal(0, DanglingEntries());
+            Assert.Equal(["b3"], (await log.ReadAsync("b", 0, 10)).Select(m => m.Body));
+            Assert.Equal(2, (await log.GetOutcomeAsync("u1", "cb", 2))!.RoomSeq);
+            Assert.Equal(3, await log.GetClientMarkAsync("u1", "cb"));
+        }
+    }
+
+    [Fact]
+    public async Task Restart_WithDeadRowsWaiting_CountsThem_AndDeletesThemOnceAChunkHasDied()
+    {
+        await using (var log = await InterleavedAsync(deadRowsChunk: 3))
+        {
+            await log.TrimAsync("a", new RetentionCut(MaxMessages: 1, MinAtMs: 0, ProtectFromSeq: long.MaxValue));
+        }
+
+        await using (var log = SqliteMessageLog.Open(_path, indexBatch: 1, indexRowsPerKey: 0))
+        {
+            log.DeadRowsChunk = 3;
+            var deleted = DeletionSignal(log);
+            Assert.Equal(["b3"], (await log.ReadAsync("a", 0, 10)).Select(m => m.Body));
+
+            // The two rows that died before the restart count towards the chunk: one more makes three.
+            await log.TrimAsync("b", new RetentionCut(MaxMessages: 2, MinAtMs: 0, ProtectFromSeq: long.MaxValue));
+            await deleted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+            Assert.Equal([4L, 5L, 6L], Positions("journal"));
+            Assert.Empty(Positions("dead_rows"));
+            Assert.Equal(["b2", "b3"], (await log.ReadAsync("b", 0, 10)).Select(m => m.Body));
+        }
+    }
+
+    [Fact]
+    public async Task RoomRecreated_WhileItsOldRowsWaitDead_ReadsOnlyItsNewEpoch_AndOnlyTheOldRowsAreDeleted()
+    {
+        await using var log = await InterleavedAsync(deadRowsChunk: 100);
+        await log.DeleteRoomAsync("a");
+        Assert.Equal(2, (await log.EnsureRoomAsync("a")).Epoch);
+        await log.AppendAsync(Msg("a", 4, client: "ca"), "u1");
+        await log.AppendAsync(Msg("a", 5, client: "ca"), "u1");
+        await Barrier(log);
+
+        // Seqs 1 and 2 of the new epoch share their room and seq with two dead rows of the old one.
+        Assert.Equal([1L, 3L, 5L], Positions("dead_rows"));
+        Assert.Equal([(1L, "b4"), (2L, "b5")], (await log.ReadAsync("a", 0, 10)).Select(m => (m.Seq, m.Body)));
+
+        var deleted = DeletionSignal(log);
+        log.DeadRowsChunk = 1;
+        await log.SetReadMarkerAsync("nudge", "u", 1); // the writer looks at the dead rows after its next commit
+        await deleted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Barrier(log);
+        await Barrier(log);
+
+        Assert.Equal([2L, 4L, 6L, 7L, 8L], Positions("journal"));
+        Assert.Equal([(1L, "b4"), (2L, "b5")], (await log.ReadAsync("a", 0, 10)).Select(m => (m.Seq, m.Body)));
+        Assert.Equal(0, DanglingEntries());
+    }
+
+    [Fact]
+    public async Task FailedDeletionOfDeadRows_LeavesThemUnseen_ReportsIt_RetriesAfterAnotherChunkHasDied()
+    {
+        var log = await InterleavedAsync(deadRowsChunk: 2);
+        await using (log)
+        {
+            var failures = new List<Exception>();
+            var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            log.DeadRowsDeleteFailed = e =>
+            {
+                failures.Add(e);
+                failed.TrySetResult();
+            };
+            Exec("CREATE TRIGGER no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'test: deletion refused'); END;");
+
+            await log.TrimAsync("a", new RetentionCut(MaxMessages: 1, MinAtMs: 0, ProtectFromSeq: long.MaxValue));
+            await failed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await Barrier(log);
+
+            Assert.Contains("deletion refused", Assert.Single(failures).Message, StringComparison.Ordinal);
+            Assert.Equal((6L, 2L), (Count("journal"), Count("dead_rows")));
+            Assert.Equal(["b3"], (await log.ReadAsync("a", 0, 10)).Select(m => m.Body));
+
+            // Not retried after every commit: only once another chunk has died.
+            Exec("DROP TRIGGER no_delete;");
+            await log.SetReadMarkerAsync("nudge", "u", 1);
+            await Barrier(log);
+            Assert.Equal(2L, Count("dead_rows"));
+
+            var deleted = DeletionSignal(log, times: 2);
+            await log.TrimAsync("b", new RetentionCut(MaxMessages: 1, MinAtMs: 0, ProtectFromSeq: long.MaxValue));
+            await deleted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+            Assert.Equal([5L, 6L], Positions("journal"));
+            Assert.Empty(Positions("dead_rows"));
+            Assert.Single(failures);
+        }
+    }
+
+    [Fact]
     public async Task DeletingALargeRoom_CommitsAChunkAtATime_AndEndsLikeOneDeletion()
     {
         await using var log = SqliteMessageLog.Open(_path, synchronousFull: false, indexBatch: 100, indexRowsPerKey: 0); // thousands of appends; durability is not what is tested
@@ -538,6 +658,57 @@ public sealed class SqliteJournalTests : IDisposable
 
         await pause.Reached.Task;
         return pause;
+    }
+
+    /// <summary>
+    /// A log indexing after every commit, deleting dead rows <paramref name="deadRowsChunk"/> at a time, with
+    /// a1 b1 a2 b2 a3 b3 at journal positions 1 to 6 (room a's sends from client ca, b's from cb; bodies b1..b3).
+    /// </summary>
+    private async Task<SqliteMessageLog> InterleavedAsync(int deadRowsChunk)
+    {
+        var log = SqliteMessageLog.Open(_path, indexBatch: 1, indexRowsPerKey: 0);
+        log.DeadRowsChunk = deadRowsChunk;
+        await log.EnsureRoomAsync("a");
+        await log.EnsureRoomAsync("b");
+        for (var i = 1; i <= 3; i++)
+        {
+            await log.AppendAsync(Msg("a", i, client: "ca"), "u1");
+            await log.AppendAsync(Msg("b", i, client: "cb"), "u1");
+        }
+
+        await Barrier(log);
+        return log;
+    }
+
+    /// <summary>Completes once the writer has deleted <paramref name="times"/> chunks of dead rows.</summary>
+    private static TaskCompletionSource DeletionSignal(SqliteMessageLog log, int times = 1)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var left = times;
+        log.AfterDeadRowsDeleted = () =>
+        {
+            if (Interlocked.Decrement(ref left) == 0)
+            {
+                done.TrySetResult();
+            }
+        };
+        return done;
+    }
+
+    private List<long> Positions(string table)
+    {
+        using var c = new SqliteConnection($"Data Source={_path};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT pos FROM {table} ORDER BY pos";
+        using var r = cmd.ExecuteReader();
+        var list = new List<long>();
+        while (r.Read())
+        {
+            list.Add(r.GetInt64(0));
+        }
+
+        return list;
     }
 
     /// <summary>Index entries whose journal row is gone, in either index.</summary>
