@@ -17,7 +17,9 @@ namespace ChatResilience.Bench;
 /// same load generator in the same run; then broadcast to one room of 1,000 members vs a raw fan-out.
 /// Options: <c>--seconds n</c> measured per point (default 3) after <c>--warmup n</c> unmeasured seconds (default 1), <c>--out path</c> (default bench/results/server-throughput.md),
 /// <c>--conns 100,1000</c>, <c>--windows 1,16</c>, <c>--targets echo,echo2,mem,sqlite,broadcast</c> (default all) to
-/// re-measure a subset while profiling, <c>--index-batch n</c>, <c>--index-rows-per-key n</c>, <c>--max-batch n</c> (group commit) and <c>--synchronous FULL|NORMAL</c> for the SQLite log (default the server's), <c>--gc server|workstation</c>
+/// re-measure a subset while profiling, <c>--index-batch n</c>, <c>--index-rows-per-key n</c>, <c>--max-batch n</c> (group commit) and <c>--synchronous FULL|NORMAL</c> for the SQLite log (default the server's),
+/// <c>--retention n</c> and <c>--retention-sweep-ms n</c> (the server's count cap per room and sweep interval, default
+/// 100,000 and a minute: a short run never reaches the cap, so set them to measure a server whose rooms sit at it), <c>--gc server|workstation</c>
 /// (default server, the production server's collector: see <see cref="ProductionGc"/>). Each point records the 1-minute load average beside its numbers.
 /// </summary>
 public static partial class LoadMeasurements
@@ -64,6 +66,12 @@ public static partial class LoadMeasurements
         {
             chat = chat with { SqliteSynchronous = synchronous.ToUpperInvariant() };
         }
+
+        chat = chat with
+        {
+            RetentionMessages = LoadArgs.Int(args, "--retention", (int)chat.RetentionMessages, min: 1),
+            RetentionInterval = TimeSpan.FromMilliseconds(LoadArgs.Int(args, "--retention-sweep-ms", (int)chat.RetentionInterval.TotalMilliseconds, min: 1)),
+        };
 
         // The SQLite options come from the command line: a bad value is a usage error, before anything starts.
         try
@@ -277,7 +285,7 @@ public static partial class LoadMeasurements
         var inv = CultureInfo.InvariantCulture;
         b.AppendLine("# Server throughput (`dotnet run -c Release --project bench -- load server-throughput`)");
         b.AppendLine();
-        b.AppendLine(inv, $"One run, one process, one load generator, targets interleaved point by point: N WebSocket connections on 127.0.0.1, each keeping `window` ~200-byte `send` frames in flight for {seconds} s per point (after an unmeasured warm-up of at least 1 s that runs on until the JIT compiles at most 5 methods in a second, so tiered compilation has settled; JIT is the number of methods compiled during the measured seconds; CPU µs/ack is the whole process, server and generator, over the measured seconds); the chat server acks after the commit (SQLite: WAL, synchronous={chat.SqliteSynchronous}, group commit of up to {chat.GroupCommitMaxBatch}, index batch {chat.SqliteIndexBatch} or {chat.SqliteIndexRowsPerKey} rows per room and client in the tail). The raw echo is a minimal Kestrel WebSocket app returning each frame, driven by the same generator. The process runs {ProductionGc.Describe()}. Machine: 2 shared cores (other jobs running), so absolute numbers are noisy; ratios are the point.");
+        b.AppendLine(inv, $"One run, one process, one load generator, targets interleaved point by point: N WebSocket connections on 127.0.0.1, each keeping `window` ~200-byte `send` frames in flight for {seconds} s per point (after an unmeasured warm-up of at least 1 s that runs on until the JIT compiles at most 5 methods in a second, so tiered compilation has settled; JIT is the number of methods compiled during the measured seconds; CPU µs/ack is the whole process, server and generator, over the measured seconds); the chat server acks after the commit (SQLite: WAL, synchronous={chat.SqliteSynchronous}, group commit of up to {chat.GroupCommitMaxBatch}, index batch {chat.SqliteIndexBatch} or {chat.SqliteIndexRowsPerKey} rows per room and client in the tail; retention {chat.RetentionMessages:N0} messages per room, swept every {chat.RetentionInterval.TotalSeconds:0.#} s). The raw echo is a minimal Kestrel WebSocket app returning each frame, driven by the same generator. The process runs {ProductionGc.Describe()}. Machine: 2 shared cores (other jobs running), so absolute numbers are noisy; ratios are the point.");
         b.AppendLine();
         b.AppendLine("| target | conns | window | acks/s | p50 ms | p99 ms | % of echo | % of echo x2 | target | CPU µs/ack | alloc KB/ack | GC pause % | warm-up s | JIT | load avg (1/5/15 min) |");
         b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|");
