@@ -489,8 +489,7 @@ public sealed partial class SqliteMessageLog
 
             if (message.AnswerFor is { } trigger)
             {
-                // Straight from the journal, dead rows included: an answer is dead only once its question died before it
-                // (retention removes the oldest first; a deletion removes both), so no one asks for it again.
+                // Straight from the journal: a dead answer has forgotten its question (ForgetDeadAnswersThroughSql).
                 using var find = log._writer.CreateCommand();
                 find.Transaction = Transaction;
                 find.CommandText = "SELECT " + MessageColumns + " FROM journal WHERE room=$r AND answer_for=$a";
@@ -530,6 +529,7 @@ public sealed partial class SqliteMessageLog
             MessagesDeleted = true;
             Exec(RemoveAcksThroughSql, ("$r", r.Room), ("$s", upTo));
             RowsDied += Exec(MarkRowsDeadThroughSql, ("$r", r.Room), ("$s", upTo));
+            Exec(ForgetDeadAnswersThroughSql, ("$r", r.Room), ("$s", upTo));
             Exec(RemoveRoomEntriesThroughSql, ("$r", r.Room), ("$s", upTo));
             PutRoom(r with { FirstSeq = upTo + 1 });
             return true;

@@ -245,6 +245,14 @@ public sealed partial class SqliteMessageLog : IMessageLog
     /// </summary>
     private const string MarkRowsDeadThroughSql = "INSERT OR IGNORE INTO dead_rows(pos) SELECT i.pos FROM room_index i WHERE i.room=$r AND i.seq<=$s";
 
+    /// <summary>
+    /// A dead row answers nothing: an assistant answer names its question's seq (<c>answer_for</c>), which a room
+    /// deleted and created again reuses, and the lookup and the unique <c>journal_answer</c> index read the journal
+    /// directly, dead rows included. Found through that partial index, so a room without answers costs one probe.
+    /// </summary>
+    private const string ForgetDeadAnswersThroughSql =
+        "UPDATE journal SET answer_for=NULL WHERE room=$r AND answer_for IS NOT NULL AND pos IN (SELECT i.pos FROM room_index i WHERE i.room=$r AND i.seq<=$s)";
+
     private const string RemoveRoomEntriesThroughSql = "DELETE FROM room_index WHERE room=$r AND seq<=$s";
 
     /// <summary>

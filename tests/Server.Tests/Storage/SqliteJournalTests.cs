@@ -322,6 +322,25 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task RoomRecreated_WhileItsOldAnswersWaitDead_ItsNewQuestionsAreAnsweredAgain()
+    {
+        // The assistant answers a question once: an answer names its question's seq, which a recreated room reuses.
+        await using var log = SqliteMessageLog.Open(_path, indexBatch: 1, indexRowsPerKey: 0);
+        await log.EnsureRoomAsync("assistant-x");
+        await log.AppendAsync(Msg("assistant-x", 1), "u1");
+        Assert.False((await log.AppendAsync(Answer("assistant-x", question: 1), null)).Duplicate);
+        await log.DeleteRoomAsync("assistant-x");
+        await log.EnsureRoomAsync("assistant-x");
+        await log.AppendAsync(Msg("assistant-x", 2), "u1");
+
+        var answer = await log.AppendAsync(Answer("assistant-x", question: 1), null);
+
+        Assert.Equal((false, 2L), (answer.Duplicate, answer.Message.Seq));
+        Assert.True((await log.AppendAsync(Answer("assistant-x", question: 1), null)).Duplicate);
+        Assert.Equal(2L, Count("dead_rows"));
+    }
+
+    [Fact]
     public async Task FailedDeletionOfDeadRows_LeavesThemUnseen_ReportsIt_RetriesAfterAnotherChunkHasDied()
     {
         var log = await InterleavedAsync(deadRowsChunk: 2);
@@ -617,6 +636,11 @@ public sealed class SqliteJournalTests : IDisposable
     private static StoredMessage Msg(string room, long clientSeq, string client = "c1") => new()
     {
         Room = room, Id = $"{client}-{clientSeq}", From = "u1", ClientId = client, ClientSeq = clientSeq, Body = "b" + clientSeq, SentAt = 1000, At = 1000,
+    };
+
+    private static StoredMessage Answer(string room, long question) => new()
+    {
+        Room = room, Id = $"answer-{Guid.NewGuid():N}", From = "assistant", ClientId = "assistant", ClientSeq = 0, Body = "answer", SentAt = 1000, At = 1000, AnswerFor = question,
     };
 
     private static readonly string[] Rooms = ["a", "b", "c"];
