@@ -25,6 +25,9 @@ public sealed partial class SqliteMessageLog
     // Dead rows at which the writer next deletes a chunk: raised by a chunk after each failure, like _indexAt.
     private long _deadRowsRetryAt;
 
+    // Set by a committed room deletion: every dead row goes, whether or not a chunk has gathered.
+    private bool _deadRowsFlush;
+
     private ValueTask<T> EnqueueAsync<T>(Func<Batch, T> execute, Action<T>? afterCommit, CancellationToken cancellationToken) =>
         Enqueue(new DelegateOp<T>(execute, afterCommit), cancellationToken);
 
@@ -138,6 +141,7 @@ public sealed partial class SqliteMessageLog
 
             _tail.Commit(batch.IndexedThrough, batch.Appended, batch.MessagesDeleted);
             _deadRows += batch.RowsDied;
+            _deadRowsFlush |= batch.DeadRowsMustGo;
             if (_indexer?.Running == true && batch.IndexedThrough >= _indexer.Through)
             {
                 // A trim indexed the whole journal first, the running batch included.
@@ -169,7 +173,7 @@ public sealed partial class SqliteMessageLog
         }
     }
 
-    private bool DeadRowsDue => _deadRows >= Math.Max(DeadRowsChunk, _deadRowsRetryAt);
+    private bool DeadRowsDue => _deadRows > 0 && (_deadRowsFlush || _deadRows >= Math.Max(DeadRowsChunk, _deadRowsRetryAt));
 
     /// <summary>
     /// Deletes the oldest <see cref="DeadRowsChunk"/> dead journal rows in a transaction of their own, in position
@@ -195,12 +199,14 @@ public sealed partial class SqliteMessageLog
             // Fewer than a chunk means none are left: the count cannot drift into deleting nothing again and again.
             _deadRows = deleted < DeadRowsChunk ? 0 : _deadRows - deleted;
             _deadRowsRetryAt = 0;
+            _deadRowsFlush &= _deadRows > 0;
             AfterDeadRowsDeleted?.Invoke();
         }
         catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
         {
             // The rows stay dead and unseen; deleting them is retried once another chunk has died.
             _deadRowsRetryAt = _deadRows + DeadRowsChunk;
+            _deadRowsFlush = false;
             DeadRowsDeleteFailed?.Invoke(e);
         }
     }
@@ -411,6 +417,9 @@ public sealed partial class SqliteMessageLog
 
         /// <summary>Journal rows this batch marked dead (see <see cref="MarkRowsDeadThroughSql"/>).</summary>
         public long RowsDied { get; private set; }
+
+        /// <summary>Set by a room deletion: once this batch commits, every dead row is deleted, not only full chunks.</summary>
+        public bool DeadRowsMustGo { get; set; }
 
         /// <summary>Indexes every journal row, this batch's included, within the batch's transaction.</summary>
         public void IndexJournal()

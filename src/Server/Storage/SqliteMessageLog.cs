@@ -258,6 +258,8 @@ public sealed partial class SqliteMessageLog : IMessageLog
     /// <summary>
     /// Dead journal rows the writer deletes in one transaction, in position order, once at least this many wait.
     /// A chunk is about one index slice's work, so appends queued meanwhile wait no longer than behind a slice.
+    /// A room deletion does not wait for a chunk to gather: once it commits, the writer deletes every dead row, a chunk
+    /// at a time, so a deleted room's messages leave the file right after it.
     /// </summary>
     internal const int DefaultDeadRowsChunk = 4096;
 
@@ -357,6 +359,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
             }
 
             b.RemoveThrough(r, r.Head);
+            b.DeadRowsMustGo = true;
             b.Exec("DELETE FROM members WHERE room=$r; DELETE FROM read_markers WHERE room=$r;", ("$r", room));
             var deleted = r with { Deleted = true, FirstSeq = r.Head + 1 };
             b.PutRoom(deleted);

@@ -296,9 +296,27 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task DeletedRoom_ItsRowsLeaveTheFileRightAfter_WithoutWaitingForAChunkToDie()
+    {
+        await using var log = await InterleavedAsync(deadRowsChunk: SqliteMessageLog.DefaultDeadRowsChunk);
+        var deleted = DeletionSignal(log);
+
+        await log.DeleteRoomAsync("a");
+        await deleted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([2L, 4L, 6L], Positions("journal"));
+        Assert.Empty(Positions("dead_rows"));
+        Assert.Equal(["b1", "b2", "b3"], (await log.ReadAsync("b", 0, 10)).Select(m => m.Body));
+        Assert.Equal(3, (await log.GetOutcomeAsync("u1", "ca", 3))!.RoomSeq);
+    }
+
+    [Fact]
     public async Task RoomRecreated_WhileItsOldRowsWaitDead_ReadsOnlyItsNewEpoch_AndOnlyTheOldRowsAreDeleted()
     {
         await using var log = await InterleavedAsync(deadRowsChunk: 100);
+
+        // The deletion's rows would go right after it: refused here, they wait dead while the room is created again.
+        Exec("CREATE TRIGGER no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'test: deletion refused'); END;");
         await log.DeleteRoomAsync("a");
         Assert.Equal(2, (await log.EnsureRoomAsync("a")).Epoch);
         await log.AppendAsync(Msg("a", 4, client: "ca"), "u1");
@@ -309,12 +327,13 @@ public sealed class SqliteJournalTests : IDisposable
         Assert.Equal([1L, 3L, 5L], Positions("dead_rows"));
         Assert.Equal([(1L, "b4"), (2L, "b5")], (await log.ReadAsync("a", 0, 10)).Select(m => (m.Seq, m.Body)));
 
+        // The next room deletion sends every dead row, the earlier ones included.
         var deleted = DeletionSignal(log);
-        log.DeadRowsChunk = 1;
-        await log.SetReadMarkerAsync("nudge", "u", 1); // the writer looks at the dead rows after its next commit
+        Exec("DROP TRIGGER no_delete;");
+        await log.EnsureRoomAsync("z");
+        await log.AppendAsync(Msg("z", 1, client: "cz"), "u1");
+        await log.DeleteRoomAsync("z");
         await deleted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await Barrier(log);
-        await Barrier(log);
 
         Assert.Equal([2L, 4L, 6L, 7L, 8L], Positions("journal"));
         Assert.Equal([(1L, "b4"), (2L, "b5")], (await log.ReadAsync("a", 0, 10)).Select(m => (m.Seq, m.Body)));
@@ -329,6 +348,9 @@ public sealed class SqliteJournalTests : IDisposable
         await log.EnsureRoomAsync("assistant-x");
         await log.AppendAsync(Msg("assistant-x", 1), "u1");
         Assert.False((await log.AppendAsync(Answer("assistant-x", question: 1), null)).Duplicate);
+
+        // As above: the deleted room's rows wait dead (their deletion refused) while it is created again.
+        Exec("CREATE TRIGGER no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'test: deletion refused'); END;");
         await log.DeleteRoomAsync("assistant-x");
         await log.EnsureRoomAsync("assistant-x");
         await log.AppendAsync(Msg("assistant-x", 2), "u1");
