@@ -186,11 +186,7 @@ public sealed partial class SqliteMessageLog
             int deleted;
             using (var tx = _writer.BeginTransaction())
             {
-                using var bound = _writer.CreateCommand();
-                bound.Transaction = tx;
-                bound.CommandText = "SELECT MAX(pos) FROM (SELECT pos FROM dead_rows ORDER BY pos LIMIT $n)";
-                bound.Parameters.AddWithValue("$n", DeadRowsChunk);
-                var through = bound.ExecuteScalar() is long p ? p : 0;
+                var through = Scalar(_writer, "SELECT MAX(pos) FROM (SELECT pos FROM dead_rows ORDER BY pos LIMIT $n)", tx, ("$n", DeadRowsChunk));
                 Exec(_writer, "DELETE FROM journal WHERE pos IN (SELECT pos FROM dead_rows WHERE pos<=$p)", tx, ("$p", through));
                 deleted = Exec(_writer, "DELETE FROM dead_rows WHERE pos<=$p", tx, ("$p", through));
                 tx.Commit();
@@ -280,12 +276,10 @@ public sealed partial class SqliteMessageLog
         {
             IndexJournalThrough(through);
             _tail.Commit(through, [], deletedMessages: false);
-            _indexAt = _indexBatch;
         }
         catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
         {
-            // The rows stay unindexed, where readers still see them through the tail.
-            _indexAt = _tail.Count + _indexBatch;
+            // The rows stay unindexed; the next open indexes them before serving.
             IndexFailed?.Invoke(e);
         }
     }
@@ -475,18 +469,7 @@ public sealed partial class SqliteMessageLog
 
         public int Exec(string sql, params (string Name, object Value)[] args) => SqliteMessageLog.Exec(log._writer, sql, Transaction, args);
 
-        public long Scalar(string sql, params (string Name, object Value)[] args)
-        {
-            using var cmd = log._writer.CreateCommand();
-            cmd.Transaction = Transaction;
-            cmd.CommandText = sql;
-            foreach (var (name, value) in args)
-            {
-                cmd.Parameters.AddWithValue(name, value);
-            }
-
-            return cmd.ExecuteScalar() is long v ? v : 0;
-        }
+        public long Scalar(string sql, params (string Name, object Value)[] args) => SqliteMessageLog.Scalar(log._writer, sql, Transaction, args);
 
         public AppendResult Append(StoredMessage message, string? senderUserId)
         {

@@ -86,7 +86,7 @@ public sealed partial class SqliteMessageLog : IMessageLog
         var (lastPos, indexedThrough) = JournalBounds();
         IndexJournalThrough(lastPos);
         _nextPos = Math.Max(lastPos, indexedThrough) + 1;
-        _deadRows = CountDeadRows();
+        _deadRows = Scalar(_writer, "SELECT COUNT(*) FROM dead_rows");
         if (converted is { } messages)
         {
             // Its time includes indexing what it moved into the journal.
@@ -263,7 +263,6 @@ public sealed partial class SqliteMessageLog : IMessageLog
     /// </summary>
     internal const int DefaultDeadRowsChunk = 4096;
 
-
     /// <summary>
     /// Converts a file written before the ninth round (rows moved from the journal into an indexed <c>messages</c>
     /// table) to the slim indexes: the table's rows join the journal, unindexed, and are indexed with the rest before
@@ -272,20 +271,15 @@ public sealed partial class SqliteMessageLog : IMessageLog
     /// <returns>The messages moved into the journal, or null when the file needed no conversion.</returns>
     private static long? Migrate(SqliteConnection c)
     {
-        using (var cmd = c.CreateCommand())
+        if (Scalar(c, "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='messages'") == 0)
         {
-            cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='messages'";
-            if (cmd.ExecuteScalar() is 0L)
-            {
-                return null;
-            }
+            return null;
+        }
 
-            // Files older still lack the ack column.
-            cmd.CommandText = "SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name='outcome_user'";
-            if (cmd.ExecuteScalar() is 0L)
-            {
-                Exec(c, "ALTER TABLE messages ADD COLUMN outcome_user TEXT NULL");
-            }
+        // Files older still lack the ack column.
+        if (Scalar(c, "SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name='outcome_user'") == 0)
+        {
+            Exec(c, "ALTER TABLE messages ADD COLUMN outcome_user TEXT NULL");
         }
 
         using var tx = c.BeginTransaction();
@@ -651,13 +645,6 @@ public sealed partial class SqliteMessageLog : IMessageLog
         return (r.GetInt64(0), r.GetInt64(1));
     }
 
-    private long CountDeadRows()
-    {
-        using var cmd = _writer.CreateCommand();
-        cmd.CommandText = "SELECT COUNT(*) FROM dead_rows";
-        return (long)cmd.ExecuteScalar()!;
-    }
-
     private void LoadRooms()
     {
         using var cmd = _writer.CreateCommand();
@@ -673,7 +660,20 @@ public sealed partial class SqliteMessageLog : IMessageLog
 
     private static int Exec(SqliteConnection c, string sql, SqliteTransaction? tx = null, params (string Name, object Value)[] args)
     {
-        using var cmd = c.CreateCommand();
+        using var cmd = Command(c, sql, tx, args);
+        return cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>The first column of the first row as an integer; 0 when there is none or it is NULL.</summary>
+    private static long Scalar(SqliteConnection c, string sql, SqliteTransaction? tx = null, params (string Name, object Value)[] args)
+    {
+        using var cmd = Command(c, sql, tx, args);
+        return cmd.ExecuteScalar() is long v ? v : 0;
+    }
+
+    private static SqliteCommand Command(SqliteConnection c, string sql, SqliteTransaction? tx, (string Name, object Value)[] args)
+    {
+        var cmd = c.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = sql;
         foreach (var (name, value) in args)
@@ -681,6 +681,6 @@ public sealed partial class SqliteMessageLog : IMessageLog
             cmd.Parameters.AddWithValue(name, value);
         }
 
-        return cmd.ExecuteNonQuery();
+        return cmd;
     }
 }
