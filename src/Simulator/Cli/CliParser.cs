@@ -108,15 +108,7 @@ public static class CliParser
             throw new CliException("run: a scenario file is required");
         }
 
-        if (serverUrl is null && (tokenCommand is not null || adminToken is not null))
-        {
-            throw new CliException("--token-command / --admin-token: only with --server-url");
-        }
-
-        if (serverUrl is not null && tokenCommand is null)
-        {
-            throw new CliException("--server-url: needs --token-command (prints a token for a user id)");
-        }
+        CheckExternalServer(serverUrl, tokenCommand, adminToken, "--token-command / --admin-token");
 
         return new RunArguments
         {
@@ -145,7 +137,21 @@ public static class CliParser
             ? n
             : throw new CliException($"{name}: '{value}' must be an integer in [{min}, {max}]");
 
-    private static Uri Url(string name, string value, params string[] schemes) =>
+    /// <summary>The options that only make sense with <c>--server-url</c>, and the one it needs (run and load).</summary>
+    internal static void CheckExternalServer(Uri? serverUrl, string? tokenCommand, string? adminToken, string dependentOptions)
+    {
+        if (serverUrl is null && (tokenCommand is not null || adminToken is not null))
+        {
+            throw new CliException($"{dependentOptions}: only with --server-url");
+        }
+
+        if (serverUrl is not null && tokenCommand is null)
+        {
+            throw new CliException("--server-url: needs --token-command (prints a token for a user id)");
+        }
+    }
+
+    internal static Uri Url(string name, string value, params string[] schemes) =>
         Uri.TryCreate(value, UriKind.Absolute, out var u) && schemes.Contains(u.Scheme)
             ? u
             : throw new CliException($"{name}: '{value}' must be an absolute {string.Join(" or ", schemes)} URL");

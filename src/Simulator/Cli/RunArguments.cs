@@ -83,5 +83,6 @@ public sealed record RunArguments
         return string.Join(' ', parts);
     }
 
-    private static string Quote(string s) => s.Contains(' ', StringComparison.Ordinal) ? $"\"{s}\"" : s;
+    /// <summary>An argument as a shell would need it in a repeat command: quoted when it holds a space.</summary>
+    internal static string Quote(string s) => s.Contains(' ', StringComparison.Ordinal) ? $"\"{s}\"" : s;
 }

@@ -16,14 +16,27 @@ public static class FileBudget
     public const int Margin = 1_000;
 
     /// <summary>The most clients one process can hold.</summary>
-    public static int MaxClients => (ProcessLimit - Margin) / SocketsPerClient;
+    public static int MaxClients => MaxClientsFor(SocketsPerClient);
 
     /// <summary>The embedded server's connection cap: every client once plus reconnect overlap, below the limit.</summary>
     public static int ServerConnectionCap(int clients) => Math.Min(clients * 2 + 100, (ProcessLimit - Margin) / 2);
 
-    /// <summary>Null when <paramref name="clients"/> fit, else why not.</summary>
+    /// <summary>
+    /// Sockets this process holds per client: the client's own end, two more when its fault proxy runs here (the
+    /// proxy's accepted end and its connection to the server), one more when the server runs here (its accepted end).
+    /// </summary>
+    public static int SocketsPerClientFor(bool serverHere, bool proxiesHere) => 1 + (proxiesHere ? 2 : 0) + (serverHere ? 1 : 0);
+
+    /// <summary>The most clients one process can hold at <paramref name="socketsPerClient"/> sockets each.</summary>
+    public static int MaxClientsFor(int socketsPerClient) => (ProcessLimit - Margin) / socketsPerClient;
+
+    /// <summary>Null when <paramref name="clients"/> fit in a one-process run, else why not and what to do.</summary>
     public static string? Check(int clients) =>
-        clients <= MaxClients ? null
-        : $"{clients} clients need {clients * SocketsPerClient + Margin} open files but one process may hold {ProcessLimit} "
-          + $"(at most {MaxClients} clients); drop --no-split to shard the run across worker processes (issue 7)";
+        Check(clients, SocketsPerClient) is { } arithmetic ? arithmetic + "; drop --no-split to shard the run across worker processes (issue 7)" : null;
+
+    /// <summary>Null when <paramref name="clients"/> at <paramref name="socketsPerClient"/> sockets each fit in one process, else the arithmetic.</summary>
+    public static string? Check(int clients, int socketsPerClient) =>
+        clients <= MaxClientsFor(socketsPerClient) ? null
+        : $"{clients} clients at {socketsPerClient} socket(s) each need {((long)clients * socketsPerClient) + Margin} open files but one process may hold {ProcessLimit} "
+          + $"(at most {MaxClientsFor(socketsPerClient)} clients)";
 }

@@ -9,8 +9,10 @@ public sealed record LoadArguments
 {
     public const string Usage = """
           chatsim load <scenario.json> [--seed N] [--target N] [--ramp R/s] [--hold T] [--rate M/s] [--out DIR]
-              ramp connections to a target, hold a per-client message rate, report where each SLO first breaks
-              (exit 0 all held, 2 one broke, 4 harness failure, 64 bad input)
+                       [--server-url URL --token-command CMD] [--toxiproxy-url URL]
+              ramp connections to a target, hold a per-client message rate, report where each SLO first breaks;
+              against the embedded server, or a deployment of yours with --server-url
+              (exit 0 all held, 2 one broke, 3 one had no samples, 4 harness failure, 64 bad input)
           chatsim compare <baseline.json> <new.json> [--tolerance 10%] [--metric name=tol]...
               regression table of two load (or two run) summaries: exit 0 within tolerance, 1 past it, 64 unreadable
         """;
@@ -36,11 +38,21 @@ public sealed record LoadArguments
     /// <summary>Output folder. Default: <c>artifacts/chatsim/load-{name}-{seed}</c>.</summary>
     public string? OutDir { get; init; }
 
+    /// <summary>A deployment to load instead of the embedded server. Needs <see cref="TokenCommand"/>.</summary>
+    public Uri? ServerUrl { get; init; }
+
+    /// <summary>Prints a bearer token for the user id given as its last argument.</summary>
+    public string? TokenCommand { get; init; }
+
+    /// <summary>A Toxiproxy server to carry the clients instead of the embedded fault proxy.</summary>
+    public Uri? ToxiproxyUrl { get; init; }
+
     /// <summary>Parses the arguments that follow <c>load</c>; every mistake is a <see cref="CliException"/> naming the option.</summary>
     public static LoadArguments Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        string? scenario = null, outDir = null;
+        string? scenario = null, outDir = null, tokenCommand = null;
+        Uri? serverUrl = null, toxiproxyUrl = null;
         int? seed = null, target = null;
         double? ramp = null, rate = null;
         TimeSpan? hold = null;
@@ -69,6 +81,15 @@ public sealed record LoadArguments
                 case "--out":
                     outDir = Value();
                     break;
+                case "--server-url":
+                    serverUrl = CliParser.Url(a, Value(), "http", "https");
+                    break;
+                case "--token-command":
+                    tokenCommand = Value();
+                    break;
+                case "--toxiproxy-url":
+                    toxiproxyUrl = CliParser.Url(a, Value(), "http", "https");
+                    break;
                 default:
                     if (a.StartsWith('-'))
                     {
@@ -80,6 +101,7 @@ public sealed record LoadArguments
             }
         }
 
+        CliParser.CheckExternalServer(serverUrl, tokenCommand, adminToken: null, "--token-command");
         return new LoadArguments
         {
             ScenarioPath = scenario ?? throw new CliException("load: a scenario file is required"),
@@ -89,13 +111,16 @@ public sealed record LoadArguments
             Hold = hold,
             Rate = rate,
             OutDir = outDir,
+            ServerUrl = serverUrl,
+            TokenCommand = tokenCommand,
+            ToxiproxyUrl = toxiproxyUrl,
         };
     }
 
     /// <summary>The command that repeats this load run.</summary>
     public string RepeatCommand(int seed)
     {
-        var parts = new List<string> { "chatsim", "load", ScenarioPath.Contains(' ', StringComparison.Ordinal) ? $"\"{ScenarioPath}\"" : ScenarioPath, "--seed", I(seed) };
+        var parts = new List<string> { "chatsim", "load", RunArguments.Quote(ScenarioPath), "--seed", I(seed) };
         if (Target is { } n)
         {
             parts.AddRange(["--target", I(n)]);
@@ -114,6 +139,16 @@ public sealed record LoadArguments
         if (Rate is { } m)
         {
             parts.AddRange(["--rate", m.ToString(CultureInfo.InvariantCulture) + "/s"]);
+        }
+
+        if (ServerUrl is not null)
+        {
+            parts.AddRange(["--server-url", ServerUrl.ToString(), "--token-command", RunArguments.Quote(TokenCommand ?? "")]);
+        }
+
+        if (ToxiproxyUrl is not null)
+        {
+            parts.AddRange(["--toxiproxy-url", ToxiproxyUrl.ToString()]);
         }
 
         return string.Join(' ', parts);

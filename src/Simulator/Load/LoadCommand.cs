@@ -12,7 +12,10 @@ public static class LoadCommand
         ArgumentNullException.ThrowIfNull(output);
         var loaded = ScenarioLoader.Load(a.ScenarioPath);
         var seed = a.Seed ?? loaded.Scenario.Seed;
-        var settings = LoadSettings.Resolve(loaded.Scenario, seed, a.Target, a.RampRate, a.Hold, a.Rate);
+        var settings = LoadSettings.Resolve(loaded.Scenario, seed, a.Target, a.RampRate, a.Hold, a.Rate) with
+        {
+            ServerUrl = a.ServerUrl, TokenCommand = a.TokenCommand, ToxiproxyUrl = a.ToxiproxyUrl,
+        };
         if (settings.Problems() is { Count: > 0 } problems)
         {
             throw new ScenarioException(a.ScenarioPath, problems);
@@ -21,7 +24,7 @@ public static class LoadCommand
         var outDir = a.OutDir ?? Path.Combine("artifacts", "chatsim", $"load-{loaded.Scenario.Name}-{seed}");
         var repeat = a.RepeatCommand(seed);
         await output.WriteLineAsync(
-            $"chatsim load: {loaded.Scenario.Name} seed {seed}: ramp to {settings.Target} connections at {settings.RampRate}/s ({settings.Ramp.Duration.TotalSeconds:0.#} s), hold {DurationText.Format(settings.Hold)}, {settings.MessageRatePerClient} msg/s per client");
+            $"chatsim load: {loaded.Scenario.Name} seed {seed}: ramp to {settings.Target} connections at {settings.RampRate}/s ({settings.Ramp.Duration.TotalSeconds:0.#} s), hold {DurationText.Format(settings.Hold)}, {settings.MessageRatePerClient} msg/s per client; server {settings.ServerUrl?.ToString() ?? LoadSummary.Embedded}, proxies {settings.ToxiproxyUrl?.ToString() ?? LoadSummary.Embedded}");
         var result = await new LoadRunner(settings, output).RunAsync(cancellationToken);
         var windows = LoadReport.Windows(settings, result);
         var summary = LoadReport.Summarize(settings, loaded, result, windows, repeat, GitRevision.Current());
@@ -45,7 +48,7 @@ public static class LoadCommand
         o.WriteLine("  SLO break table:");
         foreach (var b in s.SloBreaks)
         {
-            o.WriteLine($"    {(b.Broke ? "BROKE" : "HELD"),-6} {b.Metric,-26} {(b.LowerBound ? "≥" : "≤")} {b.Threshold,-8} {b.Describe()}");
+            o.WriteLine($"    {(b.Broke ? "BROKE" : b.WindowsJudged == 0 ? "NO DATA" : "HELD"),-7} {b.Metric,-26} {(b.LowerBound ? "≥" : "≤")} {b.Threshold,-8} {b.Describe()}");
         }
 
         foreach (var p in s.HarnessLoad?.Processes ?? [])

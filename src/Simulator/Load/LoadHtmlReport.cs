@@ -21,12 +21,13 @@ public static class LoadHtmlReport
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>chatsim load ")
             .Append(E(summary.ScenarioName)).Append("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:980px}")
             .Append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}")
-            .Append(".held{background:#dfd}.broke{background:#fdd}code{background:#eee}</style></head><body>\n");
+            .Append(".held{background:#dfd}.broke{background:#fdd}.nodata{background:#ffd}code{background:#eee}</style></head><body>\n");
         html.Append(CultureInfo.InvariantCulture, $"<h1>chatsim load: {E(summary.ScenarioName)} — exit {summary.ExitCode}</h1>\n");
         html.Append(CultureInfo.InvariantCulture, $"<p>Repeat with <code>{E(summary.ReproCommand)}</code></p>\n<table>");
         var l = summary.Load;
         Row(html, "seed / commit / scenario hash", $"{summary.Seed} / {summary.GitCommit ?? "unknown"} / {summary.ScenarioSha256}");
         Row(html, "machine", $"{summary.Machine.Cores} cores, {summary.Machine.Os}, {summary.Machine.DotNet}");
+        Row(html, "server under test / fault proxies", $"{summary.ServerUnderTest} / {summary.FaultProxies}");
         Row(html, "ramp", $"{l.Target} connections at {l.RampRate}/s, hold {DurationText.Format(l.Hold)}, {l.MessageRatePerClient} msg/s per client, windows of {DurationText.Format(l.Window)}");
         Row(html, "peak connections / connect failures", $"{summary.PeakConnections} / {summary.ConnectFailures}");
         Row(html, "connect time ms p50/p90/p99/p99.9/max", Percentiles(summary.ConnectTime));
@@ -47,7 +48,7 @@ public static class LoadHtmlReport
         html.Append("</table>\n<h2>Load at which each SLO first broke</h2>\n<table><tr><th>SLO</th><th>threshold</th><th>result</th></tr>\n");
         foreach (var b in summary.SloBreaks)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"{(b.Broke ? "broke" : "held")}\"><td>{E(b.Metric)}</td><td>{(b.LowerBound ? "≥" : "≤")} {b.Threshold}</td><td>{E(b.Describe())}</td></tr>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"{(b.Broke ? "broke" : b.WindowsJudged == 0 ? "nodata" : "held")}\"><td>{E(b.Metric)}</td><td>{(b.LowerBound ? "≥" : "≤")} {b.Threshold}</td><td>{E(b.Describe())}</td></tr>\n");
         }
 
         html.Append("</table>\n<h2>Connections</h2>\n").Append(ConnectionsPlot(series));

@@ -8,12 +8,17 @@ namespace ChatResilience.Simulator.Load;
 /// <summary>Turns a load result into its windows, SLO breaks, summary and exit code (pure apart from the git lookup).</summary>
 public static class LoadReport
 {
-    /// <summary>0 when every SLO held, 2 when one broke within the target, 4 on a harness failure or interruption.</summary>
+    /// <summary>
+    /// 0 when every SLO held, 2 when one broke within the target, 3 when one could not be judged (no window had samples
+    /// for it: load mode has no checkers to prove the run did anything, so that is never a pass), 4 on a harness failure
+    /// or interruption.
+    /// </summary>
     public static int ExitCode(IReadOnlyList<SloBreak> breaks, string? harnessError, bool interrupted)
     {
         ArgumentNullException.ThrowIfNull(breaks);
         return harnessError is not null || interrupted ? ExitCodes.HarnessFailure
             : breaks.Any(b => b.Broke) ? ExitCodes.SloBreached
+            : breaks.Any(b => b.WindowsJudged == 0) ? ExitCodes.Inconclusive
             : ExitCodes.Pass;
     }
 
@@ -70,6 +75,8 @@ public static class LoadReport
                 MessageRatePerClient = settings.MessageRatePerClient,
                 Window = settings.Window,
             },
+            ServerUnderTest = settings.ServerUrl?.ToString() ?? LoadSummary.Embedded,
+            FaultProxies = settings.ToxiproxyUrl?.ToString() ?? LoadSummary.Embedded,
             PeakConnections = result.Samples.Count == 0 ? 0 : result.Samples.Max(s => s.Connected),
             ConnectTime = ConnectPercentiles(result.Connects),
             DeliveryLatency = LoadWindowBuilder.Latency(result.History.Events, result.OriginMs, JoinedAt(result)).Online(),
@@ -143,7 +150,7 @@ public static class LoadReport
         {
             var values = windows.Select(w => w.Metric(b.Metric)).Where(m => m.Samples > 0 && !double.IsNaN(m.Value)).ToList();
             double? worst = values.Count == 0 ? null : b.LowerBound ? values.Min(m => m.Value) : values.Max(m => m.Value);
-            return SloResult.Judge(b.Metric, b.Threshold, b.Value ?? worst, values.Sum(m => m.Samples));
+            return SloResult.Judge(b.Metric, b.Threshold, b.Value ?? worst, values.Sum(m => m.Samples)) with { Inconclusive = b.WindowsJudged == 0 };
         })];
     }
 

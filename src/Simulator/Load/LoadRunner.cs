@@ -51,14 +51,21 @@ public sealed class LoadRunner
         return WorkloadPlanner.Create(planned, settings.Seed);
     }
 
+    // Fetching every user's token from a deployment's token command before the ramp (one process per user, a core's
+    // worth at a time): ~10-20 ms each with sh and curl against a dev server, so minutes only for tens of thousands.
+    private static readonly TimeSpan TokenFetchBound = TimeSpan.FromMinutes(5);
+
+    // The whole run's bound: load, drain, connect timeout, a minute of slack for start and teardown, and the token fetch.
+    private TimeSpan RunBound => _settings.LoadDuration + _settings.DrainBound + _settings.ConnectTimeout + TimeSpan.FromMinutes(1)
+        + (_settings.ServerUrl is null ? TimeSpan.Zero : TokenFetchBound);
+
     public async Task<LoadResult> RunAsync(CancellationToken cancellationToken = default)
     {
         var plan = PlanFor(_settings);
         var ramp = _settings.Ramp;
         var loadEndMs = (long)_settings.LoadDuration.TotalMilliseconds;
 
-        // The whole run's bound: load, drain, connect timeout and a minute of slack for start and teardown.
-        using var deadline = new CancellationTokenSource(_settings.LoadDuration + _settings.DrainBound + _settings.ConnectTimeout + TimeSpan.FromMinutes(1), _time);
+        using var deadline = new CancellationTokenSource(RunBound, _time);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var ct = run.Token;
         using var samplerStop = new CancellationTokenSource();
@@ -72,7 +79,18 @@ public sealed class LoadRunner
         ServerResourceProbe? probe = null;
         try
         {
-            fleet = await LocalLoadFleet.StartAsync(_settings.Scenario, plan, _settings.Seed, _recorder, _counters, _time, Observe, ct);
+            if (_settings.ServerUrl is not null)
+            {
+                await _progress.WriteLineAsync($"  fetching tokens for {plan.Clients.Select(c => c.UserId).Distinct(StringComparer.Ordinal).Count() + 1} users with --token-command before the ramp");
+            }
+
+            var starting = _time.GetTimestamp();
+            fleet = await LocalLoadFleet.StartAsync(_settings, plan, _recorder, _counters, _time, Observe, ct);
+            if (_settings.ServerUrl is not null)
+            {
+                await _progress.WriteLineAsync($"  tokens fetched in {_time.GetElapsedTime(starting).TotalSeconds:0.0} s");
+            }
+
             probe = new ServerResourceProbe(fleet.MetricsUri, fleet.ServerInProcess, _time);
             if (await fleet.WarmUpAsync(_settings.ConnectTimeout, ct) is { } warmUpError)
             {
@@ -101,7 +119,7 @@ public sealed class LoadRunner
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            _harnessError ??= "watchdog: the load run overran its deadline (load + drain + connect timeout + 1 min)";
+            _harnessError ??= "watchdog: the load run overran its deadline (load + drain + connect timeout + 1 min, + 5 min for tokens with --server-url)";
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

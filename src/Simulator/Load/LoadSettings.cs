@@ -33,6 +33,18 @@ public sealed record LoadSettings
     /// <summary>Sampling period of connections, counters and server resources. Default: 1 s.</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>A deployment to load instead of the embedded server (<c>--server-url</c>); needs <see cref="TokenCommand"/>.</summary>
+    public Uri? ServerUrl { get; init; }
+
+    /// <summary>Prints a bearer token for the user id given as its last argument (<c>--token-command</c>).</summary>
+    public string? TokenCommand { get; init; }
+
+    /// <summary>A Toxiproxy server whose proxies carry the clients instead of the embedded fault proxy (<c>--toxiproxy-url</c>).</summary>
+    public Uri? ToxiproxyUrl { get; init; }
+
+    /// <summary>Sockets this process holds per client: fewer when the server or the proxies run elsewhere.</summary>
+    public int SocketsPerClient => FileBudget.SocketsPerClientFor(serverHere: ServerUrl is null, proxiesHere: ToxiproxyUrl is null);
+
     /// <summary>The ramp's schedule.</summary>
     public RampSchedule Ramp => new(Target, RampRate);
 
@@ -60,9 +72,10 @@ public sealed record LoadSettings
     public IReadOnlyList<string> Problems()
     {
         var p = new List<string>();
-        if (FileBudget.Check(Target) is { } budget)
+        if (FileBudget.Check(Target, SocketsPerClient) is { } budget)
         {
-            p.Add($"load.target / --target: {budget}");
+            // Load mode does not shard yet; what frees this process's files is moving the server or the proxies out.
+            p.Add($"load.target / --target: {budget}; a load run is one process: with the server elsewhere (--server-url) a client costs 3 sockets here, with the proxies too (--toxiproxy-url) 1");
         }
 
         if (RampRate <= 0 || RampRate > LoadSpecValidator.MaxRampRate || !double.IsFinite(RampRate))

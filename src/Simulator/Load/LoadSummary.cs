@@ -33,6 +33,15 @@ public sealed record LoadSummary
 
     public required LoadParameters Load { get; init; }
 
+    /// <summary>What was loaded: <c>"embedded"</c>, or the deployment's URL (<c>--server-url</c>).</summary>
+    public string ServerUnderTest { get; init; } = Embedded;
+
+    /// <summary>What carried the clients' faults: <c>"embedded"</c>, or the Toxiproxy server's URL (<c>--toxiproxy-url</c>).</summary>
+    public string FaultProxies { get; init; } = Embedded;
+
+    /// <summary>The value of <see cref="ServerUnderTest"/> and <see cref="FaultProxies"/> for the in-process ones.</summary>
+    public const string Embedded = "embedded";
+
     /// <summary>Most connections open at once.</summary>
     public int PeakConnections { get; init; }
 

@@ -6,42 +6,79 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ChatResilience.Simulator.Load;
 
-/// <summary>A load run's clients in this process: the embedded server, one proxy per group, the harness's virtual clients.</summary>
+/// <summary>
+/// A load run's clients in this process: the harness's virtual clients, one fault proxy per group (embedded, or on a
+/// Toxiproxy server) and the server under test (embedded, or a deployment given by URL).
+/// </summary>
 internal sealed class LocalLoadFleet : ILoadFleet
 {
-    private readonly EmbeddedChatTarget _target;
+    private readonly IChatTarget _target;
+    private readonly Uri _serverBase;
     private readonly ProxyFleet _proxies;
     private readonly VirtualClient[] _clients;
     private readonly int[] _joined;
     private readonly RunCounters _counters;
     private readonly VirtualClientContext _ctx;
 
-    private LocalLoadFleet(EmbeddedChatTarget target, ProxyFleet proxies, VirtualClient[] clients, RunCounters counters, VirtualClientContext ctx)
+    private LocalLoadFleet(IChatTarget target, Uri serverBase, ProxyFleet proxies, VirtualClient[] clients, RunCounters counters, VirtualClientContext ctx)
     {
         _ctx = ctx;
         _target = target;
+        _serverBase = serverBase;
         _proxies = proxies;
         _clients = clients;
         _counters = counters;
         _joined = new int[clients.Length];
     }
 
+    /// <summary>The throwaway warm-up client's user (and client) id: a token command must answer for it too.</summary>
+    internal const string WarmUpUserId = "sim-warmup";
+
+    /// <summary>Token commands run at once while tokens are fetched before the ramp: one per core, so they cannot swamp the machine.</summary>
+    private static int TokenCommandParallelism => Environment.ProcessorCount;
+
     public int Connected => (int)_counters.Connected;
 
     public IFaultInjector Injector => _proxies.Injector;
 
-    public Uri? MetricsUri => new(_target.BaseUri, "/metrics");
+    public Uri? MetricsUri => new(_serverBase, "/metrics");
 
-    public bool ServerInProcess => true;
+    public bool ServerInProcess => _target is EmbeddedChatTarget;
 
     public static async Task<LocalLoadFleet> StartAsync(
-        Scenario scenario, WorkloadPlan plan, int seed, RunHistoryRecorder recorder, RunCounters counters, TimeProvider time, Action<Task, string> observe, CancellationToken runStopping)
+        LoadSettings settings, WorkloadPlan plan, RunHistoryRecorder recorder, RunCounters counters, TimeProvider time, Action<Task, string> observe, CancellationToken runStopping)
     {
-        var target = await EmbeddedChatTarget.StartAsync(new Server.ServerBugSwitches(), plan.Clients.Count, time, NullLoggerProvider.Instance, runStopping);
+        var scenario = settings.Scenario;
+        var seed = settings.Seed;
+        IChatTarget target;
+        Uri serverBase;
+        if (settings.ServerUrl is { } url)
+        {
+            var external = new ExternalChatTarget(url, settings.TokenCommand ?? throw new ArgumentException("an external server needs a token command", nameof(settings)), adminToken: null);
+            try
+            {
+                await external.PrefetchTokensAsync(plan.Clients.Select(c => c.UserId).Append(WarmUpUserId), TokenCommandParallelism, runStopping);
+            }
+            catch
+            {
+                await external.DisposeAsync();
+                throw;
+            }
+
+            target = external;
+            serverBase = url;
+        }
+        else
+        {
+            var embedded = await EmbeddedChatTarget.StartAsync(new Server.ServerBugSwitches(), plan.Clients.Count, time, NullLoggerProvider.Instance, runStopping);
+            target = embedded;
+            serverBase = embedded.BaseUri;
+        }
+
         ProxyFleet proxies;
         try
         {
-            proxies = await ProxyFleet.StartAsync(ClientGroups.Names(scenario.Clients), target.Upstream, seed, null, time, NullLoggerFactory.Instance, runStopping);
+            proxies = await ProxyFleet.StartAsync(ClientGroups.Names(scenario.Clients), target.Upstream, seed, settings.ToxiproxyUrl, time, NullLoggerFactory.Instance, runStopping);
         }
         catch
         {
@@ -63,7 +100,7 @@ internal sealed class LocalLoadFleet : ILoadFleet
             RunStopping = runStopping,
             Observe = observe,
         };
-        return new LocalLoadFleet(target, proxies, [.. plan.Clients.Select(c => new VirtualClient(c, ctx))], counters, ctx);
+        return new LocalLoadFleet(target, serverBase, proxies, [.. plan.Clients.Select(c => new VirtualClient(c, ctx))], counters, ctx);
     }
 
     /// <summary>
@@ -72,7 +109,7 @@ internal sealed class LocalLoadFleet : ILoadFleet
     /// </summary>
     public async Task<string?> WarmUpAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var plan = new PlannedClient { Index = _clients.Length, ClientId = "sim-warmup", UserId = "sim-warmup", Group = _clients[0].Plan.Group, Rooms = ["chatsim-warmup"] };
+        var plan = new PlannedClient { Index = _clients.Length, ClientId = WarmUpUserId, UserId = WarmUpUserId, Group = _clients[0].Plan.Group, Rooms = ["chatsim-warmup"] };
         var client = new VirtualClient(plan, _ctx with { Recorder = new RunHistoryRecorder(_ctx.Time), Counters = new RunCounters() });
         try
         {

@@ -36,5 +36,5 @@ public sealed record SloBreak
     /// <summary>One line for a planner: "broke at 1,200 connections, 240 msg/s (window 7, 35 s): 812 ms &gt; 500" or "held to 2,000 connections, 400 msg/s".</summary>
     public string Describe() => Broke
         ? $"broke at {Connections:N0} connections, {MessagesPerSecond:0.#} msg/s (window {Window}, {AtS:0.#} s): {Value:0.###} {(LowerBound ? "<" : ">")} {Threshold}"
-        : WindowsJudged == 0 ? "not judged (no samples)" : $"held to {Connections:N0} connections, {MessagesPerSecond:0.#} msg/s";
+        : WindowsJudged == 0 ? "not judged: no window had samples for it (inconclusive)" : $"held to {Connections:N0} connections, {MessagesPerSecond:0.#} msg/s";
 }

@@ -56,6 +56,13 @@ public static class JUnitReport
                     new XAttribute("message", string.Create(
                         CultureInfo.InvariantCulture, $"{s.Name}: observed {s.Observed} {s.Unit}, {(s.LowerBound ? "lower" : "upper")} bound {s.Threshold} {s.Unit}"))));
             }
+            else if (s.Inconclusive)
+            {
+                testCase.Add(new XElement(
+                    "failure",
+                    new XAttribute("type", "inconclusive"),
+                    new XAttribute("message", $"{s.Name}: no samples, so the run could not judge it")));
+            }
 
             cases.Add(testCase);
         }

@@ -25,6 +25,13 @@ public sealed record SloResult
     /// <summary>False only for a measured value on the wrong side; no samples is not a breach (the checkers' minimums cover that).</summary>
     public bool Passed { get; init; }
 
+    /// <summary>
+    /// True when nothing measured it and no checker stands behind the verdict (load mode): the SLO proves nothing, so the
+    /// run is inconclusive rather than a vacuous pass. Not set by <c>run</c>, whose checkers' minimums cover that.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Inconclusive { get; init; }
+
     /// <summary>The result of bounding <paramref name="name"/> by <paramref name="threshold"/>, given what was measured.</summary>
     public static SloResult Judge(string name, double threshold, double? observed, long samples)
     {

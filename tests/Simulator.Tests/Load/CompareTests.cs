@@ -47,6 +47,26 @@ public sealed class CompareTests : IDisposable
     }
 
     [Fact]
+    public async Task Compare_DeploymentAgainstEmbeddedBaseline_SaysSoAndStillCompares()
+    {
+        // A summary written before serverUnderTest was recorded loaded the embedded server.
+        var exit = await CompareAsync(Write("a.json", Load()), Write("b.json", Load(extra: ", \"serverUnderTest\": \"http://chat.internal:5080/\"")));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("note: the server under test differs (embedded → http://chat.internal:5080/)", _out.ToString(), StringComparison.Ordinal);
+        Assert.Matches(@"delivery_latency_p99_ms\s+400\s+400", _out.ToString());
+    }
+
+    [Fact]
+    public async Task Compare_SameServerUnderTest_NoNote()
+    {
+        var exit = await CompareAsync(Write("a.json", Load(extra: ", \"serverUnderTest\": \"embedded\"")), Write("b.json", Load()));
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("server under test", _out.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Compare_LatencyUpPastTolerance_Exit1Regressed()
     {
         var exit = await CompareAsync(Write("a.json", Load()), Write("b.json", Load(p99: 500)));

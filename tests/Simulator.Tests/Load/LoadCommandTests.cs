@@ -1,5 +1,11 @@
 using System.Text.Json;
+using ChatResilience.Chaos.Proxy;
+using ChatResilience.Server.Hosting;
 using ChatResilience.Simulator.Cli;
+using ChatResilience.Simulator.Load;
+using ChatResilience.Simulator.Scenarios;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace ChatResilience.Simulator.Tests.Load;
 
@@ -23,6 +29,14 @@ public sealed class LoadCommandTests : IDisposable
         return path;
     }
 
+    /// <summary>Runs <c>chatsim load</c> on <paramref name="scenario"/> into a fresh output folder, bounded to a minute.</summary>
+    private async Task<(int Exit, string OutDir)> LoadAsync(string scenario, params string[] options)
+    {
+        var outDir = Path.Combine(_dir, "out");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60), TimeProvider.System);
+        return (await ChatSimApp.MainAsync(["load", scenario, "--out", outDir, .. options], _out, _err, timeout.Token), outDir);
+    }
+
     [Fact]
     public async Task Load_50ClientsRamp25PerSecondHold5s_WritesPercentilesAndBreakTable()
     {
@@ -35,10 +49,8 @@ public sealed class LoadCommandTests : IDisposable
               "load": { "version": 1, "rampRate": 25, "hold": "5s", "window": "2s" }
             }
             """);
-        var outDir = Path.Combine(_dir, "out");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60), TimeProvider.System);
 
-        var exit = await ChatSimApp.MainAsync(["load", scenario, "--out", outDir], _out, _err, timeout.Token);
+        var (exit, outDir) = await LoadAsync(scenario);
 
         var text = _out.ToString();
         Assert.True(exit == 0, text + _err);
@@ -67,6 +79,117 @@ public sealed class LoadCommandTests : IDisposable
         Assert.Contains("svg id=\"load-connections-plot\"", html, StringComparison.Ordinal);
         Assert.Contains("svg id=\"load-latency-plot\"", html, StringComparison.Ordinal);
         Assert.Contains("<testcase", File.ReadAllText(Path.Combine(outDir, "junit.xml")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Load_ExternalServerAndToxiproxy_LoadsTheDeploymentThroughTheirProxiesWithTokensFromTheCommand()
+    {
+        const string json = """
+            {
+              "schemaVersion": 1, "name": "load-external", "seed": 5,
+              "clients": { "count": 20 },
+              "workload": { "rooms": [ { "name": "ext", "count": 2, "size": 10 } ], "sendRatePerClient": 1 },
+              "slos": { "delivery_latency_p99_ms": 60000 },
+              "load": { "version": 1, "rampRate": 20, "hold": "3s", "window": "1s" }
+            }
+            """;
+        var scenario = Write(json);
+        await using var server = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0 });
+        // A Toxiproxy server elsewhere: ours, speaking the same API, so the test can see which proxies it was asked for.
+        using var proxyLogs = new FakeLoggerProvider();
+        using var proxyLoggers = LoggerFactory.Create(b => b.AddProvider(proxyLogs));
+        await using var toxiproxy = await EmbeddedToxiproxy.StartAsync(new EmbeddedToxiproxyOptions { Port = 0 }, TimeProvider.System, proxyLoggers);
+        // The token command's contract: a token for the user id given as its last argument. This one looks it up in a
+        // file of tokens the deployment issued beforehand, for every planned user and the warm-up client.
+        var plan = LoadRunner.PlanFor(LoadSettings.Resolve(ScenarioLoader.Parse(json).Scenario, seed: 5));
+        var users = plan.Clients.Select(c => c.UserId).Append(LocalLoadFleet.WarmUpUserId).Distinct(StringComparer.Ordinal).ToList();
+        var tokens = Path.Combine(_dir, "tokens.txt");
+        await File.WriteAllLinesAsync(tokens, users.Select(u => $"{u} {server.IssueToken(u)}"));
+        var script = Path.Combine(_dir, "token.sh");
+        await File.WriteAllTextAsync(script, $"grep \"^$1 \" '{tokens}' | cut -d' ' -f2\n");
+
+        var (exit, outDir) = await LoadAsync(scenario, "--server-url", server.BaseUri.ToString(), "--token-command", $"sh {script}", "--toxiproxy-url", toxiproxy.ApiUri.ToString());
+
+        var text = _out.ToString();
+        Assert.True(exit == 0, text + _err);
+        Assert.Contains($"server {server.BaseUri}, proxies {toxiproxy.ApiUri}", text, StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var root = summary.RootElement;
+        Assert.Equal(server.BaseUri.ToString(), root.GetProperty("serverUnderTest").GetString());
+        Assert.Equal(toxiproxy.ApiUri.ToString(), root.GetProperty("faultProxies").GetString());
+        // The run's proxy (one client group) was created on that server, towards the deployment, and removed after it.
+        var proxyEvents = proxyLogs.Collector.GetSnapshot();
+        var created = Assert.Single(proxyEvents, e => e.Id.Id == 5000);
+        Assert.Contains($"upstream {server.BaseUri.Authority}", created.Message, StringComparison.Ordinal);
+        Assert.Single(proxyEvents, e => e.Id.Id == 5001);
+        Assert.Equal(20, root.GetProperty("connectTime").GetProperty("count").GetInt64());
+        Assert.True(root.GetProperty("deliveryLatency").GetProperty("count").GetInt64() > 0);
+        Assert.Equal(ServerResourceProbe.FromMetrics, root.GetProperty("server").GetProperty("source").GetString());
+        // The deployment itself took the messages: its log holds both rooms' sends.
+        foreach (var room in plan.Clients.SelectMany(c => c.Rooms).Distinct(StringComparer.Ordinal))
+        {
+            Assert.True((await server.Core.Log.GetRoomAsync(room))?.Head > 0, $"{room} got no message on the external server");
+        }
+
+        Assert.Contains($"<th>server under test / fault proxies</th><td>{server.BaseUri} / {toxiproxy.ApiUri}</td>", File.ReadAllText(Path.Combine(outDir, "report.html")), StringComparison.Ordinal);
+        Assert.EndsWith($"--server-url {server.BaseUri} --token-command \"sh {script}\" --toxiproxy-url {toxiproxy.ApiUri}", root.GetProperty("reproCommand").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Load_NoClientCouldConnect_Exit3InconclusiveNeverAPass()
+    {
+        var scenario = Write("""
+            {
+              "schemaVersion": 1, "name": "load-refused", "seed": 2,
+              "clients": { "count": 6 },
+              "workload": { "rooms": [ { "name": "r", "count": 1, "size": 6 } ], "sendRatePerClient": 1 },
+              "slos": { "delivery_latency_p99_ms": 60000, "connected_fraction_min": 0.5 },
+              "load": { "version": 1, "rampRate": 6, "hold": "1s", "window": "1s" }
+            }
+            """);
+        await using var server = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0 });
+
+        // The command prints something that is not a token: the server refuses every client (401), nothing is measured.
+        var (exit, outDir) = await LoadAsync(scenario, "--server-url", server.BaseUri.ToString(), "--token-command", "echo not-a-token");
+
+        var text = _out.ToString();
+        Assert.True(exit == 3, text + _err);
+        Assert.Matches(@"NO DATA\s+delivery_latency_p99_ms\s+≤ 60000\s+not judged", text);
+        Assert.Contains("connect failures 6", text, StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        Assert.Equal(3, summary.RootElement.GetProperty("exitCode").GetInt32());
+        Assert.Contains("type=\"inconclusive\"", File.ReadAllText(Path.Combine(outDir, "junit.xml")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--server-url", "http://127.0.0.1:9" }, "--server-url: needs --token-command")]
+    [InlineData(new[] { "--token-command", "echo" }, "--token-command: only with --server-url")]
+    [InlineData(new[] { "--server-url", "ws://127.0.0.1:9", "--token-command", "echo" }, "--server-url: 'ws://127.0.0.1:9' must be an absolute http or https URL")]
+    [InlineData(new[] { "--toxiproxy-url", "nowhere" }, "--toxiproxy-url: 'nowhere' must be an absolute http or https URL")]
+    public async Task Load_BadExternalTargetOptions_Exit64NamingThem(string[] options, string message)
+    {
+        var exit = await ChatSimApp.MainAsync(["load", "s.json", .. options], _out, _err);
+
+        Assert.Equal(64, exit);
+        Assert.Contains(message, _err.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Budget_ServerOrProxiesElsewhere_FreeThisProcesssSockets()
+    {
+        var scenario = ScenarioLoader.Parse("""{ "schemaVersion": 1, "name": "x" }""").Scenario;
+        LoadSettings At(int target, Uri? server, Uri? toxiproxy) =>
+            LoadSettings.Resolve(scenario, 1, target) with { ServerUrl = server, TokenCommand = server is null ? null : "t", ToxiproxyUrl = toxiproxy };
+        var url = new Uri("http://10.0.0.1:5080/");
+
+        Assert.Equal(4, At(1, null, null).SocketsPerClient);
+        Assert.Equal(3, At(1, url, null).SocketsPerClient);
+        Assert.Equal(2, At(1, null, url).SocketsPerClient);
+        Assert.Equal(1, At(1, url, url).SocketsPerClient);
+        Assert.Contains(At(4_751, null, null).Problems(), p => p.StartsWith("load.target / --target: 4751 clients at 4 socket(s) each", StringComparison.Ordinal));
+        Assert.DoesNotContain(At(6_333, url, null).Problems(), p => p.StartsWith("load.target", StringComparison.Ordinal));
+        Assert.Contains(At(6_334, url, null).Problems(), p => p.Contains("(at most 6333 clients)", StringComparison.Ordinal));
+        Assert.DoesNotContain(At(19_000, url, url).Problems(), p => p.StartsWith("load.target", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -72,14 +72,30 @@ public sealed class SloBreakDetectorTests
     }
 
     [Fact]
-    public void ExitCode_BrokeIs2_HarnessIs4_HeldIs0()
+    public void ExitCode_BrokeIs2_NotJudgedIs3_HarnessIs4_HeldIs0()
     {
-        var held = new SloBreak { Metric = "m", Broke = false };
+        var held = new SloBreak { Metric = "m", Broke = false, WindowsJudged = 3 };
         var broke = held with { Broke = true };
+        var notJudged = held with { WindowsJudged = 0 };
 
         Assert.Equal(0, LoadReport.ExitCode([held], null, interrupted: false));
         Assert.Equal(2, LoadReport.ExitCode([held, broke], null, interrupted: false));
+        Assert.Equal(2, LoadReport.ExitCode([notJudged, broke], null, interrupted: false));
+        Assert.Equal(3, LoadReport.ExitCode([held, notJudged], null, interrupted: false));
         Assert.Equal(4, LoadReport.ExitCode([broke], "watchdog", interrupted: false));
         Assert.Equal(4, LoadReport.ExitCode([held], null, interrupted: true));
+    }
+
+    [Fact]
+    public void SloResults_NoWindowWithSamples_IsInconclusiveNotAPass()
+    {
+        var windows = new[] { W(0, 100, 20, 10, samples: 0) };
+        var breaks = SloBreakDetector.Detect(new Dictionary<string, double> { [SloMetrics.DeliveryLatencyP99Ms] = 50 }, windows);
+
+        var result = Assert.Single(LoadReport.SloResults(breaks, windows));
+
+        Assert.True(result.Inconclusive);
+        Assert.Null(result.Observed);
+        Assert.Equal("not judged: no window had samples for it (inconclusive)", Assert.Single(breaks).Describe());
     }
 }

@@ -34,6 +34,17 @@ public sealed class JUnitReportTests
     }
 
     [Fact]
+    public void Build_SloNothingMeasured_InLoadMode_IsAnInconclusiveFailure()
+    {
+        var document = JUnitReport.Build(Summary([], [Slo("delivery_latency_p99_ms", passed: true) with { Observed = null, Samples = 0, Inconclusive = true }]));
+
+        var slo = Assert.Single(document.Descendants("testcase"), c => (string)c.Attribute("name")! == "delivery_latency_p99_ms");
+        var failure = slo.Element("failure")!;
+        Assert.Equal("inconclusive", (string)failure.Attribute("type")!);
+        Assert.Contains("no samples", (string)failure.Attribute("message")!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_HarnessFailed_IsAnErrorOfTheHarnessCaseListingStuckClients()
     {
         var summary = Summary([Passed("A")], []) with { HarnessError = "watchdog: no progress", StuckClients = ["c-1: connecting"] };

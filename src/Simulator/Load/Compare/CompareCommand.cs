@@ -45,6 +45,12 @@ public static class CompareCommand
                 output.WriteLine($"note: the scenario file changed between the runs ({baseline.ScenarioHash} → {current.ScenarioHash})");
             }
 
+            if (!string.Equals(baseline.ServerUnderTest, current.ServerUnderTest, StringComparison.Ordinal))
+            {
+                // Allowed (an embedded baseline against a deployment is a fair question), but never silently.
+                output.WriteLine($"note: the server under test differs ({baseline.ServerUnderTest} → {current.ServerUnderTest})");
+            }
+
             var rows = RegressionTable.Compare(baseline.Metrics, current.Metrics, a.TolerancePercent, a.MetricTolerances);
             output.Write(RegressionTable.Format(rows));
             var regressed = rows.Count(r => r.Verdict == RegressionVerdict.Regressed);

@@ -13,8 +13,11 @@ public static class SummaryMetrics
     /// <summary>Kind of a run summary (it has no <c>kind</c> field).</summary>
     public const string RunKind = "run";
 
-    /// <summary>A parsed summary: its kind, scenario and metrics in a stable order.</summary>
-    public sealed record Parsed(string Kind, string Scenario, string? ScenarioHash, IReadOnlyList<SummaryMetric> Metrics);
+    /// <summary>
+    /// A parsed summary: its kind, scenario and metrics in a stable order, and for a load summary its
+    /// <c>serverUnderTest</c> (a summary written before that was recorded loaded the embedded server); null for a run summary.
+    /// </summary>
+    public sealed record Parsed(string Kind, string Scenario, string? ScenarioHash, IReadOnlyList<SummaryMetric> Metrics, string? ServerUnderTest = null);
 
     public static Parsed Read(string path)
     {
@@ -61,7 +64,8 @@ public static class SummaryMetrics
                 RunKind => RunMetrics(root, source),
                 _ => throw new SummaryFileException($"{source}: kind: unknown summary kind '{kind}' (expected \"load\" or none for a run summary)"),
             };
-            return new Parsed(kind, scenario, hash, metrics);
+            var server = kind == LoadSummary.LoadKind ? OptionalString(root, "serverUnderTest") ?? LoadSummary.Embedded : null;
+            return new Parsed(kind, scenario, hash, metrics, server);
         }
     }
 
