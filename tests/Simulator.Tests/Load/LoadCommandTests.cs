@@ -4,6 +4,7 @@ using ChatResilience.Server.Hosting;
 using ChatResilience.Simulator.Cli;
 using ChatResilience.Simulator.Load;
 using ChatResilience.Simulator.Scenarios;
+using ChatResilience.Simulator.Tests.Harness;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
@@ -99,16 +100,11 @@ public sealed class LoadCommandTests : IDisposable
         using var proxyLogs = new FakeLoggerProvider();
         using var proxyLoggers = LoggerFactory.Create(b => b.AddProvider(proxyLogs));
         await using var toxiproxy = await EmbeddedToxiproxy.StartAsync(new EmbeddedToxiproxyOptions { Port = 0 }, TimeProvider.System, proxyLoggers);
-        // The token command's contract: a token for the user id given as its last argument. This one looks it up in a
-        // file of tokens the deployment issued beforehand, for every planned user and the warm-up client.
+        // Tokens for every planned user and the warm-up client.
         var plan = LoadRunner.PlanFor(LoadSettings.Resolve(ScenarioLoader.Parse(json).Scenario, seed: 5));
-        var users = plan.Clients.Select(c => c.UserId).Append(LocalLoadFleet.WarmUpUserId).Distinct(StringComparer.Ordinal).ToList();
-        var tokens = Path.Combine(_dir, "tokens.txt");
-        await File.WriteAllLinesAsync(tokens, users.Select(u => $"{u} {server.IssueToken(u)}"));
-        var script = Path.Combine(_dir, "token.sh");
-        await File.WriteAllTextAsync(script, $"grep \"^$1 \" '{tokens}' | cut -d' ' -f2\n");
+        var tokenCommand = await TokenFileCommand.WriteAsync(server, plan.Clients.Select(c => c.UserId).Append(LocalLoadFleet.WarmUpUserId), _dir);
 
-        var (exit, outDir) = await LoadAsync(scenario, "--server-url", server.BaseUri.ToString(), "--token-command", $"sh {script}", "--toxiproxy-url", toxiproxy.ApiUri.ToString());
+        var (exit, outDir) = await LoadAsync(scenario, "--server-url", server.BaseUri.ToString(), "--token-command", tokenCommand, "--toxiproxy-url", toxiproxy.ApiUri.ToString());
 
         var text = _out.ToString();
         Assert.True(exit == 0, text + _err);
@@ -132,7 +128,7 @@ public sealed class LoadCommandTests : IDisposable
         }
 
         Assert.Contains($"<th>server under test / fault proxies</th><td>{server.BaseUri} / {toxiproxy.ApiUri}</td>", File.ReadAllText(Path.Combine(outDir, "report.html")), StringComparison.Ordinal);
-        Assert.EndsWith($"--server-url {server.BaseUri} --token-command \"sh {script}\" --toxiproxy-url {toxiproxy.ApiUri}", root.GetProperty("reproCommand").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith($"--server-url {server.BaseUri} --token-command \"{tokenCommand}\" --toxiproxy-url {toxiproxy.ApiUri}", root.GetProperty("reproCommand").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using ChatResilience.Server.Hosting;
+using ChatResilience.Server.Storage;
+using ChatResilience.Simulator.Cli;
+using ChatResilience.Simulator.Scenarios;
+using ChatResilience.Simulator.Tests.Harness;
+using ChatResilience.Simulator.Workloads;
+
+namespace ChatResilience.Simulator.Tests.Cli;
+
+/// <summary>
+/// <c>chatsim run --server-url</c>: the gate against a deployment the harness did not start and cannot restart. (The
+/// removed members stop sending to the room once told, so no final nack needs surfacing: that checker has its own
+/// scenarios; here the removal is checked on the server.)
+/// </summary>
+public sealed class ExternalServerRunTests : IDisposable
+{
+    private const string Scenario = """
+        { "schemaVersion": 1, "name": "external-gate", "seed": 11, "duration": "6s", "clients": { "count": 8 },
+          "client": { "reconnect": { "delayBase": "100ms", "delayMax": "1s" } },
+          "workload": { "rooms": [ { "name": "chat", "count": 2, "size": 4 } ], "sendRatePerClient": 2 },
+          "faults": [
+            { "type": "latency", "start": "1s", "duration": "2s", "attributes": { "latency": 100 } },
+            { "type": "reset_peer", "start": "3s", "duration": "200ms", "attributes": { "timeout": 0 } },
+            { "type": "member_remove", "room": "chat-1", "fraction": 0.5, "start": "4s" } ],
+          "bounds": { "quiesce": "10s", "convergence": "8s" },
+          "minSamples": { "FinalNacksSurfaced": 0 } }
+        """;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("chatsim-external-").FullName;
+    private readonly StringWriter _out = new();
+    private readonly StringWriter _err = new();
+
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        _out.Dispose();
+        _err.Dispose();
+    }
+
+    [Fact]
+    public async Task Run_ExternalServerWithNetworkFaultsAndAMemberRemoval_PassesEveryCheckerOnTheDeployment()
+    {
+        var scenarioPath = Path.Combine(_dir, "external.json");
+        await File.WriteAllTextAsync(scenarioPath, Scenario);
+        await using var server = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0 });
+        var plan = WorkloadPlanner.Create(ScenarioLoader.Parse(Scenario).Scenario, 11);
+        var tokenCommand = await TokenFileCommand.WriteAsync(server, plan.Clients.Select(c => c.UserId), _dir);
+        var outDir = Path.Combine(_dir, "out");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90), TimeProvider.System);
+
+        var exit = await ChatSimApp.MainAsync(
+            ["run", scenarioPath, "--out", outDir, "--plain", "--server-url", server.BaseUri.ToString(), "--token-command", tokenCommand,
+             "--admin-token", server.IssueToken("chatsim-admin", admin: true)],
+            _out,
+            _err,
+            timeout.Token);
+
+        Assert.True(exit == 0, _out.ToString() + _err);
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "summary.json")));
+        var invariants = summary.RootElement.GetProperty("invariants").EnumerateArray().ToList();
+        Assert.Equal(12, invariants.Count);
+        Assert.All(invariants, i => Assert.Equal("Passed", i.GetProperty("status").GetString()));
+        Assert.Contains(summary.RootElement.GetProperty("executedFaults").EnumerateArray(), f => f.GetString()!.Contains("member_remove", StringComparison.Ordinal));
+        // The deployment itself carried the traffic and took the admin call.
+        foreach (var room in new[] { "chat-0", "chat-1" })
+        {
+            Assert.True((await server.Core.Log.GetRoomAsync(room))?.Head > 0, $"{room} got no message on the external server");
+        }
+
+        var chat1 = plan.Clients.Where(c => c.Rooms.Contains("chat-1")).Select(c => c.UserId).Distinct(StringComparer.Ordinal).ToList();
+        var states = await Task.WhenAll(chat1.Select(u => server.Core.Log.GetMembershipAsync("chat-1", u).AsTask()));
+        Assert.Contains(MembershipState.Removed, states);
+    }
+}
