@@ -51,12 +51,12 @@ public static class SloEvaluator
         };
     }
 
-    /// <summary>The scenario's SLOs against the measured values, in metric order.</summary>
+    /// <summary>The scenario's SLOs against the measured values, in metric order (the load-only ones left to <c>chatsim load</c>).</summary>
     public static IReadOnlyList<SloResult> Evaluate(Scenario scenario, IReadOnlyDictionary<string, MetricValue> measured)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(measured);
-        return [.. scenario.Slos.OrderBy(s => s.Key, StringComparer.Ordinal)
+        return [.. scenario.Slos.Where(s => !SloMetrics.LoadOnly.Contains(s.Key)).OrderBy(s => s.Key, StringComparer.Ordinal)
             .Select(s => SloResult.Judge(s.Key, s.Value, measured[s.Key].Value, measured[s.Key].Samples))];
     }
 

@@ -7,6 +7,12 @@ namespace ChatResilience.Simulator.Load;
 /// <param name="Error">Why it failed; null when it joined.</param>
 public sealed record ConnectRecord(int Index, long StartMs, long? JoinedMs, string? Error = null)
 {
+    /// <summary>The <see cref="Error"/> of a connect cut off by the end of the run (or Ctrl-C): not the server's failure.</summary>
+    public const string RunStopped = "run stopped";
+
+    /// <summary>True when it failed or timed out on its own, not because the run stopped.</summary>
+    public bool Failed => JoinedMs is null && Error != RunStopped;
+
     /// <summary>Connect start → joined, ms; null when it never joined.</summary>
     public long? ConnectMs => JoinedMs - StartMs;
 }

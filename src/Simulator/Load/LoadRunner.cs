@@ -182,7 +182,7 @@ public sealed class LoadRunner
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            record = new ConnectRecord(index, start, null, "run stopped");
+            record = new ConnectRecord(index, start, null, ConnectRecord.RunStopped);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -24,7 +24,7 @@ public sealed record LoadSettings
     /// <summary>SLO evaluation window.</summary>
     public required TimeSpan Window { get; init; }
 
-    /// <summary>How long one connect + join may take before it counts as an error. Default: 20 s.</summary>
+    /// <summary>How long one connect + join may take before it counts as an error. Default: <c>load.connectTimeout</c> (20 s).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>After the hold, how long outstanding sends may take to settle before the run stops. Default: 10 s.</summary>
@@ -65,6 +65,7 @@ public sealed record LoadSettings
             Hold = hold ?? l.Hold,
             MessageRatePerClient = rate ?? l.MessageRatePerClient ?? scenario.Workload.SendRatePerClient,
             Window = l.Window,
+            ConnectTimeout = l.ConnectTimeout,
         };
     }
 

@@ -33,6 +33,12 @@ public sealed record LoadWindow
     /// <summary>Failed or timed-out connects plus failed sends in the window.</summary>
     public long Errors { get; init; }
 
+    /// <summary>Share of the connects started in the window that failed or timed out (NaN when none started).</summary>
+    public double ConnectErrorFraction { get; init; } = double.NaN;
+
+    /// <summary>Connects started in the window (the denominator of <see cref="ConnectErrorFraction"/>).</summary>
+    public long ConnectsStarted { get; init; }
+
     /// <summary>Online delivery latency (intended send → delivered) of messages meant to be sent in the window, ms.</summary>
     public double DeliveryP50Ms { get; init; } = double.NaN;
     public double DeliveryP99Ms { get; init; } = double.NaN;
@@ -62,6 +68,8 @@ public sealed record LoadWindow
         SloMetrics.SettleTimeP99Ms => (SettleP99Ms, SettleSamples),
         SloMetrics.ConnectedFractionMin => (ConnectedFractionMin, ConnectedSamples),
         SloMetrics.RefusedFractionMax => (RefusedFraction, RefusedSamples),
+        SloMetrics.ConnectErrorFractionMax => (ConnectErrorFraction, ConnectsStarted),
+        SloMetrics.ConnectTimeP99Ms => (ConnectP99Ms, ConnectSamples),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown SLO metric"),
     };
 }

@@ -48,6 +48,13 @@ public static class LoadWindowBuilder
                 {
                     w[i].Errors++;
                 }
+
+                // A connect the end of the run cut off says nothing about the server: out of the error share.
+                if (c.JoinedMs is not null || c.Failed)
+                {
+                    w[i].ConnectsStarted++;
+                    w[i].ConnectErrors += c.Failed ? 1 : 0;
+                }
             }
         }
 
@@ -141,6 +148,8 @@ public static class LoadWindowBuilder
             ConnectP99Ms = P(a.Connect, 99),
             ConnectSamples = a.Connect.TotalCount,
             Errors = a.Errors,
+            ConnectErrorFraction = a.ConnectsStarted == 0 ? double.NaN : (double)a.ConnectErrors / a.ConnectsStarted,
+            ConnectsStarted = a.ConnectsStarted,
             DeliveryP50Ms = P(a.Delivery, 50),
             DeliveryP99Ms = P(a.Delivery, 99),
             DeliverySamples = a.Delivery.TotalCount,
@@ -202,6 +211,8 @@ public static class LoadWindowBuilder
         public long Delivered { get; set; }
         public long Refused { get; set; }
         public long Errors { get; set; }
+        public long ConnectsStarted { get; set; }
+        public long ConnectErrors { get; set; }
         public int Connections { get; set; }
         public int Started { get; set; }
         public double ConnectedMin { get; set; } = 1;

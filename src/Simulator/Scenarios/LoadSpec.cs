@@ -27,4 +27,7 @@ public sealed record LoadSpec
 
     /// <summary>Width of the SLO evaluation windows. Default: 5 s.</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long one connect (and join) may take before it counts as failed. Default: 20 s.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(20);
 }

@@ -19,6 +19,7 @@ internal static class LoadSpecValidator
         Check(errors, l.Hold >= TimeSpan.Zero && l.Hold <= TimeSpan.FromDays(1), "load.hold", "must be in [0, 24h]");
         Check(errors, l.MessageRatePerClient is null || (l.MessageRatePerClient >= 0 && l.MessageRatePerClient <= 100), "load.messageRatePerClient", "must be in [0, 100] messages/s");
         Check(errors, l.Window >= TimeSpan.FromSeconds(1) && l.Window <= TimeSpan.FromHours(1), "load.window", "must be in [1s, 1h]");
+        Check(errors, l.ConnectTimeout >= TimeSpan.FromSeconds(1) && l.ConnectTimeout <= TimeSpan.FromMinutes(10), "load.connectTimeout", "must be in [1s, 10m]");
     }
 
     private static void Check(List<string> errors, bool ok, string path, string message)

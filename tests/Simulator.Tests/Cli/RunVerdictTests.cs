@@ -37,4 +37,15 @@ public sealed class RunVerdictTests
         // The context judged with is the one the report plots the delays with.
         Assert.Equal(passes ? 1_400 : 0, verdict.Context.HarnessLag.WorstDuring(10_000, 11_600));
     }
+
+    [Fact]
+    public void Judge_LoadOnlySlos_AreLeftToLoadMode()
+    {
+        var scenario = Gate with { Slos = new Dictionary<string, double>(Gate.Slos) { [SloMetrics.ConnectErrorFractionMax] = 0.01, [SloMetrics.ConnectTimeP99Ms] = 500 } };
+        var result = new SimulationResult { History = new HistoryBuilder().Build(), Plan = WorkloadPlanner.Create(scenario, 1), FaultHash = "", FaultActions = [], Samples = [] };
+
+        var verdict = RunVerdict.Judge(scenario, result);
+
+        Assert.Equal(Gate.Slos.Keys.Order(), verdict.Slos.Select(s => s.Name).Order());
+    }
 }

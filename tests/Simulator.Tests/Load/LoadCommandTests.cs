@@ -157,6 +157,39 @@ public sealed class LoadCommandTests : IDisposable
         Assert.Contains("type=\"inconclusive\"", File.ReadAllText(Path.Combine(outDir, "junit.xml")), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Load_PastTheServersConnectionCap_ConnectErrorSloBreaksAtTheCap()
+    {
+        const string json = """
+            {
+              "schemaVersion": 1, "name": "load-cap", "seed": 4,
+              "clients": { "count": 20 },
+              "workload": { "rooms": [ { "name": "c", "count": 4, "size": 5 } ], "sendRatePerClient": 1 },
+              "slos": { "connect_error_fraction_max": 0.05, "connect_time_p99_ms": 10000 },
+              "load": { "version": 1, "rampRate": 10, "hold": "3s", "window": "1s", "connectTimeout": "2s" }
+            }
+            """;
+        var scenario = Write(json);
+        // A deployment that takes 10 connections and answers the rest 503 + Retry-After (its total connection cap).
+        await using var server = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0, Chat = new Server.ChatServerOptions { MaxConnections = 10 } });
+        var plan = LoadRunner.PlanFor(LoadSettings.Resolve(ScenarioLoader.Parse(json).Scenario, seed: 4));
+        var tokenCommand = await TokenFileCommand.WriteAsync(server, plan.Clients.Select(c => c.UserId).Append(LocalLoadFleet.WarmUpUserId), _dir);
+
+        var (exit, outDir) = await LoadAsync(scenario, "--server-url", server.BaseUri.ToString(), "--token-command", tokenCommand);
+
+        var text = _out.ToString();
+        Assert.True(exit == 2, text + _err);
+        Assert.Contains("connect failures 10,", text, StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var breaks = summary.RootElement.GetProperty("sloBreaks").EnumerateArray().ToDictionary(b => b.GetProperty("metric").GetString()!);
+        var connectErrors = breaks["connect_error_fraction_max"];
+        Assert.True(connectErrors.GetProperty("broke").GetBoolean());
+        Assert.Equal(1, connectErrors.GetProperty("window").GetInt32()); // the second second of the ramp: clients 10-19
+        Assert.Equal(1.0, connectErrors.GetProperty("value").GetDouble());
+        Assert.InRange(connectErrors.GetProperty("connections").GetInt32(), 9, 10);
+        Assert.False(breaks["connect_time_p99_ms"].GetProperty("broke").GetBoolean());
+    }
+
     [Theory]
     [InlineData(new[] { "--server-url", "http://127.0.0.1:9" }, "--server-url: needs --token-command")]
     [InlineData(new[] { "--token-command", "echo" }, "--token-command: only with --server-url")]

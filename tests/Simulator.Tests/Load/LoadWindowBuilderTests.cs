@@ -1,5 +1,6 @@
 using ChatResilience.Simulator.History;
 using ChatResilience.Simulator.Load;
+using ChatResilience.Simulator.Scenarios;
 
 namespace ChatResilience.Simulator.Tests.Load;
 
@@ -39,6 +40,26 @@ public sealed class LoadWindowBuilderTests
         Assert.Equal(1, w[1].Errors); // the timed-out connect
         Assert.Equal(0.5, w[1].ConnectedFractionMin, 3);
         Assert.InRange(w[1].SettleP99Ms, 99, 101);
+    }
+
+    [Fact]
+    public void Build_ConnectErrorShare_CountsFailuresOfTheWindowsStarts_NotConnectsTheRunCutOff()
+    {
+        var connects = new[]
+        {
+            new ConnectRecord(0, 100, 300), new ConnectRecord(1, 200, 600), new ConnectRecord(2, 300, null, "503 Service Unavailable"),
+            new ConnectRecord(3, 1_100, null, "no join within 2 s"), new ConnectRecord(4, 1_900, null, ConnectRecord.RunStopped),
+        };
+
+        var w = LoadWindowBuilder.Build([], 0, connects, [], TimeSpan.FromSeconds(1), 2_000);
+
+        Assert.Equal(3, w[0].ConnectsStarted);
+        Assert.Equal(1 / 3.0, w[0].ConnectErrorFraction, 6);
+        Assert.Equal((1 / 3.0, 3L), w[0].Metric(SloMetrics.ConnectErrorFractionMax));
+        Assert.Equal(1, w[1].ConnectsStarted); // the connect the end of the run cut off is no failure of the server's
+        Assert.Equal(1.0, w[1].ConnectErrorFraction, 6);
+        Assert.Equal(2, w[1].Errors); // though it still shows among the window's errors
+        Assert.InRange(w[0].Metric(SloMetrics.ConnectTimeP99Ms).Value, 396, 404);
     }
 
     [Fact]
