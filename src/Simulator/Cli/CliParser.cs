@@ -138,7 +138,7 @@ public static class CliParser
             : throw new CliException($"{name}: '{value}' must be an integer in [{min}, {max}]");
 
     /// <summary>The options that only make sense with <c>--server-url</c>, and the one it needs (run and load).</summary>
-    internal static void CheckExternalServer(Uri? serverUrl, string? tokenCommand, string? adminToken, string dependentOptions)
+    internal static void CheckExternalServer(Uri? serverUrl, string? tokenCommand, string? adminToken, string dependentOptions, string tokenOptions = "--token-command")
     {
         if (serverUrl is null && (tokenCommand is not null || adminToken is not null))
         {
@@ -147,7 +147,7 @@ public static class CliParser
 
         if (serverUrl is not null && tokenCommand is null)
         {
-            throw new CliException("--server-url: needs --token-command (prints a token for a user id)");
+            throw new CliException($"--server-url: needs {tokenOptions} (--token-command prints a token for a user id)");
         }
     }
 

@@ -42,18 +42,6 @@ internal sealed class ExternalChatTarget : IChatTarget
         }
     }
 
-    /// <summary>
-    /// Runs the token command for every user before any client connects, <paramref name="parallelism"/> at a time, so
-    /// connects find their tokens cached. One process per user is slow: a load ramp of 1,000 clients whose connects
-    /// each ran the command (sh and curl against a dev server) left the harness up to 50 s behind its schedule and every
-    /// connect timed out; and a connect time that includes the command measures the command, not the server.
-    /// </summary>
-    public Task PrefetchTokensAsync(IEnumerable<string> userIds, int parallelism, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(
-            userIds.Distinct(StringComparer.Ordinal),
-            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
-            async (user, ct) => await GetTokenAsync(user, ct));
-
     public Task DeleteRoomAsync(string room, CancellationToken cancellationToken) =>
         AdminApi.DeleteAsync(_http, _baseUri, AdminApi.RoomPath(room), AdminToken(), cancellationToken);
 

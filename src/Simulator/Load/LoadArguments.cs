@@ -9,7 +9,7 @@ public sealed record LoadArguments
 {
     public const string Usage = """
           chatsim load <scenario.json> [--seed N] [--target N] [--ramp R/s] [--hold T] [--rate M/s] [--out DIR]
-                       [--server-url URL --token-command CMD] [--toxiproxy-url URL]
+                       [--server-url URL (--token-command CMD | --dev-tokens)] [--toxiproxy-url URL]
               ramp connections to a target, hold a per-client message rate, report where each SLO first breaks;
               against the embedded server, or a deployment of yours with --server-url
               (exit 0 all held, 2 one broke, 3 one had no samples, 4 harness failure, 64 bad input)
@@ -47,12 +47,16 @@ public sealed record LoadArguments
     /// <summary>A Toxiproxy server to carry the clients instead of the embedded fault proxy.</summary>
     public Uri? ToxiproxyUrl { get; init; }
 
+    /// <summary>Tokens from the server's <c>POST /dev/token</c> (a development server) instead of a command.</summary>
+    public bool DevTokens { get; init; }
+
     /// <summary>Parses the arguments that follow <c>load</c>; every mistake is a <see cref="CliException"/> naming the option.</summary>
     public static LoadArguments Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
         string? scenario = null, outDir = null, tokenCommand = null;
         Uri? serverUrl = null, toxiproxyUrl = null;
+        var devTokens = false;
         int? seed = null, target = null;
         double? ramp = null, rate = null;
         TimeSpan? hold = null;
@@ -90,6 +94,9 @@ public sealed record LoadArguments
                 case "--toxiproxy-url":
                     toxiproxyUrl = CliParser.Url(a, Value(), "http", "https");
                     break;
+                case "--dev-tokens":
+                    devTokens = true;
+                    break;
                 default:
                     if (a.StartsWith('-'))
                     {
@@ -101,7 +108,16 @@ public sealed record LoadArguments
             }
         }
 
-        CliParser.CheckExternalServer(serverUrl, tokenCommand, adminToken: null, "--token-command");
+        if (devTokens && (serverUrl is null || tokenCommand is not null))
+        {
+            throw new CliException(serverUrl is null ? "--dev-tokens: only with --server-url" : "--dev-tokens / --token-command: give one source of tokens, not both");
+        }
+
+        if (!devTokens)
+        {
+            CliParser.CheckExternalServer(serverUrl, tokenCommand, adminToken: null, "--token-command", "--token-command CMD or --dev-tokens");
+        }
+
         return new LoadArguments
         {
             ScenarioPath = scenario ?? throw new CliException("load: a scenario file is required"),
@@ -114,6 +130,7 @@ public sealed record LoadArguments
             ServerUrl = serverUrl,
             TokenCommand = tokenCommand,
             ToxiproxyUrl = toxiproxyUrl,
+            DevTokens = devTokens,
         };
     }
 
@@ -143,7 +160,7 @@ public sealed record LoadArguments
 
         if (ServerUrl is not null)
         {
-            parts.AddRange(["--server-url", ServerUrl.ToString(), "--token-command", RunArguments.Quote(TokenCommand ?? "")]);
+            parts.AddRange(DevTokens ? ["--server-url", ServerUrl.ToString(), "--dev-tokens"] : ["--server-url", ServerUrl.ToString(), "--token-command", RunArguments.Quote(TokenCommand ?? "")]);
         }
 
         if (ToxiproxyUrl is not null)

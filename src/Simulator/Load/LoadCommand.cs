@@ -14,7 +14,7 @@ public static class LoadCommand
         var seed = a.Seed ?? loaded.Scenario.Seed;
         var settings = LoadSettings.Resolve(loaded.Scenario, seed, a.Target, a.RampRate, a.Hold, a.Rate) with
         {
-            ServerUrl = a.ServerUrl, TokenCommand = a.TokenCommand, ToxiproxyUrl = a.ToxiproxyUrl,
+            ServerUrl = a.ServerUrl, TokenCommand = a.TokenCommand, DevTokens = a.DevTokens, ToxiproxyUrl = a.ToxiproxyUrl,
         };
         if (settings.Problems() is { Count: > 0 } problems)
         {

@@ -33,11 +33,14 @@ public sealed record LoadSettings
     /// <summary>Sampling period of connections, counters and server resources. Default: 1 s.</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>A deployment to load instead of the embedded server (<c>--server-url</c>); needs <see cref="TokenCommand"/>.</summary>
+    /// <summary>A deployment to load instead of the embedded server (<c>--server-url</c>); needs <see cref="TokenCommand"/> or <see cref="DevTokens"/>.</summary>
     public Uri? ServerUrl { get; init; }
 
     /// <summary>Prints a bearer token for the user id given as its last argument (<c>--token-command</c>).</summary>
     public string? TokenCommand { get; init; }
+
+    /// <summary>Tokens from the server's development endpoint, <c>POST /dev/token</c> (<c>--dev-tokens</c>), instead of a command.</summary>
+    public bool DevTokens { get; init; }
 
     /// <summary>A Toxiproxy server whose proxies carry the clients instead of the embedded fault proxy (<c>--toxiproxy-url</c>).</summary>
     public Uri? ToxiproxyUrl { get; init; }

@@ -15,7 +15,7 @@ public sealed record LoadWindow
     public double StartS { get; init; }
     public double EndS { get; init; }
 
-    /// <summary>Connections open at the end of the window (the highest sample inside it).</summary>
+    /// <summary>Connections open at the end of the window (the highest sample inside it; the window before's when none fell inside).</summary>
     public int Connections { get; init; }
 
     /// <summary>Connections started by the end of the window.</summary>

@@ -116,6 +116,7 @@ public static class LoadWindowBuilder
             }
 
             var a = w[k];
+            a.Sampled = true;
             a.Connections = Math.Max(a.Connections, s.Connected);
             a.Started = Math.Max(a.Started, s.Started);
             if (s.Joined > 0)
@@ -126,6 +127,17 @@ public static class LoadWindowBuilder
 
             a.Cpu = Max(a.Cpu, s.ServerCpuPercent);
             a.Memory = Max(a.Memory, s.ServerMemoryBytes);
+        }
+
+        // A window no sample fell into (one as wide as the sampling period, when a tick runs a little late) carries the
+        // load of the window before it: the break table must not say "broke at 0 connections".
+        for (var i = 1; i < w.Length; i++)
+        {
+            if (!w[i].Sampled)
+            {
+                w[i].Connections = w[i - 1].Connections;
+                w[i].Started = w[i - 1].Started;
+            }
         }
 
         return [.. w.Select((a, i) =>
@@ -213,6 +225,7 @@ public static class LoadWindowBuilder
         public long Errors { get; set; }
         public long ConnectsStarted { get; set; }
         public long ConnectErrors { get; set; }
+        public bool Sampled { get; set; }
         public int Connections { get; set; }
         public int Started { get; set; }
         public double ConnectedMin { get; set; } = 1;

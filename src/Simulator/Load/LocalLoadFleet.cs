@@ -1,6 +1,7 @@
 using ChatResilience.Chaos.Faults;
 using ChatResilience.Simulator.Harness;
 using ChatResilience.Simulator.Scenarios;
+using ChatResilience.Simulator.Sharding;
 using ChatResilience.Simulator.Workloads;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -34,8 +35,8 @@ internal sealed class LocalLoadFleet : ILoadFleet
     /// <summary>The throwaway warm-up client's user (and client) id: a token command must answer for it too.</summary>
     internal const string WarmUpUserId = "sim-warmup";
 
-    /// <summary>Token commands run at once while tokens are fetched before the ramp: one per core, so they cannot swamp the machine.</summary>
-    private static int TokenCommandParallelism => Environment.ProcessorCount;
+    /// <summary>Dev-token requests in flight at once while tokens are fetched before the ramp.</summary>
+    private const int DevTokenParallelism = 16;
 
     public int Connected => (int)_counters.Connected;
 
@@ -54,10 +55,13 @@ internal sealed class LocalLoadFleet : ILoadFleet
         Uri serverBase;
         if (settings.ServerUrl is { } url)
         {
-            var external = new ExternalChatTarget(url, settings.TokenCommand ?? throw new ArgumentException("an external server needs a token command", nameof(settings)), adminToken: null);
+            // Dev tokens are an HTTP call each; a token command is a process each, one per core at a time.
+            IChatTarget external = settings.DevTokens
+                ? new RemoteChatTarget(url)
+                : new ExternalChatTarget(url, settings.TokenCommand ?? throw new ArgumentException("an external server needs a token command or dev tokens", nameof(settings)), adminToken: null);
             try
             {
-                await external.PrefetchTokensAsync(plan.Clients.Select(c => c.UserId).Append(WarmUpUserId), TokenCommandParallelism, runStopping);
+                await TokenPrefetch.RunAsync(external, plan.Clients.Select(c => c.UserId).Append(WarmUpUserId), settings.DevTokens ? DevTokenParallelism : Environment.ProcessorCount, runStopping);
             }
             catch
             {

@@ -63,6 +63,19 @@ public sealed class LoadWindowBuilderTests
     }
 
     [Fact]
+    public void Build_WindowNoSampleFellInto_CarriesTheLoadOfTheWindowBefore()
+    {
+        // One-second windows and ticks that ran a little late: no sample lands in [1 s, 2 s).
+        var samples = new[] { new LoadSample { AtMs = 999, Started = 10, Joined = 10, Connected = 10 }, new LoadSample { AtMs = 2_003, Started = 20, Joined = 12, Connected = 11 } };
+
+        var w = LoadWindowBuilder.Build([], 0, [], samples, TimeSpan.FromSeconds(1), 3_000);
+
+        Assert.Equal((10, 10), (w[1].Connections, w[1].Started));
+        Assert.Equal((11, 20), (w[2].Connections, w[2].Started));
+        Assert.Equal(0, w[1].ConnectedSamples); // a carried load is no measurement
+    }
+
+    [Fact]
     public void Build_DeliveryToAReaderWhoJoinedAfterTheIntendedSend_IsBackfillNotLatency()
     {
         var events = new List<HistoryEvent>
