@@ -110,8 +110,18 @@ public sealed partial class ChatServerHost : IAsyncDisposable
         }
 
         host.Map(options, logger);
-        await core.StartAsync(cancellationToken);
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await core.StartAsync(cancellationToken);
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            // A port in use, say: nothing may stay open behind the exception (the log's file and writer thread).
+            await host.FinishAsync();
+            await app.DisposeAsync();
+            throw;
+        }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         if (address is not null)
@@ -123,6 +133,22 @@ public sealed partial class ChatServerHost : IAsyncDisposable
 
         HostingLog.Listening(logger, host.BaseUri, host.WebSocketUri, chat.StoragePath ?? "in-memory");
         return host;
+    }
+
+    /// <summary>
+    /// Completes once the process is asked to stop: SIGTERM (a container or service manager stopping it), SIGINT
+    /// (Ctrl+C) or SIGQUIT, as the host's console lifetime receives them. That lifetime takes the signal from the
+    /// runtime and only announces it; a host that was started rather than run stops when its owner calls
+    /// <see cref="StopAsync"/> (before this existed, a SIGTERM left the server running).
+    /// </summary>
+    public Task StopRequested
+    {
+        get
+        {
+            var requested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _app.Lifetime.ApplicationStopping.Register(() => requested.TrySetResult());
+            return requested.Task;
+        }
     }
 
     /// <summary>Issues a token with the server's key (development and tests).</summary>

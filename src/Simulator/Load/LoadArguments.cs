@@ -38,7 +38,7 @@ public sealed record LoadArguments
     /// <summary>Output folder. Default: <c>artifacts/chatsim/load-{name}-{seed}</c>.</summary>
     public string? OutDir { get; init; }
 
-    /// <summary>A deployment to load instead of the embedded server. Needs <see cref="TokenCommand"/>.</summary>
+    /// <summary>A deployment to load instead of the embedded server. Needs <see cref="TokenCommand"/> or <see cref="DevTokens"/>.</summary>
     public Uri? ServerUrl { get; init; }
 
     /// <summary>Prints a bearer token for the user id given as its last argument.</summary>

@@ -1,58 +1,17 @@
 using System.Diagnostics;
-using System.Net.WebSockets;
-using System.Text.RegularExpressions;
-using ChatResilience.Protocol;
-using ChatResilience.Protocol.Connections;
 using ChatResilience.Protocol.Frames;
-using ChatResilience.Server.Hosting;
 using ChatResilience.Server.Tests.Support;
 
 namespace ChatResilience.Server.Tests.EndToEnd;
 
 /// <summary>The server as a child process, killed with SIGKILL right after acks, restarted on the same SQLite file.</summary>
-public sealed partial class CrashRestartTests
+public sealed class CrashRestartTests
 {
-    [GeneratedRegex(@"listening on http://127\.0\.0\.1:(\d+)/")]
-    private static partial Regex ListeningLine();
+    private static async Task<(Process Process, int Port)> StartChildAsync(string dbPath) =>
+        await ServerChildProcess.StartAsync("--Port", "0", "--Chat:StoragePath", dbPath);
 
-    private static async Task<(Process Process, int Port)> StartChildAsync(string dbPath)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "ChatResilience.Server.dll");
-        var info = new ProcessStartInfo("dotnet", [dll, "--Port", "0", "--Chat:StoragePath", dbPath])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        var process = Process.Start(info)!;
-        _ = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            var m = ListeningLine().Match(line);
-            if (m.Success)
-            {
-                _ = process.StandardOutput.ReadToEndAsync();
-                return (process, int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
-
-        throw new InvalidOperationException("the child server did not start");
-    }
-
-    private static async Task<TestClient> ConnectAsync(int port, IReadOnlyList<RoomCursor>? rooms = null)
-    {
-        var tokens = new JwtTokenService(JwtTokenService.DevelopmentSigningKey, TimeProvider.System);
-        var ws = new ClientWebSocket();
-        ws.Options.AddSubProtocol(ProtocolConstants.SubProtocol);
-        ws.Options.SetRequestHeader("Authorization", "Bearer " + tokens.Issue("crash-user"));
-        await ws.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws"), CancellationToken.None).WaitAsync(TestClient.Timeout);
-        var c = new TestClient(new WebSocketFrameConnection(ws), Task.CompletedTask, "crash-user", "crash-client");
-        await c.SendAsync(new HelloFrame { ClientId = "crash-client", Rooms = rooms });
-        await c.ExpectAsync<WelcomeFrame>();
-        return c;
-    }
+    private static Task<TestClient> ConnectAsync(int port, IReadOnlyList<RoomCursor>? rooms = null) =>
+        ServerChildProcess.ConnectAsync(port, "crash-user", "crash-client", rooms);
 
     [Fact]
     public async Task Sigkill_RightAfterAcks_RestartKeepsEveryAckedMessage()
