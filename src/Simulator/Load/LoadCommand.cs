@@ -25,6 +25,12 @@ public static class LoadCommand
         var repeat = a.RepeatCommand(seed);
         await output.WriteLineAsync(
             $"chatsim load: {loaded.Scenario.Name} seed {seed}: ramp to {settings.Target} connections at {settings.RampRate}/s ({settings.Ramp.Duration.TotalSeconds:0.#} s), hold {DurationText.Format(settings.Hold)}, {settings.MessageRatePerClient} msg/s per client; server {settings.ServerUrl?.ToString() ?? LoadSummary.Embedded}, proxies {settings.ToxiproxyUrl?.ToString() ?? LoadSummary.Embedded}");
+        if (settings.ClientsWithoutRoom > 0)
+        {
+            await output.WriteLineAsync(
+                $"  note: the rooms seat {settings.Target - settings.ClientsWithoutRoom} clients, so {settings.ClientsWithoutRoom} of {settings.Target} connect and stay idle (no room, no sends); raise workload.rooms[].count to give them rooms");
+        }
+
         var result = await new LoadRunner(settings, output).RunAsync(cancellationToken);
         var windows = LoadReport.Windows(settings, result);
         var summary = LoadReport.Summarize(settings, loaded, result, windows, repeat, GitRevision.Current());

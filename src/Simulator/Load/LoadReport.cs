@@ -73,6 +73,7 @@ public static class LoadReport
                 RampRate = settings.RampRate,
                 Hold = settings.Hold,
                 MessageRatePerClient = settings.MessageRatePerClient,
+                ClientsWithoutRoom = settings.ClientsWithoutRoom,
                 Window = settings.Window,
             },
             ServerUnderTest = settings.ServerUrl?.ToString() ?? LoadSummary.Embedded,

@@ -45,6 +45,12 @@ public sealed record LoadSettings
     /// <summary>A Toxiproxy server whose proxies carry the clients instead of the embedded fault proxy (<c>--toxiproxy-url</c>).</summary>
     public Uri? ToxiproxyUrl { get; init; }
 
+    /// <summary>
+    /// Clients the rooms have no seat for: the planner seats every client once before any twice, so past the rooms'
+    /// total size the rest connect, join nothing and never send (idle connections, which a sizing run may want).
+    /// </summary>
+    public int ClientsWithoutRoom => (int)Math.Max(0, Target - Scenario.Workload.Rooms.Sum(r => (long)r.Count * r.Size));
+
     /// <summary>Sockets this process holds per client: fewer when the server or the proxies run elsewhere.</summary>
     public int SocketsPerClient => FileBudget.SocketsPerClientFor(serverHere: ServerUrl is null, proxiesHere: ToxiproxyUrl is null);
 

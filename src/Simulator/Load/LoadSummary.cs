@@ -94,6 +94,9 @@ public sealed record LoadParameters
     public double RampRate { get; init; }
     public TimeSpan Hold { get; init; }
     public double MessageRatePerClient { get; init; }
+
+    /// <summary>Clients the rooms had no seat for: connected but idle (see <see cref="LoadSettings.ClientsWithoutRoom"/>).</summary>
+    public int ClientsWithoutRoom { get; init; }
     public TimeSpan Window { get; init; }
 }
 

@@ -207,6 +207,18 @@ public sealed class LoadCommandTests : IDisposable
         Assert.Contains(message, _err.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(25, 15)]
+    [InlineData(10, 0)]
+    public void ClientsWithoutRoom_PastTheRoomsSeats_AreTheOnesThePlannerLeavesIdle(int target, int idle)
+    {
+        var scenario = ScenarioLoader.Parse("""{ "schemaVersion": 1, "name": "x", "workload": { "rooms": [ { "name": "r", "count": 2, "size": 5 } ] } }""").Scenario;
+        var settings = LoadSettings.Resolve(scenario, 1, target);
+
+        Assert.Equal(idle, settings.ClientsWithoutRoom);
+        Assert.Equal(idle, LoadRunner.PlanFor(settings).Clients.Count(c => c.Rooms.Count == 0));
+    }
+
     [Fact]
     public void Budget_ServerOrProxiesElsewhere_FreeThisProcesssSockets()
     {
