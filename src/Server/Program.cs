@@ -55,7 +55,7 @@ await using (host)
 
     // Ctrl+C and SIGTERM reach the host's console lifetime, which only announces them (a host that is started, not
     // run): the stop itself is ours, acks flushed, sessions closed 1001 with a retry hint, the log closed.
-    await host.StopRequested;
+    await host.WaitForStopRequestAsync();
     await host.StopAsync();
 }
 

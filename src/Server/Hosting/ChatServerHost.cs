@@ -141,14 +141,11 @@ public sealed partial class ChatServerHost : IAsyncDisposable
     /// runtime and only announces it; a host that was started rather than run stops when its owner calls
     /// <see cref="StopAsync"/> (before this existed, a SIGTERM left the server running).
     /// </summary>
-    public Task StopRequested
+    public async Task WaitForStopRequestAsync(CancellationToken cancellationToken = default)
     {
-        get
-        {
-            var requested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _app.Lifetime.ApplicationStopping.Register(() => requested.TrySetResult());
-            return requested.Task;
-        }
+        var requested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = _app.Lifetime.ApplicationStopping.Register(() => requested.TrySetResult());
+        await requested.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Issues a token with the server's key (development and tests).</summary>

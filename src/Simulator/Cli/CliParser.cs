@@ -147,7 +147,7 @@ public static class CliParser
 
         if (serverUrl is not null && tokenCommand is null)
         {
-            throw new CliException($"--server-url: needs {tokenOptions} (--token-command prints a token for a user id)");
+            throw new CliException($"--server-url: needs {tokenOptions} (a token command prints a bearer token for the user id it is given)");
         }
     }
 
