@@ -108,6 +108,7 @@ public static class ChatSimApp
             ServerUrl = a.ServerUrl,
             TokenCommand = a.TokenCommand,
             AdminToken = a.AdminToken,
+            DevTokens = a.DevTokens,
             ToxiproxyUrl = a.ToxiproxyUrl,
             ServerBugs = bugs.Server,
             ClientBugs = bugs.Client,

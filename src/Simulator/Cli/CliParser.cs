@@ -9,7 +9,7 @@ public static class CliParser
     public const string Usage = """
         usage:
           chatsim run <scenario.json> [--seed N] [--clients N] [--duration T] [--out DIR] [--repeat N]
-                      [--server-url URL --token-command CMD [--admin-token TOKEN]] [--toxiproxy-url URL]
+                      [--server-url URL (--token-command CMD [--admin-token TOKEN] | --dev-tokens)] [--toxiproxy-url URL]
                       [--bug name=value]... [--plain]
                       [--workers N | --external-workers N [--coordinator-listen IP:PORT] | --no-split]
           chatsim worker --coordinator URL
@@ -32,6 +32,7 @@ public static class CliParser
         var bugs = new Dictionary<string, string>(StringComparer.Ordinal);
         int? workers = null, externalWorkers = null;
         var noSplit = false;
+        var devTokens = false;
         string? coordinatorListen = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -66,6 +67,9 @@ public static class CliParser
                     break;
                 case "--toxiproxy-url":
                     toxiproxyUrl = Url(a, Value(), "http", "https");
+                    break;
+                case "--dev-tokens":
+                    devTokens = true;
                     break;
                 case "--bug":
                     var b = Value();
@@ -108,7 +112,14 @@ public static class CliParser
             throw new CliException("run: a scenario file is required");
         }
 
-        CheckExternalServer(serverUrl, tokenCommand, adminToken, "--token-command / --admin-token");
+        if (devTokens)
+        {
+            CheckDevTokens(serverUrl, tokenCommand, adminToken);
+        }
+        else
+        {
+            CheckExternalServer(serverUrl, tokenCommand, adminToken, "--token-command / --admin-token", "--token-command CMD or --dev-tokens");
+        }
 
         return new RunArguments
         {
@@ -121,6 +132,7 @@ public static class CliParser
             ServerUrl = serverUrl,
             TokenCommand = tokenCommand,
             AdminToken = adminToken,
+            DevTokens = devTokens,
             ToxiproxyUrl = toxiproxyUrl,
             Bugs = bugs,
             Plain = plain,
@@ -148,6 +160,20 @@ public static class CliParser
         if (serverUrl is not null && tokenCommand is null)
         {
             throw new CliException($"--server-url: needs {tokenOptions} (a token command prints a bearer token for the user id it is given)");
+        }
+    }
+
+    /// <summary><c>--dev-tokens</c> needs <c>--server-url</c> and replaces the other sources of tokens (run and load).</summary>
+    internal static void CheckDevTokens(Uri? serverUrl, string? tokenCommand, string? adminToken)
+    {
+        if (serverUrl is null)
+        {
+            throw new CliException("--dev-tokens: only with --server-url");
+        }
+
+        if (tokenCommand is not null || adminToken is not null)
+        {
+            throw new CliException("--dev-tokens / --token-command / --admin-token: give one source of tokens, not both (a development server issues the admin token too)");
         }
     }
 

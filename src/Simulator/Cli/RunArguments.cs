@@ -30,6 +30,9 @@ public sealed record RunArguments
     /// <summary>Admin bearer token for room deletes and member removals (external server). Default: null.</summary>
     public string? AdminToken { get; init; }
 
+    /// <summary>Tokens, the admin's included, from the server's <c>POST /dev/token</c> (a development server).</summary>
+    public bool DevTokens { get; init; }
+
     /// <summary>A real Toxiproxy API URL; null runs the embedded proxy. Default: null.</summary>
     public Uri? ToxiproxyUrl { get; init; }
 
@@ -72,7 +75,7 @@ public sealed record RunArguments
 
         if (ServerUrl is not null)
         {
-            parts.AddRange(["--server-url", ServerUrl.ToString(), "--token-command", Quote(TokenCommand ?? ""), "--admin-token", "…"]);
+            parts.AddRange(DevTokens ? ["--server-url", ServerUrl.ToString(), "--dev-tokens"] : ["--server-url", ServerUrl.ToString(), "--token-command", Quote(TokenCommand ?? ""), "--admin-token", "…"]);
         }
 
         if (ToxiproxyUrl is not null)

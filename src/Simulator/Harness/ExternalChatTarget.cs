@@ -5,17 +5,25 @@ namespace ChatResilience.Simulator.Harness;
 
 /// <summary>
 /// A deployment the team runs itself: tokens come from <c>--token-command</c> (called with the user id as its
-/// last argument), admin actions use <c>--admin-token</c>; it cannot be restarted by the harness.
+/// last argument) and admin actions use <c>--admin-token</c>, or, for a development server, both come from its
+/// <c>POST /dev/token</c> (<c>--dev-tokens</c>); it cannot be restarted by the harness.
 /// </summary>
 internal sealed class ExternalChatTarget : IChatTarget
 {
+    /// <summary>The subject of the admin token a development server issues for admin actions.</summary>
+    internal const string DevAdminUser = "chatsim-admin";
+
     private readonly Uri _baseUri;
-    private readonly string _tokenCommand;
+    private readonly string? _tokenCommand;
     private readonly string? _adminToken;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly ConcurrentDictionary<string, Task<string>> _tokens = new(StringComparer.Ordinal);
+    private Task<string>? _devAdminToken;
 
-    public ExternalChatTarget(Uri baseUri, string tokenCommand, string? adminToken)
+    /// <param name="baseUri">The server's base URL.</param>
+    /// <param name="tokenCommand">Prints a token for the user id appended to it; null: tokens from <c>POST /dev/token</c>.</param>
+    /// <param name="adminToken">The admin actions' bearer token; with dev tokens one is issued when first needed.</param>
+    public ExternalChatTarget(Uri baseUri, string? tokenCommand, string? adminToken)
     {
         _baseUri = baseUri;
         _tokenCommand = tokenCommand;
@@ -30,23 +38,24 @@ internal sealed class ExternalChatTarget : IChatTarget
     public async ValueTask<string> GetTokenAsync(string userId, CancellationToken cancellationToken)
     {
         // One token per user per run: the command may be slow (a CLI that signs in).
-        var task = _tokens.GetOrAdd(userId, u => RunTokenCommandAsync(u, CancellationToken.None));
+        var task = _tokens.GetOrAdd(userId, u => _tokenCommand is null ? DevTokenAsync(u, admin: false) : RunTokenCommandAsync(u, CancellationToken.None));
         try
         {
             return await task.WaitAsync(cancellationToken);
         }
-        catch (HarnessException)
+        catch (Exception e) when (e is HarnessException or HttpRequestException or TaskCanceledException)
         {
-            _tokens.TryRemove(userId, out _);
+            // Asked again next time (a development server may have been restarting).
+            _tokens.TryRemove(new KeyValuePair<string, Task<string>>(userId, task));
             throw;
         }
     }
 
-    public Task DeleteRoomAsync(string room, CancellationToken cancellationToken) =>
-        AdminApi.DeleteAsync(_http, _baseUri, AdminApi.RoomPath(room), AdminToken(), cancellationToken);
+    public async Task DeleteRoomAsync(string room, CancellationToken cancellationToken) =>
+        await AdminApi.DeleteAsync(_http, _baseUri, AdminApi.RoomPath(room), await AdminTokenAsync(cancellationToken), cancellationToken);
 
-    public Task RemoveMemberAsync(string room, string userId, CancellationToken cancellationToken) =>
-        AdminApi.DeleteAsync(_http, _baseUri, AdminApi.MemberPath(room, userId), AdminToken(), cancellationToken);
+    public async Task RemoveMemberAsync(string room, string userId, CancellationToken cancellationToken) =>
+        await AdminApi.DeleteAsync(_http, _baseUri, AdminApi.MemberPath(room, userId), await AdminTokenAsync(cancellationToken), cancellationToken);
 
     public Task RestartAsync(bool graceful, CancellationToken cancellationToken) =>
         throw new HarnessException("an external server cannot be restarted by chatsim");
@@ -57,7 +66,32 @@ internal sealed class ExternalChatTarget : IChatTarget
         return ValueTask.CompletedTask;
     }
 
-    private string AdminToken() => _adminToken ?? throw new HarnessException("admin actions need --admin-token");
+    private async Task<string> AdminTokenAsync(CancellationToken cancellationToken)
+    {
+        if (_adminToken is not null)
+        {
+            return _adminToken;
+        }
+
+        if (_tokenCommand is not null)
+        {
+            throw new HarnessException("admin actions need --admin-token");
+        }
+
+        // A development server issues one, once (admin actions are rare: two racing callers may each get one).
+        var task = _devAdminToken ??= DevTokenAsync(DevAdminUser, admin: true);
+        try
+        {
+            return await task.WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is HarnessException or HttpRequestException or TaskCanceledException)
+        {
+            _devAdminToken = null;
+            throw;
+        }
+    }
+
+    private Task<string> DevTokenAsync(string userId, bool admin) => Sharding.DevTokens.IssueAsync(_http, _baseUri, userId, admin, CancellationToken.None);
 
     private async Task<string> RunTokenCommandAsync(string userId, CancellationToken cancellationToken)
     {

@@ -15,6 +15,9 @@ public sealed record SimulationSettings
     public string? TokenCommand { get; init; }
     public string? AdminToken { get; init; }
 
+    /// <summary>Tokens, the admin's included, from the external server's <c>POST /dev/token</c> instead of a command.</summary>
+    public bool DevTokens { get; init; }
+
     /// <summary>External Toxiproxy API; null runs the embedded proxy. Default: null.</summary>
     public Uri? ToxiproxyUrl { get; init; }
     public ServerBugSwitches ServerBugs { get; init; } = new();
@@ -67,7 +70,7 @@ public sealed record SimulationSettings
                 problems.Add($"faults[{i}] server_restart: an external server (--server-url) cannot be restarted by chatsim");
             }
 
-            if (AdminToken is null && Scenario.Faults.Any(f => f.Type is FaultTypes.RoomDelete or FaultTypes.MemberRemove))
+            if (AdminToken is null && !DevTokens && Scenario.Faults.Any(f => f.Type is FaultTypes.RoomDelete or FaultTypes.MemberRemove))
             {
                 problems.Add("room_delete / member_remove faults against an external server need --admin-token");
             }

@@ -108,12 +108,11 @@ public sealed record LoadArguments
             }
         }
 
-        if (devTokens && (serverUrl is null || tokenCommand is not null))
+        if (devTokens)
         {
-            throw new CliException(serverUrl is null ? "--dev-tokens: only with --server-url" : "--dev-tokens / --token-command: give one source of tokens, not both");
+            CliParser.CheckDevTokens(serverUrl, tokenCommand, adminToken: null);
         }
-
-        if (!devTokens)
+        else
         {
             CliParser.CheckExternalServer(serverUrl, tokenCommand, adminToken: null, "--token-command", "--token-command CMD or --dev-tokens");
         }

@@ -1,7 +1,6 @@
 using ChatResilience.Chaos.Faults;
 using ChatResilience.Simulator.Harness;
 using ChatResilience.Simulator.Scenarios;
-using ChatResilience.Simulator.Sharding;
 using ChatResilience.Simulator.Workloads;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -56,9 +55,10 @@ internal sealed class LocalLoadFleet : ILoadFleet
         if (settings.ServerUrl is { } url)
         {
             // Dev tokens are an HTTP call each; a token command is a process each, one per core at a time.
-            IChatTarget external = settings.DevTokens
-                ? new RemoteChatTarget(url)
-                : new ExternalChatTarget(url, settings.TokenCommand ?? throw new ArgumentException("an external server needs a token command or dev tokens", nameof(settings)), adminToken: null);
+            var external = new ExternalChatTarget(
+                url,
+                settings.DevTokens ? null : settings.TokenCommand ?? throw new ArgumentException("an external server needs a token command or dev tokens", nameof(settings)),
+                adminToken: null);
             try
             {
                 await TokenPrefetch.RunAsync(external, plan.Clients.Select(c => c.UserId).Append(WarmUpUserId), settings.DevTokens ? DevTokenParallelism : Environment.ProcessorCount, runStopping);

@@ -146,7 +146,7 @@ internal sealed class ServerProcessTarget : IChatTarget
     }
 
     private async Task<string> AdminTokenAsync(CancellationToken cancellationToken) =>
-        await DevTokens.IssueAsync(_http, BaseUri, "chatsim-admin", admin: true, cancellationToken);
+        await DevTokens.IssueAsync(_http, BaseUri, ExternalChatTarget.DevAdminUser, admin: true, cancellationToken);
 
     private static async Task<(Process, Uri)> LaunchAsync(int port, string dataDir, int maxConnections, IReadOnlyDictionary<string, string> bugs, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -29,11 +29,23 @@ public sealed class CliParserTests
     [InlineData(new[] { "s.json", "--server-url", "ftp://x" }, "--server-url: 'ftp://x' must be an absolute http or https URL")]
     [InlineData(new[] { "s.json", "--server-url", "http://x" }, "--server-url: needs --token-command")]
     [InlineData(new[] { "s.json", "--admin-token", "t" }, "--token-command / --admin-token: only with --server-url")]
+    [InlineData(new[] { "s.json", "--dev-tokens" }, "--dev-tokens: only with --server-url")]
+    [InlineData(new[] { "s.json", "--server-url", "http://x", "--dev-tokens", "--admin-token", "t" }, "--dev-tokens / --token-command / --admin-token: give one source of tokens")]
     public void ParseRun_BadArguments_NameTheArgument(string[] args, string expected)
     {
         var e = Assert.Throws<CliException>(() => CliParser.ParseRun(args));
 
         Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseRun_DevTokens_NeedNoCommandAndRepeatWithoutSecrets()
+    {
+        var a = CliParser.ParseRun(["s.json", "--server-url", "http://h:8080", "--dev-tokens"]);
+
+        Assert.True(a.DevTokens);
+        Assert.Null(a.TokenCommand);
+        Assert.EndsWith("--server-url http://h:8080/ --dev-tokens", a.RepeatCommand(7), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -68,6 +68,28 @@ public sealed class ExternalServerRunTests : IDisposable
             Assert.True((await server.Core.Log.GetRoomAsync(room))?.Head > 0, $"{room} got no message on the external server");
         }
 
+        await AssertSomeoneRemovedFromChat1Async(server, plan);
+    }
+
+    [Fact]
+    public async Task Run_DevelopmentServerWithDevTokens_NeedsNoTokenCommandOrAdminToken()
+    {
+        var scenarioPath = Path.Combine(_dir, "external.json");
+        await File.WriteAllTextAsync(scenarioPath, Scenario);
+        await using var server = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0 });
+        var outDir = Path.Combine(_dir, "out");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90), TimeProvider.System);
+
+        // Every token, the admin's for the member removal included, from the server's POST /dev/token.
+        var exit = await ChatSimApp.MainAsync(["run", scenarioPath, "--out", outDir, "--plain", "--server-url", server.BaseUri.ToString(), "--dev-tokens"], _out, _err, timeout.Token);
+
+        Assert.True(exit == 0, _out.ToString() + _err);
+        Assert.Contains($"--server-url {server.BaseUri} --dev-tokens", _out.ToString() + await File.ReadAllTextAsync(Path.Combine(outDir, "summary.json")), StringComparison.Ordinal);
+        await AssertSomeoneRemovedFromChat1Async(server, WorkloadPlanner.Create(ScenarioLoader.Parse(Scenario).Scenario, 11));
+    }
+
+    private static async Task AssertSomeoneRemovedFromChat1Async(ChatServerHost server, WorkloadPlan plan)
+    {
         var chat1 = plan.Clients.Where(c => c.Rooms.Contains("chat-1")).Select(c => c.UserId).Distinct(StringComparer.Ordinal).ToList();
         var states = await Task.WhenAll(chat1.Select(u => server.Core.Log.GetMembershipAsync("chat-1", u).AsTask()));
         Assert.Contains(MembershipState.Removed, states);

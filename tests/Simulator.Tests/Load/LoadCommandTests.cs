@@ -196,7 +196,7 @@ public sealed class LoadCommandTests : IDisposable
     [InlineData(new[] { "--server-url", "http://127.0.0.1:9" }, "--server-url: needs --token-command")]
     [InlineData(new[] { "--token-command", "echo" }, "--token-command: only with --server-url")]
     [InlineData(new[] { "--dev-tokens" }, "--dev-tokens: only with --server-url")]
-    [InlineData(new[] { "--server-url", "http://127.0.0.1:9", "--dev-tokens", "--token-command", "echo" }, "--dev-tokens / --token-command: give one source of tokens, not both")]
+    [InlineData(new[] { "--server-url", "http://127.0.0.1:9", "--dev-tokens", "--token-command", "echo" }, "--dev-tokens / --token-command / --admin-token: give one source of tokens, not both")]
     [InlineData(new[] { "--server-url", "ws://127.0.0.1:9", "--token-command", "echo" }, "--server-url: 'ws://127.0.0.1:9' must be an absolute http or https URL")]
     [InlineData(new[] { "--toxiproxy-url", "nowhere" }, "--toxiproxy-url: 'nowhere' must be an absolute http or https URL")]
     public async Task Load_BadExternalTargetOptions_Exit64NamingThem(string[] options, string message)
