@@ -19,21 +19,33 @@ internal static partial class ServerChildProcess
     /// <summary>Starts it with <paramref name="args"/> and returns once it listens, with its port.</summary>
     public static async Task<(Process Process, int Port)> StartAsync(params string[] args)
     {
+        var (process, port, _) = await StartWithOutputAsync(args);
+        return (process, port);
+    }
+
+    /// <summary>
+    /// As <see cref="StartAsync"/>, also returning what it writes from then on (standard output, then error) for a
+    /// failing test to show: it completes when the process exits.
+    /// </summary>
+    public static async Task<(Process Process, int Port, Task<string> Output)> StartWithOutputAsync(params string[] args)
+    {
         var process = Process.Start(Info(args))!;
-        _ = process.StandardError.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(StartBound);
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
             var m = ListeningLine().Match(line);
             if (m.Success)
             {
-                _ = process.StandardOutput.ReadToEndAsync();
-                return (process, int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                var output = process.StandardOutput.ReadToEndAsync();
+                return (process, int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), JoinAsync(output, error));
             }
         }
 
         throw new InvalidOperationException("the child server did not start");
     }
+
+    private static async Task<string> JoinAsync(Task<string> output, Task<string> error) => await output + await error;
 
     /// <summary>A client of the child on <paramref name="port"/>, welcomed (resuming <paramref name="rooms"/> when given).</summary>
     public static async Task<TestClient> ConnectAsync(int port, string user, string clientId, IReadOnlyList<RoomCursor>? rooms = null)
