@@ -13,7 +13,7 @@ namespace ChatResilience.Simulator.Tests.Cli;
 /// removed members stop sending to the room once told, so no final nack needs surfacing: that checker has its own
 /// scenarios; here the removal is checked on the server.)
 /// </summary>
-public sealed class ExternalServerRunTests : IDisposable
+public sealed class ExternalServerRunTests() : CliTestBase("chatsim-external-")
 {
     private const string Scenario = """
         { "schemaVersion": 1, "name": "external-gate", "seed": 11, "duration": "6s", "clients": { "count": 8 },
@@ -27,36 +27,25 @@ public sealed class ExternalServerRunTests : IDisposable
           "minSamples": { "FinalNacksSurfaced": 0 } }
         """;
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("chatsim-external-").FullName;
-    private readonly StringWriter _out = new();
-    private readonly StringWriter _err = new();
-
-    public void Dispose()
-    {
-        Directory.Delete(_dir, recursive: true);
-        _out.Dispose();
-        _err.Dispose();
-    }
-
     [Fact]
     public async Task Run_ExternalServerWithNetworkFaultsAndAMemberRemoval_PassesEveryCheckerOnTheDeployment()
     {
-        var scenarioPath = Path.Combine(_dir, "external.json");
+        var scenarioPath = Path.Combine(Dir, "external.json");
         await File.WriteAllTextAsync(scenarioPath, Scenario);
         await using var server = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0 });
         var plan = WorkloadPlanner.Create(ScenarioLoader.Parse(Scenario).Scenario, 11);
-        var tokenCommand = await TokenFileCommand.WriteAsync(server, plan.Clients.Select(c => c.UserId), _dir);
-        var outDir = Path.Combine(_dir, "out");
+        var tokenCommand = await TokenFileCommand.WriteAsync(server, plan.Clients.Select(c => c.UserId), Dir);
+        var outDir = Path.Combine(Dir, "out");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90), TimeProvider.System);
 
         var exit = await ChatSimApp.MainAsync(
             ["run", scenarioPath, "--out", outDir, "--plain", "--server-url", server.BaseUri.ToString(), "--token-command", tokenCommand,
              "--admin-token", server.IssueToken("chatsim-admin", admin: true)],
-            _out,
-            _err,
+            Out,
+            Err,
             timeout.Token);
 
-        Assert.True(exit == 0, _out.ToString() + _err);
+        Assert.True(exit == 0, Out.ToString() + Err);
         using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "summary.json")));
         var invariants = summary.RootElement.GetProperty("invariants").EnumerateArray().ToList();
         Assert.Equal(12, invariants.Count);
@@ -74,17 +63,17 @@ public sealed class ExternalServerRunTests : IDisposable
     [Fact]
     public async Task Run_DevelopmentServerWithDevTokens_NeedsNoTokenCommandOrAdminToken()
     {
-        var scenarioPath = Path.Combine(_dir, "external.json");
+        var scenarioPath = Path.Combine(Dir, "external.json");
         await File.WriteAllTextAsync(scenarioPath, Scenario);
         await using var server = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0 });
-        var outDir = Path.Combine(_dir, "out");
+        var outDir = Path.Combine(Dir, "out");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90), TimeProvider.System);
 
         // Every token, the admin's for the member removal included, from the server's POST /dev/token.
-        var exit = await ChatSimApp.MainAsync(["run", scenarioPath, "--out", outDir, "--plain", "--server-url", server.BaseUri.ToString(), "--dev-tokens"], _out, _err, timeout.Token);
+        var exit = await ChatSimApp.MainAsync(["run", scenarioPath, "--out", outDir, "--plain", "--server-url", server.BaseUri.ToString(), "--dev-tokens"], Out, Err, timeout.Token);
 
-        Assert.True(exit == 0, _out.ToString() + _err);
-        Assert.Contains($"--server-url {server.BaseUri} --dev-tokens", _out.ToString() + await File.ReadAllTextAsync(Path.Combine(outDir, "summary.json")), StringComparison.Ordinal);
+        Assert.True(exit == 0, Out.ToString() + Err);
+        Assert.Contains($"--server-url {server.BaseUri} --dev-tokens", Out.ToString() + await File.ReadAllTextAsync(Path.Combine(outDir, "summary.json")), StringComparison.Ordinal);
         await AssertSomeoneRemovedFromChat1Async(server, WorkloadPlanner.Create(ScenarioLoader.Parse(Scenario).Scenario, 11));
     }
 

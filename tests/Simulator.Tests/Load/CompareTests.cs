@@ -1,21 +1,11 @@
 using ChatResilience.Simulator.Cli;
 using ChatResilience.Simulator.Load.Compare;
+using ChatResilience.Simulator.Tests.Cli;
 
 namespace ChatResilience.Simulator.Tests.Load;
 
-public sealed class CompareTests : IDisposable
+public sealed class CompareTests() : CliTestBase("chatsim-compare-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("chatsim-compare-").FullName;
-    private readonly StringWriter _out = new();
-    private readonly StringWriter _err = new();
-
-    public void Dispose()
-    {
-        Directory.Delete(_dir, recursive: true);
-        _out.Dispose();
-        _err.Dispose();
-    }
-
     private static string Load(double p99 = 400, double sent = 100, int breakAt = 1500, string scenario = "load-ramp", string extra = "", bool broke = true) => $$"""
         {
           "kind": "load", "schemaVersion": 1, "scenarioName": "{{scenario}}", "scenarioSha256": "abc",
@@ -30,12 +20,12 @@ public sealed class CompareTests : IDisposable
 
     private string Write(string name, string json)
     {
-        var path = Path.Combine(_dir, name);
+        var path = Path.Combine(Dir, name);
         File.WriteAllText(path, json);
         return path;
     }
 
-    private Task<int> CompareAsync(params string[] args) => ChatSimApp.MainAsync(["compare", .. args], _out, _err);
+    private Task<int> CompareAsync(params string[] args) => ChatSimApp.MainAsync(["compare", .. args], Out, Err);
 
     [Fact]
     public async Task Compare_WithinTolerance_Exit0()
@@ -43,7 +33,7 @@ public sealed class CompareTests : IDisposable
         var exit = await CompareAsync(Write("a.json", Load()), Write("b.json", Load(p99: 430, sent: 95)));
 
         Assert.Equal(0, exit);
-        Assert.Matches(@"delivery_latency_p99_ms\s+400\s+430\s+\+7\.5%\s+10%\s+ok", _out.ToString());
+        Assert.Matches(@"delivery_latency_p99_ms\s+400\s+430\s+\+7\.5%\s+10%\s+ok", Out.ToString());
     }
 
     [Fact]
@@ -53,8 +43,8 @@ public sealed class CompareTests : IDisposable
         var exit = await CompareAsync(Write("a.json", Load()), Write("b.json", Load(extra: ", \"serverUnderTest\": \"http://chat.internal:5080/\"")));
 
         Assert.Equal(0, exit);
-        Assert.Contains("note: the server under test differs (embedded → http://chat.internal:5080/)", _out.ToString(), StringComparison.Ordinal);
-        Assert.Matches(@"delivery_latency_p99_ms\s+400\s+400", _out.ToString());
+        Assert.Contains("note: the server under test differs (embedded → http://chat.internal:5080/)", Out.ToString(), StringComparison.Ordinal);
+        Assert.Matches(@"delivery_latency_p99_ms\s+400\s+400", Out.ToString());
     }
 
     [Fact]
@@ -63,7 +53,7 @@ public sealed class CompareTests : IDisposable
         var exit = await CompareAsync(Write("a.json", Load(extra: ", \"serverUnderTest\": \"embedded\"")), Write("b.json", Load()));
 
         Assert.Equal(0, exit);
-        Assert.DoesNotContain("server under test", _out.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("server under test", Out.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -72,7 +62,7 @@ public sealed class CompareTests : IDisposable
         var exit = await CompareAsync(Write("a.json", Load()), Write("b.json", Load(p99: 500)));
 
         Assert.Equal(1, exit);
-        Assert.Matches(@"delivery_latency_p99_ms\s+400\s+500\s+\+25\.0%\s+10%\s+REGRESSED", _out.ToString());
+        Assert.Matches(@"delivery_latency_p99_ms\s+400\s+500\s+\+25\.0%\s+10%\s+REGRESSED", Out.ToString());
     }
 
     [Fact]
@@ -81,7 +71,7 @@ public sealed class CompareTests : IDisposable
         var exit = await CompareAsync(Write("a.json", Load()), Write("b.json", Load(p99: 200, sent: 80, breakAt: 1000)));
 
         Assert.Equal(1, exit);
-        var table = _out.ToString();
+        var table = Out.ToString();
         Assert.Matches(@"delivery_latency_p99_ms\s+400\s+200\s+-50\.0%.*improved", table);
         Assert.Matches(@"hold_sent_per_s\s+100\s+80\s+-20\.0%.*REGRESSED", table);
         Assert.Matches(@"slo_break\.delivery_latency_p99_ms\.connections\s+1500\s+1000.*REGRESSED", table);
@@ -93,8 +83,8 @@ public sealed class CompareTests : IDisposable
         var exit = await CompareAsync(Write("a.json", Load(broke: false)), Write("b.json", Load()));
 
         Assert.Equal(1, exit);
-        Assert.Matches(@"slo_break\.delivery_latency_p99_ms\.held\s+1\s+0\s+-100\.0%.*REGRESSED", _out.ToString());
-        Assert.Matches(@"slo_break\.delivery_latency_p99_ms\.connections\s+1500\s+1500\s+0\.0%.*ok", _out.ToString());
+        Assert.Matches(@"slo_break\.delivery_latency_p99_ms\.held\s+1\s+0\s+-100\.0%.*REGRESSED", Out.ToString());
+        Assert.Matches(@"slo_break\.delivery_latency_p99_ms\.connections\s+1500\s+1500\s+0\.0%.*ok", Out.ToString());
     }
 
     [Fact]
@@ -103,7 +93,7 @@ public sealed class CompareTests : IDisposable
         var exit = await CompareAsync(Write("a.json", Load()), Write("b.json", Load(p99: 500)), "--tolerance", "5%", "--metric", "delivery_latency_p99_ms=30%");
 
         Assert.Equal(0, exit);
-        Assert.Matches(@"delivery_latency_p99_ms\s+400\s+500\s+\+25\.0%\s+30%\s+ok", _out.ToString());
+        Assert.Matches(@"delivery_latency_p99_ms\s+400\s+500\s+\+25\.0%\s+30%\s+ok", Out.ToString());
     }
 
     [Fact]
@@ -114,7 +104,7 @@ public sealed class CompareTests : IDisposable
         var exit = await CompareAsync(Write("a.json", Load()), Write("b.json", withoutBreaks));
 
         Assert.Equal(0, exit);
-        Assert.Matches(@"slo_break\.delivery_latency_p99_ms\.connections\s+1500\s+—.*missing in new", _out.ToString());
+        Assert.Matches(@"slo_break\.delivery_latency_p99_ms\.connections\s+1500\s+—.*missing in new", Out.ToString());
     }
 
     [Fact]
@@ -125,7 +115,7 @@ public sealed class CompareTests : IDisposable
         var exit = await CompareAsync(Write("a.json", Load()), broken);
 
         Assert.Equal(64, exit);
-        Assert.Contains($"{broken}: holdRates: missing or not an object", _err.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"{broken}: holdRates: missing or not an object", Err.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -139,7 +129,7 @@ public sealed class CompareTests : IDisposable
         var exit = await CompareAsync(Write("a.json", Load()), Write("b.json", run));
 
         Assert.Equal(64, exit);
-        Assert.Contains("kind: a run summary cannot be compared with the load summary", _err.ToString(), StringComparison.Ordinal);
+        Assert.Contains("kind: a run summary cannot be compared with the load summary", Err.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -154,18 +144,18 @@ public sealed class CompareTests : IDisposable
         var exit = await CompareAsync(Write("a.json", Run(30, 600)), Write("b.json", Run(30, 480)));
 
         Assert.Equal(1, exit);
-        Assert.Matches(@"sent_per_s\s+10\s+8\s+-20\.0%.*REGRESSED", _out.ToString());
-        Assert.Matches(@"slo\.delivery_latency_p99_ms\s+30\s+30\s+0\.0%.*ok", _out.ToString());
+        Assert.Matches(@"sent_per_s\s+10\s+8\s+-20\.0%.*REGRESSED", Out.ToString());
+        Assert.Matches(@"slo\.delivery_latency_p99_ms\s+30\s+30\s+0\.0%.*ok", Out.ToString());
     }
 
     [Fact]
     public async Task Compare_UnreadableOrNotJson_Exit64()
     {
-        Assert.Equal(64, await CompareAsync(Path.Combine(_dir, "nope.json"), Write("b.json", Load())));
-        Assert.Contains("nope.json: cannot read the file", _err.ToString(), StringComparison.Ordinal);
+        Assert.Equal(64, await CompareAsync(Path.Combine(Dir, "nope.json"), Write("b.json", Load())));
+        Assert.Contains("nope.json: cannot read the file", Err.ToString(), StringComparison.Ordinal);
         Assert.Equal(64, await CompareAsync(Write("a.json", "{ not json"), Write("c.json", Load())));
         Assert.Equal(64, await CompareAsync(Write("d.json", Load()), Write("e.json", Load(scenario: "other"))));
-        Assert.Contains("scenarioName: 'other' differs", _err.ToString(), StringComparison.Ordinal);
+        Assert.Contains("scenarioName: 'other' differs", Err.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

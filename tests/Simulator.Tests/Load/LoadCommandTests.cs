@@ -4,28 +4,18 @@ using ChatResilience.Server.Hosting;
 using ChatResilience.Simulator.Cli;
 using ChatResilience.Simulator.Load;
 using ChatResilience.Simulator.Scenarios;
+using ChatResilience.Simulator.Tests.Cli;
 using ChatResilience.Simulator.Tests.Harness;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
 namespace ChatResilience.Simulator.Tests.Load;
 
-public sealed class LoadCommandTests : IDisposable
+public sealed class LoadCommandTests() : CliTestBase("chatsim-load-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("chatsim-load-").FullName;
-    private readonly StringWriter _out = new();
-    private readonly StringWriter _err = new();
-
-    public void Dispose()
-    {
-        Directory.Delete(_dir, recursive: true);
-        _out.Dispose();
-        _err.Dispose();
-    }
-
     private string Write(string json)
     {
-        var path = Path.Combine(_dir, "s.json");
+        var path = Path.Combine(Dir, "s.json");
         File.WriteAllText(path, json);
         return path;
     }
@@ -33,9 +23,9 @@ public sealed class LoadCommandTests : IDisposable
     /// <summary>Runs <c>chatsim load</c> on <paramref name="scenario"/> into a fresh output folder, bounded to a minute.</summary>
     private async Task<(int Exit, string OutDir)> LoadAsync(string scenario, params string[] options)
     {
-        var outDir = Path.Combine(_dir, "out");
+        var outDir = Path.Combine(Dir, "out");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60), TimeProvider.System);
-        return (await ChatSimApp.MainAsync(["load", scenario, "--out", outDir, .. options], _out, _err, timeout.Token), outDir);
+        return (await ChatSimApp.MainAsync(["load", scenario, "--out", outDir, .. options], Out, Err, timeout.Token), outDir);
     }
 
     [Fact]
@@ -53,8 +43,8 @@ public sealed class LoadCommandTests : IDisposable
 
         var (exit, outDir) = await LoadAsync(scenario);
 
-        var text = _out.ToString();
-        Assert.True(exit == 0, text + _err);
+        var text = Out.ToString();
+        Assert.True(exit == 0, text + Err);
         Assert.Contains("SLO break table:", text, StringComparison.Ordinal);
         Assert.Matches(@"HELD\s+delivery_latency_p99_ms\s+≤ 60000\s+held to 50 connections", text);
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
@@ -102,12 +92,12 @@ public sealed class LoadCommandTests : IDisposable
         await using var toxiproxy = await EmbeddedToxiproxy.StartAsync(new EmbeddedToxiproxyOptions { Port = 0 }, TimeProvider.System, proxyLoggers);
         // Tokens for every planned user and the warm-up client.
         var plan = LoadRunner.PlanFor(LoadSettings.Resolve(ScenarioLoader.Parse(json).Scenario, seed: 5));
-        var tokenCommand = await TokenFileCommand.WriteAsync(server, plan.Clients.Select(c => c.UserId).Append(LocalLoadFleet.WarmUpUserId), _dir);
+        var tokenCommand = await TokenFileCommand.WriteAsync(server, plan.Clients.Select(c => c.UserId).Append(LocalLoadFleet.WarmUpUserId), Dir);
 
         var (exit, outDir) = await LoadAsync(scenario, "--server-url", server.BaseUri.ToString(), "--token-command", tokenCommand, "--toxiproxy-url", toxiproxy.ApiUri.ToString());
 
-        var text = _out.ToString();
-        Assert.True(exit == 0, text + _err);
+        var text = Out.ToString();
+        Assert.True(exit == 0, text + Err);
         Assert.Contains($"server {server.BaseUri}, proxies {toxiproxy.ApiUri}", text, StringComparison.Ordinal);
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
         var root = summary.RootElement;
@@ -148,8 +138,8 @@ public sealed class LoadCommandTests : IDisposable
         // The command prints something that is not a token: the server refuses every client (401), nothing is measured.
         var (exit, outDir) = await LoadAsync(scenario, "--server-url", server.BaseUri.ToString(), "--token-command", "echo not-a-token");
 
-        var text = _out.ToString();
-        Assert.True(exit == 3, text + _err);
+        var text = Out.ToString();
+        Assert.True(exit == 3, text + Err);
         Assert.Matches(@"NO DATA\s+delivery_latency_p99_ms\s+≤ 60000\s+not judged", text);
         Assert.Contains("connect failures 6", text, StringComparison.Ordinal);
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
@@ -177,8 +167,8 @@ public sealed class LoadCommandTests : IDisposable
         // A development server issues its own tokens: no command needed.
         var (exit, outDir) = await LoadAsync(scenario, "--server-url", server.BaseUri.ToString(), "--dev-tokens");
 
-        var text = _out.ToString();
-        Assert.True(exit == 2, text + _err);
+        var text = Out.ToString();
+        Assert.True(exit == 2, text + Err);
         Assert.Matches(@"connect failures (9|10),", text);
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
         var breaks = summary.RootElement.GetProperty("sloBreaks").EnumerateArray().ToDictionary(b => b.GetProperty("metric").GetString()!);
@@ -201,10 +191,10 @@ public sealed class LoadCommandTests : IDisposable
     [InlineData(new[] { "--toxiproxy-url", "nowhere" }, "--toxiproxy-url: 'nowhere' must be an absolute http or https URL")]
     public async Task Load_BadExternalTargetOptions_Exit64NamingThem(string[] options, string message)
     {
-        var exit = await ChatSimApp.MainAsync(["load", "s.json", .. options], _out, _err);
+        var exit = await ChatSimApp.MainAsync(["load", "s.json", .. options], Out, Err);
 
         Assert.Equal(64, exit);
-        Assert.Contains(message, _err.ToString(), StringComparison.Ordinal);
+        Assert.Contains(message, Err.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -244,10 +234,10 @@ public sealed class LoadCommandTests : IDisposable
             { "schemaVersion": 1, "name": "x", "load": { "version": 2, "rampRate": 0, "hold": "25h", "window": "100ms", "messageRatePerClient": 500 } }
             """);
 
-        var exit = await ChatSimApp.MainAsync(["load", scenario], _out, _err);
+        var exit = await ChatSimApp.MainAsync(["load", scenario], Out, Err);
 
         Assert.Equal(64, exit);
-        var err = _err.ToString();
+        var err = Err.ToString();
         foreach (var field in new[] { "load.version: must be 1", "load.rampRate:", "load.hold:", "load.window:", "load.messageRatePerClient:" })
         {
             Assert.Contains(field, err, StringComparison.Ordinal);
@@ -261,11 +251,11 @@ public sealed class LoadCommandTests : IDisposable
             { "schemaVersion": 1, "name": "x", "faults": [ { "type": "server_restart", "start": "1s" } ] }
             """);
 
-        var exit = await ChatSimApp.MainAsync(["load", scenario, "--target", "100000"], _out, _err);
+        var exit = await ChatSimApp.MainAsync(["load", scenario, "--target", "100000"], Out, Err);
 
         Assert.Equal(64, exit);
-        Assert.Contains("faults[0].type: load mode runs network faults only", _err.ToString(), StringComparison.Ordinal);
-        Assert.Contains("load.target / --target:", _err.ToString(), StringComparison.Ordinal);
+        Assert.Contains("faults[0].type: load mode runs network faults only", Err.ToString(), StringComparison.Ordinal);
+        Assert.Contains("load.target / --target:", Err.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -276,9 +266,9 @@ public sealed class LoadCommandTests : IDisposable
     [InlineData("--target", "0")]
     public async Task Load_BadOption_Exit64NamingIt(string option, string value)
     {
-        var exit = await ChatSimApp.MainAsync(["load", "s.json", option, value], _out, _err);
+        var exit = await ChatSimApp.MainAsync(["load", "s.json", option, value], Out, Err);
 
         Assert.Equal(64, exit);
-        Assert.Contains(option + ":", _err.ToString(), StringComparison.Ordinal);
+        Assert.Contains(option + ":", Err.ToString(), StringComparison.Ordinal);
     }
 }
