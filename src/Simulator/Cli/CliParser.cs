@@ -112,14 +112,7 @@ public static class CliParser
             throw new CliException("run: a scenario file is required");
         }
 
-        if (devTokens)
-        {
-            CheckDevTokens(serverUrl, tokenCommand, adminToken);
-        }
-        else
-        {
-            CheckExternalServer(serverUrl, tokenCommand, adminToken, "--token-command / --admin-token", "--token-command CMD or --dev-tokens");
-        }
+        CheckTokenSources(serverUrl, tokenCommand, adminToken, devTokens, "--token-command / --admin-token");
 
         return new RunArguments
         {
@@ -149,9 +142,27 @@ public static class CliParser
             ? n
             : throw new CliException($"{name}: '{value}' must be an integer in [{min}, {max}]");
 
-    /// <summary>The options that only make sense with <c>--server-url</c>, and the one it needs (run and load).</summary>
-    internal static void CheckExternalServer(Uri? serverUrl, string? tokenCommand, string? adminToken, string dependentOptions, string tokenOptions = "--token-command")
+    /// <summary>
+    /// The sources of tokens for <c>--server-url</c> (run and load): <c>--dev-tokens</c>, or <c>--token-command</c> with,
+    /// for run, <c>--admin-token</c>; each only with <c>--server-url</c>, which needs one of them.
+    /// </summary>
+    internal static void CheckTokenSources(Uri? serverUrl, string? tokenCommand, string? adminToken, bool devTokens, string dependentOptions)
     {
+        if (devTokens)
+        {
+            if (serverUrl is null)
+            {
+                throw new CliException("--dev-tokens: only with --server-url");
+            }
+
+            if (tokenCommand is not null || adminToken is not null)
+            {
+                throw new CliException("--dev-tokens / --token-command / --admin-token: give one source of tokens, not both (a development server issues the admin token too)");
+            }
+
+            return;
+        }
+
         if (serverUrl is null && (tokenCommand is not null || adminToken is not null))
         {
             throw new CliException($"{dependentOptions}: only with --server-url");
@@ -159,21 +170,7 @@ public static class CliParser
 
         if (serverUrl is not null && tokenCommand is null)
         {
-            throw new CliException($"--server-url: needs {tokenOptions} (a token command prints a bearer token for the user id it is given)");
-        }
-    }
-
-    /// <summary><c>--dev-tokens</c> needs <c>--server-url</c> and replaces the other sources of tokens (run and load).</summary>
-    internal static void CheckDevTokens(Uri? serverUrl, string? tokenCommand, string? adminToken)
-    {
-        if (serverUrl is null)
-        {
-            throw new CliException("--dev-tokens: only with --server-url");
-        }
-
-        if (tokenCommand is not null || adminToken is not null)
-        {
-            throw new CliException("--dev-tokens / --token-command / --admin-token: give one source of tokens, not both (a development server issues the admin token too)");
+            throw new CliException("--server-url: needs --token-command CMD or --dev-tokens (a token command prints a bearer token for the user id it is given)");
         }
     }
 

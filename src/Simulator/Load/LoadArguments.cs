@@ -108,14 +108,7 @@ public sealed record LoadArguments
             }
         }
 
-        if (devTokens)
-        {
-            CliParser.CheckDevTokens(serverUrl, tokenCommand, adminToken: null);
-        }
-        else
-        {
-            CliParser.CheckExternalServer(serverUrl, tokenCommand, adminToken: null, "--token-command", "--token-command CMD or --dev-tokens");
-        }
+        CliParser.CheckTokenSources(serverUrl, tokenCommand, adminToken: null, devTokens, "--token-command");
 
         return new LoadArguments
         {

@@ -81,7 +81,7 @@ public sealed class LoadRunner
         {
             if (_settings.ServerUrl is not null)
             {
-                await _progress.WriteLineAsync($"  fetching tokens for {plan.Clients.Select(c => c.UserId).Distinct(StringComparer.Ordinal).Count() + 1} users ({(_settings.DevTokens ? "POST /dev/token" : "--token-command")}) before the ramp");
+                await _progress.WriteLineAsync($"  fetching tokens for {LocalLoadFleet.Users(plan).Count} users ({(_settings.DevTokens ? "POST /dev/token" : "--token-command")}) before the ramp");
             }
 
             var starting = _time.GetTimestamp();

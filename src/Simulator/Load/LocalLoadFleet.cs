@@ -34,6 +34,10 @@ internal sealed class LocalLoadFleet : ILoadFleet
     /// <summary>The throwaway warm-up client's user (and client) id: a token command must answer for it too.</summary>
     internal const string WarmUpUserId = "sim-warmup";
 
+    /// <summary>Every user a load run with <paramref name="plan"/> connects, the warm-up client's included: the ones it needs tokens for.</summary>
+    public static IReadOnlyList<string> Users(WorkloadPlan plan) =>
+        [.. plan.Clients.Select(c => c.UserId).Append(WarmUpUserId).Distinct(StringComparer.Ordinal)];
+
     /// <summary>Dev-token requests in flight at once while tokens are fetched before the ramp.</summary>
     private const int DevTokenParallelism = 16;
 
@@ -61,7 +65,7 @@ internal sealed class LocalLoadFleet : ILoadFleet
                 adminToken: null);
             try
             {
-                await TokenPrefetch.RunAsync(external, plan.Clients.Select(c => c.UserId).Append(WarmUpUserId), settings.DevTokens ? DevTokenParallelism : Environment.ProcessorCount, runStopping);
+                await TokenPrefetch.RunAsync(external, Users(plan), settings.DevTokens ? DevTokenParallelism : Environment.ProcessorCount, runStopping);
             }
             catch
             {

@@ -92,7 +92,7 @@ public sealed class LoadCommandTests() : CliTestBase("chatsim-load-")
         await using var toxiproxy = await EmbeddedToxiproxy.StartAsync(new EmbeddedToxiproxyOptions { Port = 0 }, TimeProvider.System, proxyLoggers);
         // Tokens for every planned user and the warm-up client.
         var plan = LoadRunner.PlanFor(LoadSettings.Resolve(ScenarioLoader.Parse(json).Scenario, seed: 5));
-        var tokenCommand = await TokenFileCommand.WriteAsync(server, plan.Clients.Select(c => c.UserId).Append(LocalLoadFleet.WarmUpUserId), Dir);
+        var tokenCommand = await TokenFileCommand.WriteAsync(server, LocalLoadFleet.Users(plan), Dir);
 
         var (exit, outDir) = await LoadAsync(scenario, "--server-url", server.BaseUri.ToString(), "--token-command", tokenCommand, "--toxiproxy-url", toxiproxy.ApiUri.ToString());
 
