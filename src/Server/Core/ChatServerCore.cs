@@ -152,15 +152,21 @@ public sealed partial class ChatServerCore : IProcessorHost, IAsyncDisposable
 
         Metrics.ConnectionOpened();
         var session = new ChatSession(this, connection, preAuthenticated, "s" + Interlocked.Increment(ref _sessionCounter).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var run = session.RunAsync();
-        _running[session] = run;
+
+        // Tracked before it runs: a session's run is synchronous until its first await that yields, and with the hello
+        // already buffered that can be after its welcome went out. A shutdown that counted the sessions meanwhile
+        // missed it, and it never got its 1001 (seen on a server under CPU contention). Registration refuses a
+        // stopping core, so a session added after the shutdown's count ends with 1001 on its own.
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _running[session] = ended.Task;
         try
         {
-            await run;
+            await session.RunAsync();
         }
         finally
         {
             _running.TryRemove(session, out _);
+            ended.SetResult();
             Interlocked.Decrement(ref _connections);
             Metrics.ConnectionClosed();
         }

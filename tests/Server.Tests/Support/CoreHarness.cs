@@ -3,6 +3,7 @@ using ChatResilience.Protocol.Frames;
 using ChatResilience.Server.Core;
 using ChatResilience.Server.Processing;
 using ChatResilience.Server.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChatResilience.Server.Tests.Support;
@@ -10,11 +11,11 @@ namespace ChatResilience.Server.Tests.Support;
 /// <summary>A core on a fake clock with an in-memory (or given) log, and clients over in-memory connections.</summary>
 internal sealed class CoreHarness : IAsyncDisposable
 {
-    public CoreHarness(ChatServerOptions? options = null, IMessageLog? log = null, IMessageProcessor? processor = null, FakeTimeProvider? time = null)
+    public CoreHarness(ChatServerOptions? options = null, IMessageLog? log = null, IMessageProcessor? processor = null, FakeTimeProvider? time = null, ILoggerFactory? loggerFactory = null)
     {
         Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Log = log ?? new InMemoryMessageLog();
-        Core = new ChatServerCore(options ?? new ChatServerOptions(), Log, new FakeTokenValidator(), Time, processor: processor);
+        Core = new ChatServerCore(options ?? new ChatServerOptions(), Log, new FakeTokenValidator(), Time, loggerFactory, processor: processor);
         Core.StartAsync().GetAwaiter().GetResult();
     }
 
