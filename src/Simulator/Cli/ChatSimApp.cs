@@ -20,7 +20,7 @@ public static class ChatSimApp
             {
                 "run" => await RunAsync(CliParser.ParseRun(args[1..]), output, error, cancellationToken),
                 "validate" => Validate(args[1..], output, error),
-                "load" => await Load.LoadCommand.RunAsync(Load.LoadArguments.Parse(args[1..]), output, cancellationToken),
+                "load" => await Load.LoadCommand.RunAsync(Load.LoadArguments.Parse(args[1..]), output, cancellationToken, Console.In),
                 "compare" => Load.Compare.CompareCommand.Run(Load.Compare.CompareArguments.Parse(args[1..]), output, error),
                 "worker" => await Sharding.WorkerCli.RunAsync(args[1..], output, cancellationToken),
                 "server" => await Sharding.ServerCommand.RunAsync(args[1..], output, Console.In, cancellationToken),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ChatResilience.Simulator.Cli;
+using ChatResilience.Simulator.Load.Sharded;
 using ChatResilience.Simulator.Scenarios;
 
 namespace ChatResilience.Simulator.Load;
@@ -9,9 +10,11 @@ public sealed record LoadArguments
 {
     public const string Usage = """
           chatsim load <scenario.json> [--seed N] [--target N] [--ramp R/s] [--hold T] [--rate M/s] [--out DIR]
-                       [--server-url URL (--token-command CMD | --dev-tokens)] [--toxiproxy-url URL]
+                       [--server-url URL (--token-command CMD | --dev-tokens)] [--toxiproxy-url URL] [--processes N]
               ramp connections to a target, hold a per-client message rate, report where each SLO first breaks;
-              against the embedded server, or a deployment of yours with --server-url
+              against the embedded server, or a deployment of yours with --server-url; --processes N spreads the
+              clients over N load processes (the server then runs in a process of its own) for ramps past one
+              process's open files
               (exit 0 all held, 2 one broke, 3 one had no samples, 4 harness failure, 64 bad input)
           chatsim compare <baseline.json> <new.json> [--tolerance 10%] [--metric name=tol]...
               regression table of two load (or two run) summaries: exit 0 within tolerance, 1 past it, 64 unreadable
@@ -50,6 +53,15 @@ public sealed record LoadArguments
     /// <summary>Tokens from the server's <c>POST /dev/token</c> (a development server) instead of a command.</summary>
     public bool DevTokens { get; init; }
 
+    /// <summary>Load processes to spread the clients over (<c>--processes</c>); null: one, this one.</summary>
+    public int? Processes { get; init; }
+
+    /// <summary>
+    /// This process's share of a run spread over several (<c>--shard I/N</c>): what a coordinator passes its load
+    /// processes. Such a process waits for a start line on its input and writes raw results, not a report.
+    /// </summary>
+    public LoadShard? Shard { get; init; }
+
     /// <summary>Parses the arguments that follow <c>load</c>; every mistake is a <see cref="CliException"/> naming the option.</summary>
     public static LoadArguments Parse(IReadOnlyList<string> args)
     {
@@ -57,7 +69,8 @@ public sealed record LoadArguments
         string? scenario = null, outDir = null, tokenCommand = null;
         Uri? serverUrl = null, toxiproxyUrl = null;
         var devTokens = false;
-        int? seed = null, target = null;
+        int? seed = null, target = null, processes = null;
+        LoadShard? shard = null;
         double? ramp = null, rate = null;
         TimeSpan? hold = null;
         for (var i = 0; i < args.Count; i++)
@@ -97,6 +110,13 @@ public sealed record LoadArguments
                 case "--dev-tokens":
                     devTokens = true;
                     break;
+                case "--processes":
+                    processes = CliParser.Int(a, Value(), 1, LoadShard.MaxCount);
+                    break;
+                case "--shard":
+                    var sh = Value();
+                    shard = LoadShard.TryParse(sh) ?? throw new CliException($"--shard: '{sh}' is not I/N with 0 ≤ I < N and 2 ≤ N ≤ {LoadShard.MaxCount}");
+                    break;
                 default:
                     if (a.StartsWith('-'))
                     {
@@ -109,6 +129,16 @@ public sealed record LoadArguments
         }
 
         CliParser.CheckTokenSources(serverUrl, tokenCommand, adminToken: null, devTokens, "--token-command");
+        if (processes > 1 && toxiproxyUrl is not null)
+        {
+            // Each load process creates its group proxies under the same names: on one Toxiproxy server they would collide.
+            throw new CliException("--processes: not with --toxiproxy-url (each load process runs its own embedded proxies)");
+        }
+
+        if (shard is not null && (serverUrl is null || processes is not null || toxiproxyUrl is not null))
+        {
+            throw new CliException("--shard: a load process of a sharded run needs --server-url, and no --processes or --toxiproxy-url (the coordinator passes it)");
+        }
 
         return new LoadArguments
         {
@@ -123,6 +153,8 @@ public sealed record LoadArguments
             TokenCommand = tokenCommand,
             ToxiproxyUrl = toxiproxyUrl,
             DevTokens = devTokens,
+            Processes = processes,
+            Shard = shard,
         };
     }
 
@@ -158,6 +190,11 @@ public sealed record LoadArguments
         if (ToxiproxyUrl is not null)
         {
             parts.AddRange(["--toxiproxy-url", ToxiproxyUrl.ToString()]);
+        }
+
+        if (Processes is { } p)
+        {
+            parts.AddRange(["--processes", I(p)]);
         }
 
         return string.Join(' ', parts);

@@ -1,3 +1,4 @@
+using ChatResilience.Simulator.Load.Sharded;
 using ChatResilience.Simulator.Reports;
 using ChatResilience.Simulator.Scenarios;
 
@@ -6,7 +7,12 @@ namespace ChatResilience.Simulator.Load;
 /// <summary><c>chatsim load</c>: resolves the ramp, runs it, writes the reports and prints the break table.</summary>
 public static class LoadCommand
 {
-    public static async Task<int> RunAsync(LoadArguments a, TextWriter output, CancellationToken cancellationToken = default)
+    /// <param name="a">The parsed command line.</param>
+    /// <param name="output">Progress and the break table.</param>
+    /// <param name="cancellationToken">Ctrl-C: a partial result.</param>
+    /// <param name="input">A load process's standard input, on which its coordinator says start (<c>--shard</c> only).</param>
+    /// <param name="sharding">Where a run over several load processes gets them (tests); null: child processes of this chatsim.</param>
+    public static async Task<int> RunAsync(LoadArguments a, TextWriter output, CancellationToken cancellationToken = default, TextReader? input = null, ShardedLoadOptions? sharding = null)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(output);
@@ -15,6 +21,7 @@ public static class LoadCommand
         var settings = LoadSettings.Resolve(loaded.Scenario, seed, a.Target, a.RampRate, a.Hold, a.Rate) with
         {
             ServerUrl = a.ServerUrl, TokenCommand = a.TokenCommand, DevTokens = a.DevTokens, ToxiproxyUrl = a.ToxiproxyUrl,
+            Processes = a.Processes ?? 1, Shard = a.Shard,
         };
         if (settings.Problems() is { Count: > 0 } problems)
         {
@@ -22,21 +29,38 @@ public static class LoadCommand
         }
 
         var outDir = a.OutDir ?? Path.Combine("artifacts", "chatsim", $"load-{loaded.Scenario.Name}-{seed}");
+        if (settings.Shard is { } shard)
+        {
+            return await RunShardAsync(settings, shard, outDir, output, input ?? Console.In, cancellationToken);
+        }
+
         var repeat = a.RepeatCommand(seed);
         await output.WriteLineAsync(
-            $"chatsim load: {loaded.Scenario.Name} seed {seed}: ramp to {settings.Target} connections at {settings.RampRate}/s ({settings.Ramp.Duration.TotalSeconds:0.#} s), hold {DurationText.Format(settings.Hold)}, {settings.MessageRatePerClient} msg/s per client; server {settings.ServerUrl?.ToString() ?? LoadSummary.Embedded}, proxies {settings.ToxiproxyUrl?.ToString() ?? LoadSummary.Embedded}");
+            $"chatsim load: {loaded.Scenario.Name} seed {seed}: ramp to {settings.Target} connections at {settings.RampRate}/s ({settings.Ramp.Duration.TotalSeconds:0.#} s), hold {DurationText.Format(settings.Hold)}, {settings.MessageRatePerClient} msg/s per client; server {settings.ServerUrl?.ToString() ?? (settings.Processes > 1 ? LoadSummary.ServerProcess : LoadSummary.Embedded)}, proxies {settings.ToxiproxyUrl?.ToString() ?? LoadSummary.Embedded}{(settings.Processes > 1 ? $"; {settings.Processes} load processes" : "")}");
         if (settings.ClientsWithoutRoom > 0)
         {
             await output.WriteLineAsync(
                 $"  note: the rooms seat {settings.Target - settings.ClientsWithoutRoom} clients, so {settings.ClientsWithoutRoom} of {settings.Target} connect and stay idle (no room, no sends); raise workload.rooms[].count to give them rooms");
         }
 
-        var result = await new LoadRunner(settings, output).RunAsync(cancellationToken);
+        var result = settings.Processes > 1
+            ? await new ShardedLoadRunner(settings, a.ScenarioPath, outDir, output, sharding).RunAsync(cancellationToken)
+            : await new LoadRunner(settings, output).RunAsync(cancellationToken);
         var windows = LoadReport.Windows(settings, result);
         var summary = LoadReport.Summarize(settings, loaded, result, windows, repeat, GitRevision.Current());
         await LoadReportWriter.WriteAllAsync(outDir, summary, new LoadSeries { Samples = result.Samples, Windows = windows, Connects = result.Connects }, CancellationToken.None);
         Print(output, summary, outDir);
         return summary.ExitCode;
+    }
+
+    /// <summary>One load process of a sharded run: its share of the ramp from the coordinator's start, raw results into <paramref name="outDir"/>.</summary>
+    private static async Task<int> RunShardAsync(LoadSettings settings, LoadShard shard, string outDir, TextWriter output, TextReader input, CancellationToken cancellationToken)
+    {
+        await output.WriteLineAsync($"load process {shard}: {shard.ClientsOf(settings.Target)} of {settings.Target} clients against {settings.ServerUrl}");
+        var result = await new LoadRunner(settings, output, handshake: new ShardStartHandshake(output, input)).RunAsync(cancellationToken);
+        await LoadShardResult.WriteAsync(outDir, shard, result, CancellationToken.None);
+        await output.WriteLineAsync($"load process {shard}: results in {outDir}{(result.HarnessError is null ? "" : $" (harness: {result.HarnessError})")}");
+        return result.HarnessError is null && !result.Interrupted ? ExitCodes.Pass : ExitCodes.HarnessFailure;
     }
 
     private static void Print(TextWriter o, LoadSummary s, string outDir)
@@ -59,7 +83,7 @@ public static class LoadCommand
 
         foreach (var p in s.HarnessLoad?.Processes ?? [])
         {
-            o.WriteLine($"  harness           {p.Describe(s.HarnessLoad!.ToleranceMs)}");
+            o.WriteLine($"  harness           {(s.LoadProcesses > 1 ? p.Process + ": " : "")}{p.Describe(s.HarnessLoad!.ToleranceMs)}");
         }
 
         if (s.HarnessLoad?.Warning is { } warning)

@@ -11,4 +11,5 @@ namespace ChatResilience.Simulator.Load;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(LoadSummary))]
 [JsonSerializable(typeof(LoadSeries))]
+[JsonSerializable(typeof(Sharded.LoadShardResult))]
 internal sealed partial class LoadJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using ChatResilience.Simulator.Harness;
 using ChatResilience.Simulator.History;
 using ChatResilience.Simulator.Workloads;
 
@@ -37,4 +38,7 @@ public sealed record LoadResult
 
     public string? HarnessError { get; init; }
     public bool Interrupted { get; init; }
+
+    /// <summary>Each load process's own scheduling lag, for a run over several; null: this process's, from <see cref="Samples"/>.</summary>
+    public IReadOnlyList<ProcessLagSamples>? HarnessLag { get; init; }
 }

@@ -1,6 +1,7 @@
 using ChatResilience.Chaos.Faults;
 using ChatResilience.Chaos.Toxiproxy;
 using ChatResilience.Simulator.Harness;
+using ChatResilience.Simulator.Load.Sharded;
 using ChatResilience.Simulator.Scenarios;
 using ChatResilience.Simulator.Workloads;
 
@@ -17,6 +18,7 @@ public sealed class LoadRunner
     private readonly LoadSettings _settings;
     private readonly TimeProvider _time;
     private readonly TextWriter _progress;
+    private readonly ShardStartHandshake? _handshake;
     private readonly RunHistoryRecorder _recorder;
     private readonly RunCounters _counters = new();
     private readonly List<LoadSample> _samples = [];
@@ -27,12 +29,22 @@ public sealed class LoadRunner
     private int _joined;
     private long _skipped;
 
-    public LoadRunner(LoadSettings settings, TextWriter progress, TimeProvider? time = null)
+    /// <param name="settings">The resolved run.</param>
+    /// <param name="progress">Progress lines.</param>
+    /// <param name="time">The clock (default: the system's).</param>
+    /// <param name="handshake">For one process of a sharded run (<see cref="LoadSettings.Shard"/>): how it learns when to start.</param>
+    public LoadRunner(LoadSettings settings, TextWriter progress, TimeProvider? time = null, ShardStartHandshake? handshake = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(progress);
+        if ((settings.Shard is null) != (handshake is null))
+        {
+            throw new ArgumentException("a shard of a load run needs a start handshake, and only a shard has one", nameof(handshake));
+        }
+
         _settings = settings;
         _progress = progress;
+        _handshake = handshake;
         _time = time ?? TimeProvider.System;
         _recorder = new RunHistoryRecorder(_time, Path.GetTempPath());
     }
@@ -97,9 +109,19 @@ public sealed class LoadRunner
                 await _progress.WriteLineAsync($"  warm-up client failed ({warmUpError}); the first connects include cold-start costs");
             }
 
+            var startAt = _handshake is null ? (DateTimeOffset?)null : await WaitForStartAsync(_handshake, ct);
             origin = _recorder.NowMs;
             startedAt = _time.GetUtcNow();
             var originTimestamp = _time.GetTimestamp();
+            if (startAt is { } agreed && startedAt > agreed)
+            {
+                // Woken late: the ramp starts at the agreed instant all the same, so every process's times mean the same.
+                var late = startedAt - agreed;
+                origin -= (long)late.TotalMilliseconds;
+                originTimestamp -= (long)(late.TotalSeconds * _time.TimestampFrequency);
+                startedAt = agreed;
+            }
+
             sampler = SampleAsync(fleet, probe, originTimestamp, samplerStop.Token);
             var f = fleet;
             schedule = new FaultSchedule(
@@ -108,7 +130,7 @@ public sealed class LoadRunner
             using var faultsStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var faults = RunFaultsAsync(schedule, faultsStop.Token);
             var sends = RunSendsAsync(f, plan, ramp, origin, originTimestamp, ct);
-            var connects = await new RampDriver(ramp, _time).RunAsync(i => ConnectOneAsync(f, i, originTimestamp, ct), ct);
+            var connects = await new RampDriver(ramp, _time).RunAsync(i => Owns(i) ? ConnectOneAsync(f, i, originTimestamp, ct) : Task.CompletedTask, ct, originTimestamp);
             await sends;
             await DelayUntilAsync(originTimestamp, loadEndMs, ct);
             await faultsStop.CancelAsync();
@@ -168,6 +190,20 @@ public sealed class LoadRunner
         };
     }
 
+    private bool Owns(int clientIndex) => _settings.Shard?.Owns(clientIndex) ?? true;
+
+    private async Task<DateTimeOffset> WaitForStartAsync(ShardStartHandshake handshake, CancellationToken ct)
+    {
+        var startAt = await handshake.ReadyAsync(ct);
+        var wait = startAt - _time.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time, ct);
+        }
+
+        return startAt;
+    }
+
     private async Task ConnectOneAsync(ILoadFleet fleet, int index, long originTimestamp, CancellationToken ct)
     {
         Interlocked.Increment(ref _started);
@@ -200,6 +236,11 @@ public sealed class LoadRunner
     {
         foreach (var send in plan.Sends)
         {
+            if (!Owns(send.ClientIndex))
+            {
+                continue;
+            }
+
             // A client sends only from its ramp instant on; before it has joined, its sends are skipped and counted.
             if (send.AtMs < (long)ramp.StartOffset(send.ClientIndex).TotalMilliseconds)
             {

@@ -1,4 +1,5 @@
 using ChatResilience.Simulator.Harness;
+using ChatResilience.Simulator.Load.Sharded;
 using ChatResilience.Simulator.Scenarios;
 
 namespace ChatResilience.Simulator.Load;
@@ -46,13 +47,30 @@ public sealed record LoadSettings
     public Uri? ToxiproxyUrl { get; init; }
 
     /// <summary>
+    /// Load processes the run is spread over (<c>--processes</c>); above 1 this process coordinates them and drives no
+    /// client itself. Default 1.
+    /// </summary>
+    public int Processes { get; init; } = 1;
+
+    /// <summary>This process's share of a sharded run (<c>--shard I/N</c>, given by the coordinator); null otherwise.</summary>
+    public LoadShard? Shard { get; init; }
+
+    /// <summary>
     /// Clients the rooms have no seat for: the planner seats every client once before any twice, so past the rooms'
     /// total size the rest connect, join nothing and never send (idle connections, which a sizing run may want).
     /// </summary>
     public int ClientsWithoutRoom => (int)Math.Max(0, Target - Scenario.Workload.Rooms.Sum(r => (long)r.Count * r.Size));
 
-    /// <summary>Sockets this process holds per client: fewer when the server or the proxies run elsewhere.</summary>
-    public int SocketsPerClient => FileBudget.SocketsPerClientFor(serverHere: ServerUrl is null, proxiesHere: ToxiproxyUrl is null);
+    /// <summary>
+    /// Sockets one load process holds per client: fewer when the server or the proxies run elsewhere. In a run over
+    /// several processes the server always runs elsewhere (its own process, started by the coordinator, or the URL).
+    /// </summary>
+    public int SocketsPerClient => FileBudget.SocketsPerClientFor(serverHere: ServerUrl is null && Processes == 1, proxiesHere: ToxiproxyUrl is null);
+
+    /// <summary>The most clients one load process drives: all of them, this shard's, or the largest shard's.</summary>
+    public int ClientsPerProcess => Shard?.ClientsOf(Target) ?? (Target + Processes - 1) / Processes;
+
+    private static int SocketsPerClientFor(Uri? toxiproxyUrl) => FileBudget.SocketsPerClientFor(serverHere: false, proxiesHere: toxiproxyUrl is null);
 
     /// <summary>The ramp's schedule.</summary>
     public RampSchedule Ramp => new(Target, RampRate);
@@ -82,10 +100,16 @@ public sealed record LoadSettings
     public IReadOnlyList<string> Problems()
     {
         var p = new List<string>();
-        if (FileBudget.Check(Target, SocketsPerClient) is { } budget)
+        if (FileBudget.Check(ClientsPerProcess, SocketsPerClient) is { } budget)
         {
-            // Load mode does not shard yet; what frees this process's files is moving the server or the proxies out.
-            p.Add($"load.target / --target: {budget}; a load run is one process: with the server elsewhere (--server-url) a client costs 3 sockets here, with the proxies too (--toxiproxy-url) 1");
+            p.Add(Processes > 1 || Shard is not null
+                ? $"load.target / --target: {ClientsPerProcess} clients per load process: {budget}; use more --processes"
+                : $"load.target / --target: {budget}; spread the run over load processes (--processes N, {SocketsPerClientFor(ToxiproxyUrl)} sockets per client in each), or move the server (--server-url: 3 sockets per client here) and the proxies (--toxiproxy-url: 1) out");
+        }
+
+        if (Processes > 1 && ServerUrl is null && FileBudget.Check(Target, 1) is { } serverBudget)
+        {
+            p.Add($"load.target / --target: the server process holds a socket per client: {serverBudget}");
         }
 
         if (RampRate <= 0 || RampRate > LoadSpecValidator.MaxRampRate || !double.IsFinite(RampRate))

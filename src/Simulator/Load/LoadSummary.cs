@@ -33,8 +33,14 @@ public sealed record LoadSummary
 
     public required LoadParameters Load { get; init; }
 
-    /// <summary>What was loaded: <c>"embedded"</c>, or the deployment's URL (<c>--server-url</c>).</summary>
+    /// <summary>What was loaded: <c>"embedded"</c>, <see cref="ServerProcess"/> (a run over several load processes), or the deployment's URL (<c>--server-url</c>).</summary>
     public string ServerUnderTest { get; init; } = Embedded;
+
+    /// <summary>The value of <see cref="ServerUnderTest"/> for the server a run over several load processes starts in a process of its own.</summary>
+    public const string ServerProcess = "chatsim server process";
+
+    /// <summary>Load processes that drove the clients (<c>--processes</c>).</summary>
+    public int LoadProcesses { get; init; } = 1;
 
     /// <summary>What carried the clients' faults: <c>"embedded"</c>, or the Toxiproxy server's URL (<c>--toxiproxy-url</c>).</summary>
     public string FaultProxies { get; init; } = Embedded;

@@ -1,5 +1,6 @@
 using ChatResilience.Chaos.Faults;
 using ChatResilience.Simulator.Harness;
+using ChatResilience.Simulator.Load.Sharded;
 using ChatResilience.Simulator.Scenarios;
 using ChatResilience.Simulator.Workloads;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,13 +16,17 @@ internal sealed class LocalLoadFleet : ILoadFleet
     private readonly IChatTarget _target;
     private readonly Uri _serverBase;
     private readonly ProxyFleet _proxies;
-    private readonly VirtualClient[] _clients;
+    private readonly VirtualClient?[] _clients;
+    private readonly PlannedClient _first;
+    private readonly string _warmUpUserId;
     private readonly int[] _joined;
     private readonly RunCounters _counters;
     private readonly VirtualClientContext _ctx;
 
-    private LocalLoadFleet(IChatTarget target, Uri serverBase, ProxyFleet proxies, VirtualClient[] clients, RunCounters counters, VirtualClientContext ctx)
+    private LocalLoadFleet(IChatTarget target, Uri serverBase, ProxyFleet proxies, VirtualClient?[] clients, PlannedClient first, LoadShard? settingsShard, RunCounters counters, VirtualClientContext ctx)
     {
+        _first = first;
+        _warmUpUserId = WarmUpUserId(settingsShard);
         _ctx = ctx;
         _target = target;
         _serverBase = serverBase;
@@ -31,12 +36,18 @@ internal sealed class LocalLoadFleet : ILoadFleet
         _joined = new int[clients.Length];
     }
 
-    /// <summary>The throwaway warm-up client's user (and client) id: a token command must answer for it too.</summary>
-    internal const string WarmUpUserId = "sim-warmup";
+    /// <summary>
+    /// The throwaway warm-up client's user (and client) id: a token command must answer for it too. Each load process
+    /// of a sharded run has its own, or their warm-ups would supersede each other (4410).
+    /// </summary>
+    internal static string WarmUpUserId(LoadShard? shard) => shard is null ? "sim-warmup" : $"sim-warmup-{shard.Index}";
 
-    /// <summary>Every user a load run with <paramref name="plan"/> connects, the warm-up client's included: the ones it needs tokens for.</summary>
-    public static IReadOnlyList<string> Users(WorkloadPlan plan) =>
-        [.. plan.Clients.Select(c => c.UserId).Append(WarmUpUserId).Distinct(StringComparer.Ordinal)];
+    /// <summary>
+    /// Every user a load run with <paramref name="plan"/> connects (of <paramref name="shard"/>'s clients only, when
+    /// given), the warm-up client's included: the ones it needs tokens for.
+    /// </summary>
+    public static IReadOnlyList<string> Users(WorkloadPlan plan, LoadShard? shard = null) =>
+        [.. plan.Clients.Where(c => shard?.Owns(c.Index) ?? true).Select(c => c.UserId).Append(WarmUpUserId(shard)).Distinct(StringComparer.Ordinal)];
 
     /// <summary>Dev-token requests in flight at once while tokens are fetched before the ramp.</summary>
     private const int DevTokenParallelism = 16;
@@ -65,7 +76,7 @@ internal sealed class LocalLoadFleet : ILoadFleet
                 adminToken: null);
             try
             {
-                await TokenPrefetch.RunAsync(external, Users(plan), settings.DevTokens ? DevTokenParallelism : Environment.ProcessorCount, runStopping);
+                await TokenPrefetch.RunAsync(external, Users(plan, settings.Shard), settings.DevTokens ? DevTokenParallelism : Environment.ProcessorCount, runStopping);
             }
             catch
             {
@@ -108,7 +119,9 @@ internal sealed class LocalLoadFleet : ILoadFleet
             RunStopping = runStopping,
             Observe = observe,
         };
-        return new LocalLoadFleet(target, serverBase, proxies, [.. plan.Clients.Select(c => new VirtualClient(c, ctx))], counters, ctx);
+        // A shard holds only its own clients: the others belong to the run's other processes.
+        VirtualClient?[] clients = [.. plan.Clients.Select(c => settings.Shard?.Owns(c.Index) ?? true ? new VirtualClient(c, ctx) : null)];
+        return new LocalLoadFleet(target, serverBase, proxies, clients, plan.Clients[0], settings.Shard, counters, ctx);
     }
 
     /// <summary>
@@ -117,7 +130,7 @@ internal sealed class LocalLoadFleet : ILoadFleet
     /// </summary>
     public async Task<string?> WarmUpAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var plan = new PlannedClient { Index = _clients.Length, ClientId = WarmUpUserId, UserId = WarmUpUserId, Group = _clients[0].Plan.Group, Rooms = ["chatsim-warmup"] };
+        var plan = new PlannedClient { Index = _clients.Length, ClientId = _warmUpUserId, UserId = _warmUpUserId, Group = _first.Group, Rooms = ["chatsim-warmup"] };
         var client = new VirtualClient(plan, _ctx with { Recorder = new RunHistoryRecorder(_ctx.Time), Counters = new RunCounters() });
         try
         {
@@ -136,18 +149,21 @@ internal sealed class LocalLoadFleet : ILoadFleet
 
     public async Task ConnectAsync(int index, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        await _clients[index].StartAsync(timeout, cancellationToken);
+        await ClientAt(index).StartAsync(timeout, cancellationToken);
         Volatile.Write(ref _joined[index], 1);
     }
 
     public bool IsJoined(int index) => Volatile.Read(ref _joined[index]) == 1;
 
     public Task ComposeAsync(PlannedSend send, long intendedAtMs, CancellationToken cancellationToken = default) =>
-        _clients[send.ClientIndex].ComposeAsync(send, intendedAtMs, cancellationToken);
+        ClientAt(send.ClientIndex).ComposeAsync(send, intendedAtMs, cancellationToken);
+
+    private VirtualClient ClientAt(int index) =>
+        _clients[index] ?? throw new InvalidOperationException($"client {index} belongs to another load process of this run");
 
     public async ValueTask DisposeAsync()
     {
-        await Task.WhenAll(_clients.Select(async c =>
+        await Task.WhenAll(_clients.OfType<VirtualClient>().Select(async c =>
         {
             try
             {

@@ -8,17 +8,17 @@ namespace ChatResilience.Simulator.Load;
 public sealed class RampDriver(RampSchedule schedule, TimeProvider time)
 {
     /// <summary>
-    /// Runs the ramp from now. <paramref name="start"/> gets the connection index and must not block; its task is
-    /// collected, not awaited.
+    /// Runs the ramp from now, or from <paramref name="began"/> (a timestamp of the clock) when given. <paramref name="start"/>
+    /// gets the connection index and must not block; its task is collected, not awaited.
     /// </summary>
-    public async Task<IReadOnlyList<Task>> RunAsync(Func<int, Task> start, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<Task>> RunAsync(Func<int, Task> start, CancellationToken cancellationToken = default, long? began = null)
     {
         ArgumentNullException.ThrowIfNull(start);
-        var began = time.GetTimestamp();
+        var origin = began ?? time.GetTimestamp();
         var started = new List<Task>(schedule.Target);
         for (var i = 0; i < schedule.Target; i++)
         {
-            var wait = schedule.StartOffset(i) - time.GetElapsedTime(began);
+            var wait = schedule.StartOffset(i) - time.GetElapsedTime(origin);
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, time, cancellationToken);

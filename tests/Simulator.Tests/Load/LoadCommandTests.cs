@@ -189,6 +189,12 @@ public sealed class LoadCommandTests() : CliTestBase("chatsim-load-")
     [InlineData(new[] { "--server-url", "http://127.0.0.1:9", "--dev-tokens", "--token-command", "echo" }, "--dev-tokens / --token-command / --admin-token: give one source of tokens, not both")]
     [InlineData(new[] { "--server-url", "ws://127.0.0.1:9", "--token-command", "echo" }, "--server-url: 'ws://127.0.0.1:9' must be an absolute http or https URL")]
     [InlineData(new[] { "--toxiproxy-url", "nowhere" }, "--toxiproxy-url: 'nowhere' must be an absolute http or https URL")]
+    [InlineData(new[] { "--processes", "0" }, "--processes:")]
+    [InlineData(new[] { "--processes", "65" }, "--processes:")]
+    [InlineData(new[] { "--processes", "2", "--toxiproxy-url", "http://127.0.0.1:8474" }, "--processes: not with --toxiproxy-url")]
+    [InlineData(new[] { "--shard", "0/2" }, "--shard: a load process of a sharded run needs --server-url")]
+    [InlineData(new[] { "--shard", "0/2", "--server-url", "http://127.0.0.1:9", "--dev-tokens", "--processes", "2" }, "--shard: a load process of a sharded run needs --server-url, and no --processes")]
+    [InlineData(new[] { "--shard", "2/2", "--server-url", "http://127.0.0.1:9", "--dev-tokens" }, "--shard: '2/2' is not I/N")]
     public async Task Load_BadExternalTargetOptions_Exit64NamingThem(string[] options, string message)
     {
         var exit = await ChatSimApp.MainAsync(["load", "s.json", .. options], Out, Err);
@@ -225,6 +231,14 @@ public sealed class LoadCommandTests() : CliTestBase("chatsim-load-")
         Assert.DoesNotContain(At(6_333, url, null).Problems(), p => p.StartsWith("load.target", StringComparison.Ordinal));
         Assert.Contains(At(6_334, url, null).Problems(), p => p.Contains("(at most 6333 clients)", StringComparison.Ordinal));
         Assert.DoesNotContain(At(19_000, url, url).Problems(), p => p.StartsWith("load.target", StringComparison.Ordinal));
+
+        // Over several load processes the server is always elsewhere: 3 sockets per client in each, 1 in the server's.
+        Assert.Contains(At(10_000, null, null).Problems(), p => p.Contains("spread the run over load processes (--processes N, 3 sockets per client in each)", StringComparison.Ordinal));
+        Assert.Equal(3, (At(10_000, null, null) with { Processes = 2 }).SocketsPerClient);
+        Assert.DoesNotContain((At(10_000, null, null) with { Processes = 2 }).Problems(), p => p.StartsWith("load.target", StringComparison.Ordinal));
+        Assert.Contains((At(13_000, null, null) with { Processes = 2 }).Problems(), p => p.StartsWith("load.target / --target: 6500 clients per load process", StringComparison.Ordinal));
+        Assert.Contains((At(19_500, null, null) with { Processes = 4 }).Problems(), p => p.StartsWith("load.target / --target: the server process holds a socket per client", StringComparison.Ordinal));
+        Assert.DoesNotContain((At(19_500, url, null) with { Processes = 4 }).Problems(), p => p.StartsWith("load.target", StringComparison.Ordinal));
     }
 
     [Fact]
