@@ -110,7 +110,7 @@ public static class LoadReport
             },
             LoadProcesses = settings.Processes,
             HarnessLoad = HarnessLoad.From(
-                result.HarnessLag ?? [new ProcessLagSamples("chatsim", [.. result.Samples.Select(s => new SchedulingLagSample(s.AtMs, s.HarnessLagMs))])], settings.Scenario.Bounds.SchedulingTolerance),
+                result.HarnessLag ?? [new ProcessLagSamples("chatsim", [.. result.Samples.Select(s => new SchedulingLagSample(s.AtMs, s.HarnessLagMs))])], settings.Scenario.Bounds.SchedulingTolerance) with { Remedy = HarnessLoad.LoadRemedy },
             SloBreaks = breaks,
             HarnessError = result.HarnessError,
             Interrupted = result.Interrupted,

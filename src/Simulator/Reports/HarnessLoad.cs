@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ChatResilience.Simulator.Harness;
 
 namespace ChatResilience.Simulator.Reports;
@@ -19,6 +20,16 @@ public sealed record HarnessLoad
     /// <summary>One entry per harness process, in the order given (coordinator first, then workers).</summary>
     public IReadOnlyList<ProcessLag> Processes { get; init; } = [];
 
+    /// <summary>What the warning advises; a run's default names worker processes, a load run's says what frees its processes.</summary>
+    [JsonIgnore]
+    public string Remedy { get; init; } = RunRemedy;
+
+    /// <summary>The advice for <c>chatsim run</c>.</summary>
+    public const string RunRemedy = "run fewer clients here, or spread workers over more machines (chatsim worker --coordinator)";
+
+    /// <summary>The advice for <c>chatsim load</c>.</summary>
+    public const string LoadRemedy = "give the load processes cores of their own (the server elsewhere with --server-url, more --processes where there are cores to spare), or ramp to fewer clients here";
+
     /// <summary>True when any process ran more than the tolerance behind schedule at least once.</summary>
     public bool Saturated => Processes.Any(p => p.OverTolerance > 0);
 
@@ -38,7 +49,7 @@ public sealed record HarnessLoad
                 + FormattableString.Invariant($"{worst.OverTolerance} of {worst.Samples} ticks later than the {ToleranceMs} ms scheduling tolerance")
                 + (others > 0 ? FormattableString.Invariant($" ({others} other process(es) too)") : "")
                 + ". Its clients' heartbeats, retries and deliveries waited as long. The backoff, offline-replay and convergence checks allowed each wait the lateness measured in its own window; "
-                + "the latency SLOs, and the reconnects late heartbeats cause, describe this machine as much as the server: run fewer clients here, or spread workers over more machines (chatsim worker --coordinator).";
+                + $"the latency SLOs, and the reconnects late heartbeats cause, describe this machine as much as the server: {Remedy}.";
         }
     }
 

@@ -12,7 +12,7 @@ public sealed class ScenarioLoaderTests
     private static readonly string[] Ready =
     [
         "flaky-mobile.json", "server-restart.json", "half-open.json", "slow-consumer.json", "reset-storm.json",
-        "partition.json", "offline-conflict.json", "assistant-room.json", "gate.json", "load-ramp.json", "scale-10k.json",
+        "partition.json", "offline-conflict.json", "assistant-room.json", "gate.json", "load-ramp.json", "load-10k.json", "scale-10k.json",
     ];
 
     public static TheoryData<string> ReadyScenarios() => [.. Ready];

@@ -118,8 +118,9 @@ public sealed class ShardedLoadRunner
         {
             return Failed(plan, startedAt, null) with { Interrupted = true };
         }
-        catch (HarnessException e)
+        catch (Exception e) when (e is HarnessException or System.ComponentModel.Win32Exception or IOException or UnauthorizedAccessException)
         {
+            // A process that cannot start, a folder that cannot be cleared, a result that cannot be read.
             return Failed(plan, startedAt, e.Message);
         }
         finally
@@ -143,7 +144,7 @@ public sealed class ShardedLoadRunner
     }
 
     /// <summary>The arguments of load process <paramref name="shard"/>: the run's resolved values, so every process plans the same run.</summary>
-    internal IReadOnlyList<string> ChildArguments(LoadShard shard, Uri serverUrl, string directory)
+    private IReadOnlyList<string> ChildArguments(LoadShard shard, Uri serverUrl, string directory)
     {
         static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         var s = _settings;
