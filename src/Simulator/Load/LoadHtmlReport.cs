@@ -28,6 +28,7 @@ public static class LoadHtmlReport
         Row(html, "seed / commit / scenario hash", $"{summary.Seed} / {summary.GitCommit ?? "unknown"} / {summary.ScenarioSha256}");
         Row(html, "machine", $"{summary.Machine.Cores} cores, {summary.Machine.Os}, {summary.Machine.DotNet}");
         Row(html, "server under test / fault proxies", $"{summary.ServerUnderTest} / {summary.FaultProxies}");
+        Row(html, "load processes", summary.LoadProcesses.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Row(html, "ramp", $"{l.Target} connections at {l.RampRate}/s, hold {DurationText.Format(l.Hold)}, {l.MessageRatePerClient} msg/s per client, windows of {DurationText.Format(l.Window)}");
         Row(html, "peak connections / connect failures", $"{summary.PeakConnections} / {summary.ConnectFailures}");
         Row(html, "connect time ms p50/p90/p99/p99.9/max", Percentiles(summary.ConnectTime));

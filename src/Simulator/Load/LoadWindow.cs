@@ -60,6 +60,12 @@ public sealed record LoadWindow
     public double? ServerCpuPercent { get; init; }
     public double? ServerMemoryBytes { get; init; }
 
+    /// <summary>
+    /// How late the load generator's own once-a-second tick ran at worst in the window, ms (the worst process's, in a
+    /// run over several): a generator that far behind delayed its clients' sends, reads and heartbeats as long.
+    /// </summary>
+    public long HarnessLagMaxMs { get; init; }
+
     /// <summary>The value of an SLO metric (<see cref="SloMetrics"/>) in this window and its sample count.</summary>
     public (double Value, long Samples) Metric(string name) => name switch
     {

@@ -127,6 +127,7 @@ public static class LoadWindowBuilder
 
             a.Cpu = Max(a.Cpu, s.ServerCpuPercent);
             a.Memory = Max(a.Memory, s.ServerMemoryBytes);
+            a.HarnessLagMaxMs = Math.Max(a.HarnessLagMaxMs, s.HarnessLagMs);
         }
 
         // A window no sample fell into (one as wide as the sampling period, when a tick runs a little late) carries the
@@ -173,6 +174,7 @@ public static class LoadWindowBuilder
             ConnectedSamples = a.ConnectedSamples,
             ServerCpuPercent = a.Cpu,
             ServerMemoryBytes = a.Memory,
+            HarnessLagMaxMs = a.HarnessLagMaxMs,
         };
         })];
     }
@@ -232,5 +234,6 @@ public static class LoadWindowBuilder
         public long ConnectedSamples { get; set; }
         public double? Cpu { get; set; }
         public double? Memory { get; set; }
+        public long HarnessLagMaxMs { get; set; }
     }
 }

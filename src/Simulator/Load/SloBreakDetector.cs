@@ -5,7 +5,10 @@ namespace ChatResilience.Simulator.Load;
 /// <summary>Finds, per SLO, the first window that breached it (windows without samples for the metric are skipped).</summary>
 public static class SloBreakDetector
 {
-    public static IReadOnlyList<SloBreak> Detect(IReadOnlyDictionary<string, double> slos, IReadOnlyList<LoadWindow> windows)
+    /// <param name="slos">Metric → threshold.</param>
+    /// <param name="windows">The run's windows, in order.</param>
+    /// <param name="harnessTolerance">The scenario's scheduling tolerance: a break in a window whose load generator ran later than this says so.</param>
+    public static IReadOnlyList<SloBreak> Detect(IReadOnlyDictionary<string, double> slos, IReadOnlyList<LoadWindow> windows, TimeSpan? harnessTolerance = null)
     {
         ArgumentNullException.ThrowIfNull(slos);
         ArgumentNullException.ThrowIfNull(windows);
@@ -39,6 +42,7 @@ public static class SloBreakDetector
                         Value = value,
                         Connections = w.Connections,
                         MessagesPerSecond = w.SentPerSecond,
+                        HarnessLagMs = harnessTolerance is { } t && w.HarnessLagMaxMs > t.TotalMilliseconds ? w.HarnessLagMaxMs : null,
                     };
                     break;
                 }

@@ -76,6 +76,20 @@ public sealed class LoadWindowBuilderTests
     }
 
     [Fact]
+    public void Build_HarnessLag_IsTheWorstTickInTheWindow()
+    {
+        var samples = new[]
+        {
+            new LoadSample { AtMs = 1_000, HarnessLagMs = 3 }, new LoadSample { AtMs = 2_000, HarnessLagMs = 700 },
+            new LoadSample { AtMs = 3_001, HarnessLagMs = 40 }, new LoadSample { AtMs = 4_000, HarnessLagMs = 10 },
+        };
+
+        var w = LoadWindowBuilder.Build([], 0, [], samples, TimeSpan.FromSeconds(2), 4_000);
+
+        Assert.Equal([700L, 40L], w.Select(x => x.HarnessLagMaxMs));
+    }
+
+    [Fact]
     public void Build_DeliveryToAReaderWhoJoinedAfterTheIntendedSend_IsBackfillNotLatency()
     {
         var events = new List<HistoryEvent>

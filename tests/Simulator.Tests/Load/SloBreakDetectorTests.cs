@@ -33,6 +33,20 @@ public sealed class SloBreakDetectorTests
         Assert.StartsWith("broke at 300 connections, 60 msg/s (window 2", b.Describe(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(250, false)]
+    [InlineData(251, true)]
+    [InlineData(18_000, true)]
+    public void Detect_ABreakWhereTheLoadGeneratorRanBehind_SaysTheMachineMayBeWhatBroke(long lagMs, bool flagged)
+    {
+        var windows = new[] { W(0, 100, 20, 200), W(1, 200, 40, 900) with { HarnessLagMaxMs = lagMs } };
+
+        var b = Assert.Single(SloBreakDetector.Detect(new Dictionary<string, double> { [SloMetrics.DeliveryLatencyP99Ms] = 500 }, windows, TimeSpan.FromMilliseconds(250)));
+
+        Assert.Equal(flagged ? lagMs : null, b.HarnessLagMs);
+        Assert.Equal(flagged, b.Describe().EndsWith($"the load generator ran up to {lagMs / 1000.0:0.0} s behind in that window, so the break may be this machine's", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Detect_NeverBreached_HeldToTheHighestLoad()
     {

@@ -56,6 +56,7 @@ public sealed class ShardedLoadTests() : CliTestBase("chatsim-sharded-load-")
             root.GetProperty("harnessLoad").GetProperty("processes").EnumerateArray().Select(p => p.GetProperty("process").GetString()));
         Assert.Contains("[1/2] load process 1/2: 10 of 20 clients", text, StringComparison.Ordinal);
         Assert.EndsWith("--processes 2", root.GetProperty("reproCommand").GetString(), StringComparison.Ordinal);
+        Assert.Contains("<th>load processes</th><td>2</td>", File.ReadAllText(Path.Combine(outDir, "report.html")), StringComparison.Ordinal);
 
         // A message reaches readers in both processes, and the merged latency of each delivery is measured from the
         // sender's intended time in the other process: with the processes' clocks out of step it would be seconds off.
@@ -68,6 +69,8 @@ public sealed class ShardedLoadTests() : CliTestBase("chatsim-sharded-load-")
         Assert.All(shard0.Connects, c => Assert.Equal(0, c.Index % 2));
         Assert.All(shard1.Connects, c => Assert.Equal(1, c.Index % 2));
         Assert.Equal(10, shard0.Connects.Count);
+        // The processes' histories are merged into the report and not kept beside it.
+        Assert.False(File.Exists(Path.Combine(outDir, "shards", "0", LoadShardResult.HistoryFileName)));
         foreach (var room in plan.Clients.SelectMany(c => c.Rooms).Distinct(StringComparer.Ordinal))
         {
             Assert.True((await server.Core.Log.GetRoomAsync(room))?.Head > 0, $"{room} got no message");
