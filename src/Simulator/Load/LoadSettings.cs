@@ -107,6 +107,11 @@ public sealed record LoadSettings
                 : $"load.target / --target: {budget}; spread the run over load processes (--processes N, {SocketsPerClientFor(ToxiproxyUrl)} sockets per client in each), or move the server (--server-url: 3 sockets per client here) and the proxies (--toxiproxy-url: 1) out");
         }
 
+        if (Processes > Target)
+        {
+            p.Add($"--processes: {Processes} load processes for {Target} clients would leave some with none");
+        }
+
         if (Processes > 1 && ServerUrl is null && FileBudget.Check(Target, 1) is { } serverBudget)
         {
             p.Add($"load.target / --target: the server process holds a socket per client: {serverBudget}");

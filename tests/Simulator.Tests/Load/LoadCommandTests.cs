@@ -239,6 +239,7 @@ public sealed class LoadCommandTests() : CliTestBase("chatsim-load-")
         Assert.Contains((At(13_000, null, null) with { Processes = 2 }).Problems(), p => p.StartsWith("load.target / --target: 6500 clients per load process", StringComparison.Ordinal));
         Assert.Contains((At(19_500, null, null) with { Processes = 4 }).Problems(), p => p.StartsWith("load.target / --target: the server process holds a socket per client", StringComparison.Ordinal));
         Assert.DoesNotContain((At(19_500, url, null) with { Processes = 4 }).Problems(), p => p.StartsWith("load.target", StringComparison.Ordinal));
+        Assert.Contains((At(3, null, null) with { Processes = 4 }).Problems(), p => p == "--processes: 4 load processes for 3 clients would leave some with none");
     }
 
     [Fact]

@@ -21,6 +21,9 @@ public sealed class LoadProcessHandle : IAsyncDisposable
 
     public required Action Kill { get; init; }
 
+    /// <summary>Asks it to stop as Ctrl-C would: it ends its run early and writes what it has.</summary>
+    public required Action Stop { get; init; }
+
     public Func<ValueTask>? Release { get; init; }
 
     /// <summary>Starts <c>chatsim</c> with <paramref name="args"/> as a child process.</summary>
@@ -34,15 +37,18 @@ public sealed class LoadProcessHandle : IAsyncDisposable
             Input = process.StandardInput,
             Exited = ExitCodeAsync(process),
             Errors = errors,
-            Kill = () =>
+            Kill = () => KillTree(process),
+            Stop = () =>
             {
+                // chatsim stops a run on SIGTERM as on Ctrl-C (its Program); where there is no kill(1), it is killed.
                 try
                 {
-                    process.Kill(entireProcessTree: true);
+                    using var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                    term.WaitForExit();
                 }
-                catch (InvalidOperationException)
+                catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
                 {
-                    // Already gone.
+                    KillTree(process);
                 }
             },
             Release = () =>
@@ -54,6 +60,18 @@ public sealed class LoadProcessHandle : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => Release?.Invoke() ?? ValueTask.CompletedTask;
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
 
     private static async Task<int> ExitCodeAsync(Process process)
     {

@@ -92,34 +92,37 @@ public sealed class ShardedLoadRunner
             }
 
             await _progress.WriteLineAsync($"  start at {startAt:HH:mm:ss.fff} UTC");
+            var all = Task.WhenAll(children.Select(c => c.Handle.Exited));
             try
             {
-                await Task.WhenAll(children.Select(c => c.Handle.Exited)).WaitAsync(RunBound, _time, cancellationToken);
+                await all.WaitAsync(RunBound, _time, cancellationToken);
             }
             catch (TimeoutException)
             {
                 return Failed(plan, startAt, $"watchdog: the load processes did not finish within {RunBound.TotalSeconds:0} s of the start");
             }
-
-            var results = new List<(LoadShardResult, string)>();
-            foreach (var c in children)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                if (!File.Exists(Path.Combine(c.Directory, LoadShardResult.FileName)))
+                // Ctrl-C or SIGTERM here: each process stops as it would on its own (from a terminal they got the
+                // signal too) and writes what it has, so the report covers the run so far, as a one-process run's does.
+                foreach (var c in children)
                 {
-                    return Failed(plan, startAt, $"load process {c.Shard} exited with code {await c.Handle.Exited} and wrote no results{await WhyAsync(c)}");
+                    c.Handle.Stop();
                 }
 
-                results.Add((await LoadShardResult.ReadAsync(c.Directory, cancellationToken), c.Directory));
+                try
+                {
+                    await all.WaitAsync(StopGrace, _time, CancellationToken.None);
+                }
+                catch (TimeoutException)
+                {
+                    return Failed(plan, startAt, null) with { Interrupted = true };
+                }
+
+                return await CollectAsync(plan, children, startAt, CancellationToken.None) with { Interrupted = true };
             }
 
-            var merged = await LoadShardMerge.MergeAsync(plan, results, Path.GetTempPath(), cancellationToken);
-            foreach (var c in children)
-            {
-                // Merged (tens of MB per process at 10,000 clients); shard.json, each process's connects and samples, stays.
-                File.Delete(Path.Combine(c.Directory, LoadShardResult.HistoryFileName));
-            }
-
-            return merged;
+            return await CollectAsync(plan, children, startAt, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -148,6 +151,33 @@ public sealed class ShardedLoadRunner
                 await server.DisposeAsync();
             }
         }
+    }
+
+    // How long stopped load processes get to write what they have before they are killed.
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
+
+    /// <summary>Reads what every process wrote and merges it; a process that wrote nothing fails the run, naming it.</summary>
+    private async Task<LoadResult> CollectAsync(Workloads.WorkloadPlan plan, List<Child> children, DateTimeOffset startAt, CancellationToken cancellationToken)
+    {
+        var results = new List<(LoadShardResult, string)>();
+        foreach (var c in children)
+        {
+            if (!File.Exists(Path.Combine(c.Directory, LoadShardResult.FileName)))
+            {
+                return Failed(plan, startAt, $"load process {c.Shard} exited with code {await c.Handle.Exited} and wrote no results{await WhyAsync(c)}");
+            }
+
+            results.Add((await LoadShardResult.ReadAsync(c.Directory, cancellationToken), c.Directory));
+        }
+
+        var merged = await LoadShardMerge.MergeAsync(plan, results, Path.GetTempPath(), cancellationToken);
+        foreach (var c in children)
+        {
+            // Merged (tens of MB per process at 10,000 clients); shard.json, each process's connects and samples, stays.
+            File.Delete(Path.Combine(c.Directory, LoadShardResult.HistoryFileName));
+        }
+
+        return merged;
     }
 
     /// <summary>The arguments of load process <paramref name="shard"/>: the run's resolved values, so every process plans the same run.</summary>

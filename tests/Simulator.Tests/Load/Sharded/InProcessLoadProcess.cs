@@ -32,6 +32,8 @@ internal static class InProcessLoadProcess
             Input = new StreamWriter(toChild.Writer.AsStream()) { AutoFlush = true },
             Exited = run,
             Kill = kill.Cancel,
+            Stop = kill.Cancel, // in process, cancelling is what Ctrl-C does to a load process
+
             Release = () =>
             {
                 kill.Dispose();

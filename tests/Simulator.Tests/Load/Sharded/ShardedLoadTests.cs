@@ -78,6 +78,66 @@ public sealed class ShardedLoadTests() : CliTestBase("chatsim-sharded-load-")
     }
 
     [Fact]
+    public async Task CtrlCDuringTheRun_EveryProcessWritesWhatItHas_AndThePartialReportCoversIt()
+    {
+        var scenario = WriteScenario();
+        await using var server = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0 });
+        var outDir = Path.Combine(Dir, "out");
+        using var ctrlC = new CancellationTokenSource();
+        // Ctrl-C once both processes have reported their 5-second sample (every client joined in the first second).
+        var fiveSeconds = 0;
+        using var progress = new LineWatcher(Out, line =>
+        {
+            if (System.Text.RegularExpressions.Regex.IsMatch(line, @"\[[01]/2\] 5\.\d s  started"))
+            {
+                if (Interlocked.Increment(ref fiveSeconds) == 2)
+                {
+                    ctrlC.Cancel();
+                }
+            }
+        });
+
+        var exit = await LoadCommand.RunAsync(
+            LoadArguments.Parse([scenario, "--out", outDir, "--server-url", server.BaseUri.ToString(), "--dev-tokens", "--processes", "2", "--hold", "5m"]),
+            progress,
+            ctrlC.Token,
+            sharding: new ShardedLoadOptions { LaunchProcess = InProcessLoadProcess.Launch }).WaitAsync(TimeSpan.FromSeconds(90));
+
+        var text = Out.ToString();
+        Assert.True(exit == 4, text);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var root = summary.RootElement;
+        Assert.True(root.GetProperty("interrupted").GetBoolean());
+        Assert.Equal(20, root.GetProperty("connectTime").GetProperty("count").GetInt64());
+        Assert.True(root.GetProperty("deliveryLatency").GetProperty("count").GetInt64() > 0, text);
+    }
+
+    /// <summary>Passes what is written on to <paramref name="inner"/> and shows each whole line to <paramref name="onLine"/>.</summary>
+    private sealed class LineWatcher(TextWriter inner, Action<string> onLine) : TextWriter
+    {
+        private readonly System.Text.StringBuilder _line = new();
+
+        public override System.Text.Encoding Encoding => inner.Encoding;
+
+        public override void Write(char value)
+        {
+            lock (_line)
+            {
+                inner.Write(value);
+                if (value == '\n')
+                {
+                    onLine(_line.ToString());
+                    _line.Clear();
+                }
+                else
+                {
+                    _line.Append(value);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task RealProcesses_ServerProcessAndTwoLoadProcesses_Exit0()
     {
         // What a user runs: chatsim starts the server in a process of its own and two load processes of itself.
