@@ -22,12 +22,16 @@ public static class LoadReport
             : ExitCodes.Pass;
     }
 
-    /// <summary>The run's evaluation windows (ramp start to the end of the load).</summary>
+    /// <summary>
+    /// The run's evaluation windows: ramp start to the end of the load, or to where an interrupted run stopped (the
+    /// planned windows after it would read as a load that fell to nothing and drag the hold's rates down).
+    /// </summary>
     public static IReadOnlyList<LoadWindow> Windows(LoadSettings settings, LoadResult result)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(result);
-        return LoadWindowBuilder.Build(result.History.Events, result.OriginMs, result.Connects, result.Samples, settings.Window, Math.Max(1, result.LoadEndMs), JoinedAt(result));
+        var endMs = result.Interrupted ? Math.Min(result.LoadEndMs, result.EndMs) : result.LoadEndMs;
+        return LoadWindowBuilder.Build(result.History.Events, result.OriginMs, result.Connects, result.Samples, settings.Window, Math.Max(1, endMs), JoinedAt(result));
     }
 
     /// <summary>Client id → first join, ms since the ramp start, for the clients that joined.</summary>

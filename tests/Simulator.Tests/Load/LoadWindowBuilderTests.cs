@@ -75,6 +75,28 @@ public sealed class LoadWindowBuilderTests
         Assert.Equal(0, w[1].ConnectedSamples); // a carried load is no measurement
     }
 
+    [Theory]
+    [InlineData(false, 12)]
+    [InlineData(true, 2)]
+    public void Windows_OfAnInterruptedRun_EndWhereItStopped(bool interrupted, int windows)
+    {
+        var scenario = ChatResilience.Simulator.Scenarios.ScenarioLoader.Parse("""{ "schemaVersion": 1, "name": "x", "clients": { "count": 2 }, "workload": { "rooms": [ { "name": "r", "count": 1, "size": 2 } ] } }""").Scenario;
+        var settings = LoadSettings.Resolve(scenario, 1, hold: TimeSpan.FromMinutes(1)) with { Window = TimeSpan.FromSeconds(5) };
+        var result = new LoadResult
+        {
+            History = new ChatResilience.Simulator.History.RecordedHistory([]),
+            Plan = LoadRunner.PlanFor(settings),
+            LoadEndMs = 60_000,
+            EndMs = 9_000,
+            Interrupted = interrupted,
+            Connects = [],
+            Samples = [],
+            ResourceSource = "none",
+        };
+
+        Assert.Equal(windows, LoadReport.Windows(settings, result).Count);
+    }
+
     [Fact]
     public void Build_HarnessLag_IsTheWorstTickInTheWindow()
     {
