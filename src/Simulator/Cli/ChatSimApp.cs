@@ -107,6 +107,7 @@ public static class ChatSimApp
             Seed = seed,
             ServerUrl = a.ServerUrl,
             TokenCommand = a.TokenCommand,
+            Tokens = CliParser.LoadTokenFile(a.TokenFile),
             AdminToken = a.AdminToken,
             DevTokens = a.DevTokens,
             ToxiproxyUrl = a.ToxiproxyUrl,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChatResilience.Simulator.Harness;
 using ChatResilience.Simulator.Scenarios;
 
 namespace ChatResilience.Simulator.Cli;
@@ -9,7 +10,8 @@ public static class CliParser
     public const string Usage = """
         usage:
           chatsim run <scenario.json> [--seed N] [--clients N] [--duration T] [--out DIR] [--repeat N]
-                      [--server-url URL (--token-command CMD [--admin-token TOKEN] | --dev-tokens)] [--toxiproxy-url URL]
+                      [--server-url URL ((--token-command CMD | --token-file PATH) [--admin-token TOKEN] | --dev-tokens)]
+                      [--toxiproxy-url URL]
                       [--bug name=value]... [--plain]
                       [--workers N | --external-workers N [--coordinator-listen IP:PORT] | --no-split]
           chatsim worker --coordinator URL
@@ -25,7 +27,7 @@ public static class CliParser
         string? scenario = null;
         int? seed = null, clients = null;
         TimeSpan? duration = null;
-        string? outDir = null, tokenCommand = null, adminToken = null;
+        string? outDir = null, tokenCommand = null, tokenFile = null, adminToken = null;
         Uri? serverUrl = null, toxiproxyUrl = null;
         var repeat = 1;
         var plain = false;
@@ -61,6 +63,9 @@ public static class CliParser
                     break;
                 case "--token-command":
                     tokenCommand = Value();
+                    break;
+                case "--token-file":
+                    tokenFile = Value();
                     break;
                 case "--admin-token":
                     adminToken = Value();
@@ -112,7 +117,7 @@ public static class CliParser
             throw new CliException("run: a scenario file is required");
         }
 
-        CheckTokenSources(serverUrl, tokenCommand, adminToken, devTokens, "--token-command / --admin-token");
+        CheckTokenSources(serverUrl, tokenCommand, tokenFile, adminToken, devTokens, "--token-command / --token-file / --admin-token");
 
         return new RunArguments
         {
@@ -124,6 +129,7 @@ public static class CliParser
             Repeat = repeat,
             ServerUrl = serverUrl,
             TokenCommand = tokenCommand,
+            TokenFile = tokenFile,
             AdminToken = adminToken,
             DevTokens = devTokens,
             ToxiproxyUrl = toxiproxyUrl,
@@ -143,10 +149,10 @@ public static class CliParser
             : throw new CliException($"{name}: '{value}' must be an integer in [{min}, {max}]");
 
     /// <summary>
-    /// The sources of tokens for <c>--server-url</c> (run and load): <c>--dev-tokens</c>, or <c>--token-command</c> with,
-    /// for run, <c>--admin-token</c>; each only with <c>--server-url</c>, which needs one of them.
+    /// The sources of tokens for <c>--server-url</c> (run and load): <c>--dev-tokens</c>, or <c>--token-command</c> or
+    /// <c>--token-file</c> with, for run, <c>--admin-token</c>; each only with <c>--server-url</c>, which needs one of them.
     /// </summary>
-    internal static void CheckTokenSources(Uri? serverUrl, string? tokenCommand, string? adminToken, bool devTokens, string dependentOptions)
+    internal static void CheckTokenSources(Uri? serverUrl, string? tokenCommand, string? tokenFile, string? adminToken, bool devTokens, string dependentOptions)
     {
         if (devTokens)
         {
@@ -155,22 +161,40 @@ public static class CliParser
                 throw new CliException("--dev-tokens: only with --server-url");
             }
 
-            if (tokenCommand is not null || adminToken is not null)
+            if (tokenCommand is not null || tokenFile is not null || adminToken is not null)
             {
-                throw new CliException("--dev-tokens / --token-command / --admin-token: give one source of tokens, not both (a development server issues the admin token too)");
+                throw new CliException("--dev-tokens / --token-command / --token-file / --admin-token: give one source of tokens, not both (a development server issues the admin token too)");
             }
 
             return;
         }
 
-        if (serverUrl is null && (tokenCommand is not null || adminToken is not null))
+        if (serverUrl is null && (tokenCommand is not null || tokenFile is not null || adminToken is not null))
         {
             throw new CliException($"{dependentOptions}: only with --server-url");
         }
 
-        if (serverUrl is not null && tokenCommand is null)
+        if (tokenCommand is not null && tokenFile is not null)
         {
-            throw new CliException("--server-url: needs --token-command CMD or --dev-tokens (a token command prints a bearer token for the user id it is given)");
+            throw new CliException("--token-command / --token-file: give one source of tokens, not both");
+        }
+
+        if (serverUrl is not null && tokenCommand is null && tokenFile is null)
+        {
+            throw new CliException("--server-url: needs --token-command CMD, --token-file PATH or --dev-tokens (a token command prints a bearer token for the user id it is given; a token file has a 'user-id token' line per user)");
+        }
+    }
+
+    /// <summary>The tokens of <c>--token-file</c>, or null without one; a file that cannot be read or parsed is a <see cref="CliException"/>.</summary>
+    internal static IReadOnlyDictionary<string, string>? LoadTokenFile(string? path)
+    {
+        try
+        {
+            return path is null ? null : TokenFile.Load(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            throw new CliException($"--token-file: {e.Message}");
         }
     }
 

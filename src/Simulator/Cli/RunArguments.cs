@@ -27,6 +27,9 @@ public sealed record RunArguments
     /// <summary>Shell command printing a bearer token for the user id given as its last argument (external server). Default: null.</summary>
     public string? TokenCommand { get; init; }
 
+    /// <summary>A file of 'user-id token' lines (external server), instead of a token command. Default: null.</summary>
+    public string? TokenFile { get; init; }
+
     /// <summary>Admin bearer token for room deletes and member removals (external server). Default: null.</summary>
     public string? AdminToken { get; init; }
 
@@ -75,7 +78,12 @@ public sealed record RunArguments
 
         if (ServerUrl is not null)
         {
-            parts.AddRange(DevTokens ? ["--server-url", ServerUrl.ToString(), "--dev-tokens"] : ["--server-url", ServerUrl.ToString(), "--token-command", Quote(TokenCommand ?? ""), "--admin-token", "…"]);
+            parts.AddRange(["--server-url", ServerUrl.ToString()]);
+            parts.AddRange(DevTokens ? ["--dev-tokens"] : TokenFile is not null ? ["--token-file", Quote(TokenFile)] : ["--token-command", Quote(TokenCommand ?? "")]);
+            if (AdminToken is not null)
+            {
+                parts.AddRange(["--admin-token", "…"]);
+            }
         }
 
         if (ToxiproxyUrl is not null)

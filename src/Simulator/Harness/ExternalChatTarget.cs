@@ -5,8 +5,8 @@ namespace ChatResilience.Simulator.Harness;
 
 /// <summary>
 /// A deployment the team runs itself: tokens come from <c>--token-command</c> (called with the user id as its
-/// last argument) and admin actions use <c>--admin-token</c>, or, for a development server, both come from its
-/// <c>POST /dev/token</c> (<c>--dev-tokens</c>); it cannot be restarted by the harness.
+/// last argument) or <c>--token-file</c>, and admin actions use <c>--admin-token</c>, or, for a development server,
+/// both come from its <c>POST /dev/token</c> (<c>--dev-tokens</c>); it cannot be restarted by the harness.
 /// </summary>
 internal sealed class ExternalChatTarget : IChatTarget
 {
@@ -16,6 +16,7 @@ internal sealed class ExternalChatTarget : IChatTarget
     private readonly Uri _baseUri;
     private readonly string? _tokenCommand;
     private readonly string? _adminToken;
+    private readonly IReadOnlyDictionary<string, string>? _issued;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly ConcurrentDictionary<string, Task<string>> _tokens = new(StringComparer.Ordinal);
     private Task<string>? _devAdminToken;
@@ -23,11 +24,13 @@ internal sealed class ExternalChatTarget : IChatTarget
     /// <param name="baseUri">The server's base URL.</param>
     /// <param name="tokenCommand">Prints a token for the user id appended to it; null: tokens from <c>POST /dev/token</c>.</param>
     /// <param name="adminToken">The admin actions' bearer token; with dev tokens one is issued when first needed.</param>
-    public ExternalChatTarget(Uri baseUri, string? tokenCommand, string? adminToken)
+    /// <param name="issued">Tokens from a <see cref="TokenFile"/>, user id → token; when given, the only source of users' tokens.</param>
+    public ExternalChatTarget(Uri baseUri, string? tokenCommand, string? adminToken, IReadOnlyDictionary<string, string>? issued = null)
     {
         _baseUri = baseUri;
         _tokenCommand = tokenCommand;
         _adminToken = adminToken;
+        _issued = issued;
         Upstream = $"{baseUri.Host}:{baseUri.Port}";
     }
 
@@ -37,6 +40,11 @@ internal sealed class ExternalChatTarget : IChatTarget
 
     public async ValueTask<string> GetTokenAsync(string userId, CancellationToken cancellationToken)
     {
+        if (_issued is not null)
+        {
+            return _issued.TryGetValue(userId, out var issued) ? issued : throw new HarnessException($"--token-file: no token for user '{userId}'");
+        }
+
         // One token per user per run: the command may be slow (a CLI that signs in).
         var task = _tokens.GetOrAdd(userId, u => _tokenCommand is null ? DevTokenAsync(u, admin: false) : RunTokenCommandAsync(u, CancellationToken.None));
         try
@@ -73,7 +81,7 @@ internal sealed class ExternalChatTarget : IChatTarget
             return _adminToken;
         }
 
-        if (_tokenCommand is not null)
+        if (_tokenCommand is not null || _issued is not null)
         {
             throw new HarnessException("admin actions need --admin-token");
         }

@@ -83,7 +83,7 @@ public sealed partial class SimulationRunner
             target = _targetFactory is not null ? await _targetFactory(ct)
                 : _settings.Shard is { } shard ? shard.Target
                 : _settings.ServerUrl is { } url
-                ? new ExternalChatTarget(url, _settings.DevTokens ? null : _settings.TokenCommand!, _settings.AdminToken)
+                ? new ExternalChatTarget(url, _settings.DevTokens ? null : _settings.TokenCommand, _settings.AdminToken, _settings.Tokens)
                 : await EmbeddedChatTarget.StartAsync(_settings.ServerBugs, Scenario.Clients.Count, _time, serverLog, ct);
             proxies = await ProxyFleet.StartAsync(ClientGroups.Names(Scenario.Clients), target.Upstream, _settings.Seed, _settings.ToxiproxyUrl, _time, _loggerFactory, ct);
             var fleet = proxies;

@@ -13,6 +13,10 @@ public sealed record SimulationSettings
     /// <summary>External server; null runs the embedded one. Default: null.</summary>
     public Uri? ServerUrl { get; init; }
     public string? TokenCommand { get; init; }
+
+    /// <summary>Users' tokens read from <c>--token-file</c> (user id → token), instead of a command. Default: null.</summary>
+    public IReadOnlyDictionary<string, string>? Tokens { get; init; }
+
     public string? AdminToken { get; init; }
 
     /// <summary>Tokens, the admin's included, from the external server's <c>POST /dev/token</c> instead of a command.</summary>

@@ -10,7 +10,8 @@ public sealed record LoadArguments
 {
     public const string Usage = """
           chatsim load <scenario.json> [--seed N] [--target N] [--ramp R/s] [--hold T] [--rate M/s] [--out DIR]
-                       [--server-url URL (--token-command CMD | --dev-tokens)] [--toxiproxy-url URL] [--processes N]
+                       [--server-url URL (--token-command CMD | --token-file PATH | --dev-tokens)] [--toxiproxy-url URL]
+                       [--processes N]
               ramp connections to a target, hold a per-client message rate, report where each SLO first breaks;
               against the embedded server, or a deployment of yours with --server-url; --processes N spreads the
               clients over N load processes (the server then runs in a process of its own) for ramps past one
@@ -47,6 +48,9 @@ public sealed record LoadArguments
     /// <summary>Prints a bearer token for the user id given as its last argument.</summary>
     public string? TokenCommand { get; init; }
 
+    /// <summary>A file of 'user-id token' lines, instead of a token command (<see cref="Harness.TokenFile"/>).</summary>
+    public string? TokenFile { get; init; }
+
     /// <summary>A Toxiproxy server to carry the clients instead of the embedded fault proxy.</summary>
     public Uri? ToxiproxyUrl { get; init; }
 
@@ -66,7 +70,7 @@ public sealed record LoadArguments
     public static LoadArguments Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        string? scenario = null, outDir = null, tokenCommand = null;
+        string? scenario = null, outDir = null, tokenCommand = null, tokenFile = null;
         Uri? serverUrl = null, toxiproxyUrl = null;
         var devTokens = false;
         int? seed = null, target = null, processes = null;
@@ -104,6 +108,9 @@ public sealed record LoadArguments
                 case "--token-command":
                     tokenCommand = Value();
                     break;
+                case "--token-file":
+                    tokenFile = Value();
+                    break;
                 case "--toxiproxy-url":
                     toxiproxyUrl = CliParser.Url(a, Value(), "http", "https");
                     break;
@@ -128,7 +135,7 @@ public sealed record LoadArguments
             }
         }
 
-        CliParser.CheckTokenSources(serverUrl, tokenCommand, adminToken: null, devTokens, "--token-command");
+        CliParser.CheckTokenSources(serverUrl, tokenCommand, tokenFile, adminToken: null, devTokens, "--token-command / --token-file");
         if (processes > 1 && toxiproxyUrl is not null)
         {
             // Each load process creates its group proxies under the same names: on one Toxiproxy server they would collide.
@@ -151,6 +158,7 @@ public sealed record LoadArguments
             OutDir = outDir,
             ServerUrl = serverUrl,
             TokenCommand = tokenCommand,
+            TokenFile = tokenFile,
             ToxiproxyUrl = toxiproxyUrl,
             DevTokens = devTokens,
             Processes = processes,
@@ -184,7 +192,8 @@ public sealed record LoadArguments
 
         if (ServerUrl is not null)
         {
-            parts.AddRange(DevTokens ? ["--server-url", ServerUrl.ToString(), "--dev-tokens"] : ["--server-url", ServerUrl.ToString(), "--token-command", RunArguments.Quote(TokenCommand ?? "")]);
+            parts.AddRange(["--server-url", ServerUrl.ToString()]);
+            parts.AddRange(DevTokens ? ["--dev-tokens"] : TokenFile is not null ? ["--token-file", RunArguments.Quote(TokenFile)] : ["--token-command", RunArguments.Quote(TokenCommand ?? "")]);
         }
 
         if (ToxiproxyUrl is not null)

@@ -1,3 +1,4 @@
+using ChatResilience.Simulator.Cli;
 using ChatResilience.Simulator.Load.Sharded;
 using ChatResilience.Simulator.Reports;
 using ChatResilience.Simulator.Scenarios;
@@ -21,6 +22,7 @@ public static class LoadCommand
         var settings = LoadSettings.Resolve(loaded.Scenario, seed, a.Target, a.RampRate, a.Hold, a.Rate) with
         {
             ServerUrl = a.ServerUrl, TokenCommand = a.TokenCommand, DevTokens = a.DevTokens, ToxiproxyUrl = a.ToxiproxyUrl,
+            TokenFile = a.TokenFile, Tokens = CliParser.LoadTokenFile(a.TokenFile),
             Processes = a.Processes ?? 1, Shard = a.Shard,
         };
         if (settings.Problems() is { Count: > 0 } problems)

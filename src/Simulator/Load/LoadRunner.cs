@@ -93,7 +93,7 @@ public sealed class LoadRunner
         {
             if (_settings.ServerUrl is not null)
             {
-                await _progress.WriteLineAsync($"  fetching tokens for {LocalLoadFleet.Users(plan).Count} users ({(_settings.DevTokens ? "POST /dev/token" : "--token-command")}) before the ramp");
+                await _progress.WriteLineAsync($"  fetching tokens for {LocalLoadFleet.Users(plan, _settings.Shard).Count} users ({(_settings.DevTokens ? "POST /dev/token" : _settings.Tokens is not null ? "--token-file" : "--token-command")}) before the ramp");
             }
 
             var starting = _time.GetTimestamp();

@@ -40,6 +40,12 @@ public sealed record LoadSettings
     /// <summary>Prints a bearer token for the user id given as its last argument (<c>--token-command</c>).</summary>
     public string? TokenCommand { get; init; }
 
+    /// <summary>The <c>--token-file</c> the tokens were read from (for the load processes of a sharded run); null without one.</summary>
+    public string? TokenFile { get; init; }
+
+    /// <summary>Users' tokens read from <see cref="TokenFile"/> (user id → token).</summary>
+    public IReadOnlyDictionary<string, string>? Tokens { get; init; }
+
     /// <summary>Tokens from the server's development endpoint, <c>POST /dev/token</c> (<c>--dev-tokens</c>), instead of a command.</summary>
     public bool DevTokens { get; init; }
 

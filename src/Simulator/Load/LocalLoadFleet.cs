@@ -70,10 +70,12 @@ internal sealed class LocalLoadFleet : ILoadFleet
         if (settings.ServerUrl is { } url)
         {
             // Dev tokens are an HTTP call each; a token command is a process each, one per core at a time.
-            var external = new ExternalChatTarget(
-                url,
-                settings.DevTokens ? null : settings.TokenCommand ?? throw new ArgumentException("an external server needs a token command or dev tokens", nameof(settings)),
-                adminToken: null);
+            if (!settings.DevTokens && settings.TokenCommand is null && settings.Tokens is null)
+            {
+                throw new ArgumentException("an external server needs a token command, a token file or dev tokens", nameof(settings));
+            }
+
+            var external = new ExternalChatTarget(url, settings.DevTokens ? null : settings.TokenCommand, adminToken: null, settings.Tokens);
             try
             {
                 await TokenPrefetch.RunAsync(external, Users(plan, settings.Shard), settings.DevTokens ? DevTokenParallelism : Environment.ProcessorCount, runStopping);

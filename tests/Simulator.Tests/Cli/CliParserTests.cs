@@ -28,9 +28,9 @@ public sealed class CliParserTests
     [InlineData(new[] { "s.json", "--bug", "nothing" }, "--bug: 'nothing' must be name=value")]
     [InlineData(new[] { "s.json", "--server-url", "ftp://x" }, "--server-url: 'ftp://x' must be an absolute http or https URL")]
     [InlineData(new[] { "s.json", "--server-url", "http://x" }, "--server-url: needs --token-command")]
-    [InlineData(new[] { "s.json", "--admin-token", "t" }, "--token-command / --admin-token: only with --server-url")]
+    [InlineData(new[] { "s.json", "--admin-token", "t" }, "--token-command / --token-file / --admin-token: only with --server-url")]
     [InlineData(new[] { "s.json", "--dev-tokens" }, "--dev-tokens: only with --server-url")]
-    [InlineData(new[] { "s.json", "--server-url", "http://x", "--dev-tokens", "--admin-token", "t" }, "--dev-tokens / --token-command / --admin-token: give one source of tokens")]
+    [InlineData(new[] { "s.json", "--server-url", "http://x", "--dev-tokens", "--admin-token", "t" }, "--dev-tokens / --token-command / --token-file / --admin-token: give one source of tokens")]
     public void ParseRun_BadArguments_NameTheArgument(string[] args, string expected)
     {
         var e = Assert.Throws<CliException>(() => CliParser.ParseRun(args));

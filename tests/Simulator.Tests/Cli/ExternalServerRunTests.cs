@@ -27,8 +27,10 @@ public sealed class ExternalServerRunTests() : CliTestBase("chatsim-external-")
           "minSamples": { "FinalNacksSurfaced": 0 } }
         """;
 
-    [Fact]
-    public async Task Run_ExternalServerWithNetworkFaultsAndAMemberRemoval_PassesEveryCheckerOnTheDeployment()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Run_ExternalServerWithNetworkFaultsAndAMemberRemoval_PassesEveryCheckerOnTheDeployment(bool tokenFile)
     {
         var scenarioPath = Path.Combine(Dir, "external.json");
         await File.WriteAllTextAsync(scenarioPath, Scenario);
@@ -39,7 +41,8 @@ public sealed class ExternalServerRunTests() : CliTestBase("chatsim-external-")
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90), TimeProvider.System);
 
         var exit = await ChatSimApp.MainAsync(
-            ["run", scenarioPath, "--out", outDir, "--plain", "--server-url", server.BaseUri.ToString(), "--token-command", tokenCommand,
+            ["run", scenarioPath, "--out", outDir, "--plain", "--server-url", server.BaseUri.ToString(),
+             .. tokenFile ? ["--token-file", Path.Combine(Dir, "tokens.txt")] : new[] { "--token-command", tokenCommand }, // the file the command reads
              "--admin-token", server.IssueToken("chatsim-admin", admin: true)],
             Out,
             Err,

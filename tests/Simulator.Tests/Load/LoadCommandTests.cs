@@ -184,11 +184,13 @@ public sealed class LoadCommandTests() : CliTestBase("chatsim-load-")
 
     [Theory]
     [InlineData(new[] { "--server-url", "http://127.0.0.1:9" }, "--server-url: needs --token-command")]
-    [InlineData(new[] { "--token-command", "echo" }, "--token-command: only with --server-url")]
+    [InlineData(new[] { "--token-command", "echo" }, "--token-command / --token-file: only with --server-url")]
     [InlineData(new[] { "--dev-tokens" }, "--dev-tokens: only with --server-url")]
-    [InlineData(new[] { "--server-url", "http://127.0.0.1:9", "--dev-tokens", "--token-command", "echo" }, "--dev-tokens / --token-command / --admin-token: give one source of tokens, not both")]
+    [InlineData(new[] { "--server-url", "http://127.0.0.1:9", "--dev-tokens", "--token-command", "echo" }, "--dev-tokens / --token-command / --token-file / --admin-token: give one source of tokens, not both")]
     [InlineData(new[] { "--server-url", "ws://127.0.0.1:9", "--token-command", "echo" }, "--server-url: 'ws://127.0.0.1:9' must be an absolute http or https URL")]
     [InlineData(new[] { "--toxiproxy-url", "nowhere" }, "--toxiproxy-url: 'nowhere' must be an absolute http or https URL")]
+    [InlineData(new[] { "--token-file", "t.txt" }, "--token-command / --token-file: only with --server-url")]
+    [InlineData(new[] { "--server-url", "http://127.0.0.1:9", "--token-file", "t.txt", "--token-command", "echo" }, "--token-command / --token-file: give one source of tokens, not both")]
     [InlineData(new[] { "--processes", "0" }, "--processes:")]
     [InlineData(new[] { "--processes", "65" }, "--processes:")]
     [InlineData(new[] { "--processes", "2", "--toxiproxy-url", "http://127.0.0.1:8474" }, "--processes: not with --toxiproxy-url")]
@@ -200,6 +202,26 @@ public sealed class LoadCommandTests() : CliTestBase("chatsim-load-")
         var exit = await ChatSimApp.MainAsync(["load", "s.json", .. options], Out, Err);
 
         Assert.Equal(64, exit);
+        Assert.Contains(message, Err.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "no tokens in it")]
+    [InlineData("u1\n", ":1: expected 'user-id token', got 1 field(s)")]
+    [InlineData(null, "Could not find file")]
+    public async Task Load_ATokenFileThatCannotBeUsed_Exit64NamingIt(string? text, string message)
+    {
+        var scenario = Write("""{ "schemaVersion": 1, "name": "x" }""");
+        var tokens = Path.Combine(Dir, "tokens.txt");
+        if (text is not null)
+        {
+            File.WriteAllText(tokens, text);
+        }
+
+        var exit = await ChatSimApp.MainAsync(["load", scenario, "--server-url", "http://127.0.0.1:9", "--token-file", tokens], Out, Err);
+
+        Assert.Equal(64, exit);
+        Assert.Contains("--token-file: ", Err.ToString(), StringComparison.Ordinal);
         Assert.Contains(message, Err.ToString(), StringComparison.Ordinal);
     }
 

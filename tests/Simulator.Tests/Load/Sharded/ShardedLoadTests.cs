@@ -36,9 +36,14 @@ public sealed class ShardedLoadTests() : CliTestBase("chatsim-sharded-load-")
         await using var server = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0 });
         var outDir = Path.Combine(Dir, "out");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90), TimeProvider.System);
+        // Tokens issued ahead, as a deployment with real identity would: every process reads the file it is passed.
+        var plan = LoadRunner.PlanFor(LoadSettings.Resolve(ScenarioLoader.Parse(Scenario).Scenario, seed: 4));
+        var tokenFile = Path.Combine(Dir, "tokens.txt");
+        var users = new[] { new LoadShard(0, 2), new LoadShard(1, 2) }.SelectMany(s => LocalLoadFleet.Users(plan, s)).Distinct(StringComparer.Ordinal);
+        await File.WriteAllLinesAsync(tokenFile, users.Select(u => $"{u} {server.IssueToken(u)}"));
 
         var exit = await LoadCommand.RunAsync(
-            LoadArguments.Parse([scenario, "--out", outDir, "--server-url", server.BaseUri.ToString(), "--dev-tokens", "--processes", "2"]),
+            LoadArguments.Parse([scenario, "--out", outDir, "--server-url", server.BaseUri.ToString(), "--token-file", tokenFile, "--processes", "2"]),
             Out,
             timeout.Token,
             sharding: new ShardedLoadOptions { LaunchProcess = InProcessLoadProcess.Launch });
@@ -55,12 +60,12 @@ public sealed class ShardedLoadTests() : CliTestBase("chatsim-sharded-load-")
             ["load process 0/2", "load process 1/2"],
             root.GetProperty("harnessLoad").GetProperty("processes").EnumerateArray().Select(p => p.GetProperty("process").GetString()));
         Assert.Contains("[1/2] load process 1/2: 10 of 20 clients", text, StringComparison.Ordinal);
-        Assert.EndsWith("--processes 2", root.GetProperty("reproCommand").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith($"--token-file {tokenFile} --processes 2", root.GetProperty("reproCommand").GetString(), StringComparison.Ordinal);
+        Assert.Contains("[0/2] fetching tokens for 11 users (--token-file)", text, StringComparison.Ordinal);
         Assert.Contains("<th>load processes</th><td>2</td>", File.ReadAllText(Path.Combine(outDir, "report.html")), StringComparison.Ordinal);
 
         // A message reaches readers in both processes, and the merged latency of each delivery is measured from the
         // sender's intended time in the other process: with the processes' clocks out of step it would be seconds off.
-        var plan = LoadRunner.PlanFor(LoadSettings.Resolve(ScenarioLoader.Parse(Scenario).Scenario, seed: 4));
         var latency = root.GetProperty("deliveryLatency");
         Assert.True(latency.GetProperty("count").GetInt64() > 0);
         Assert.True(latency.GetProperty("max").GetInt64() < 5_000, latency.ToString());
