@@ -89,15 +89,20 @@ public sealed class ShardedLoadTests() : CliTestBase("chatsim-sharded-load-")
         await using var server = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0 });
         var outDir = Path.Combine(Dir, "out");
         using var ctrlC = new CancellationTokenSource();
-        // Ctrl-C once both processes have reported their 5-second sample (every client joined in the first second).
-        var fiveSeconds = 0;
+        // Ctrl-C once both processes have reported every one of their clients connected and some deliveries (their
+        // progress lines, every 5 s), wherever in the hold that falls on a loaded runner.
+        var ready = new HashSet<string>();
         using var progress = new LineWatcher(Out, line =>
         {
-            if (System.Text.RegularExpressions.Regex.IsMatch(line, @"\[[01]/2\] 5\.\d s  started"))
+            var m = System.Text.RegularExpressions.Regex.Match(line, @"\[([01])/2\] +[\d.]+ s  started +\d+  connected +(\d+) .* delivered +(\d+)");
+            if (m.Success && m.Groups[2].Value == "10" && long.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture) > 0)
             {
-                if (Interlocked.Increment(ref fiveSeconds) == 2)
+                lock (ready)
                 {
-                    ctrlC.Cancel();
+                    if (ready.Add(m.Groups[1].Value) && ready.Count == 2)
+                    {
+                        ctrlC.Cancel();
+                    }
                 }
             }
         });
