@@ -77,13 +77,13 @@ internal static class GateScenarios
         """;
 
     /// <summary>
-    /// Six devices go away for 4–5.25 s, each returning at its own time, while ten others talk fast (60 msg/s each):
-    /// on return each resumes a backlog of ~2 500 messages, and live messages published while that replay runs must
-    /// be held for the seam. A server that forgets them leaves a hole the client only heals from history. The window
-    /// is a few milliseconds (the queue takes the whole backlog at once), and live messages come in bursts, one per
-    /// group commit, so a single return can miss; with two devices returning together the bug went unseen in about
-    /// one run in four once the send path got faster. Six staggered returns are six separate chances (6 of 6 runs
-    /// caught it on all six returns).
+    /// Six devices go away twice (for 1.5–2.75 s, then 2–3.25 s), each returning at its own times, while ten others
+    /// talk fast (60 msg/s each): on return each resumes a backlog of ~900–2,000 messages, and live messages published
+    /// while that replay runs must be held for the seam. A server that forgets them leaves a hole the client only heals
+    /// from history. The window is a few milliseconds (the queue takes the whole backlog at once), and live messages
+    /// come in bursts, one per group commit, so a single return can miss; with two devices returning together the bug
+    /// went unseen in about one run in four once the send path got faster, and with six returns once in a few dozen
+    /// CI runs. Twelve staggered returns are twelve separate chances.
     /// </summary>
     public const string Seam = """
         { "schemaVersion": 1, "name": "gate-seam", "duration": "8s",
@@ -92,12 +92,18 @@ internal static class GateScenarios
             { "name": "away4", "weight": 1 }, { "name": "away5", "weight": 1 }, { "name": "away6", "weight": 1 } ] },
           "client": { "reconnect": { "delayBase": "50ms", "delayMax": "500ms" } },
           "workload": { "rooms": [ { "name": "r", "count": 1, "size": 16 } ], "sendRatePerClient": 60,
-            "offline": [ { "group": "away1", "fraction": 1, "start": "1s", "duration": "4s" },
-                         { "group": "away2", "fraction": 1, "start": "1s", "duration": "4250ms" },
-                         { "group": "away3", "fraction": 1, "start": "1s", "duration": "4500ms" },
-                         { "group": "away4", "fraction": 1, "start": "1s", "duration": "4750ms" },
-                         { "group": "away5", "fraction": 1, "start": "1s", "duration": "5s" },
-                         { "group": "away6", "fraction": 1, "start": "1s", "duration": "5250ms" } ] },
+            "offline": [ { "group": "away1", "fraction": 1, "start": "500ms", "duration": "1500ms" },
+                         { "group": "away2", "fraction": 1, "start": "500ms", "duration": "1750ms" },
+                         { "group": "away3", "fraction": 1, "start": "500ms", "duration": "2s" },
+                         { "group": "away4", "fraction": 1, "start": "500ms", "duration": "2250ms" },
+                         { "group": "away5", "fraction": 1, "start": "500ms", "duration": "2500ms" },
+                         { "group": "away6", "fraction": 1, "start": "500ms", "duration": "2750ms" },
+                         { "group": "away1", "fraction": 1, "start": "3500ms", "duration": "2s" },
+                         { "group": "away2", "fraction": 1, "start": "3500ms", "duration": "2250ms" },
+                         { "group": "away3", "fraction": 1, "start": "3500ms", "duration": "2500ms" },
+                         { "group": "away4", "fraction": 1, "start": "3500ms", "duration": "2750ms" },
+                         { "group": "away5", "fraction": 1, "start": "3500ms", "duration": "3s" },
+                         { "group": "away6", "fraction": 1, "start": "3500ms", "duration": "3250ms" } ] },
           "bounds": { "quiesce": "15s", "convergence": "10s" } }
         """;
 }
