@@ -79,7 +79,7 @@ public sealed record RunArguments
         if (ServerUrl is not null)
         {
             parts.AddRange(["--server-url", ServerUrl.ToString()]);
-            parts.AddRange(DevTokens ? ["--dev-tokens"] : TokenFile is not null ? ["--token-file", Quote(TokenFile)] : ["--token-command", Quote(TokenCommand ?? "")]);
+            parts.AddRange(TokenSourceOptions(DevTokens, TokenFile, TokenCommand, Quote));
             if (AdminToken is not null)
             {
                 parts.AddRange(["--admin-token", "…"]);
@@ -95,5 +95,12 @@ public sealed record RunArguments
     }
 
     /// <summary>An argument as a shell would need it in a repeat command: quoted when it holds a space.</summary>
+    /// <summary>
+    /// The token source as options for a command line (<paramref name="quote"/> readies a value for it): run and load
+    /// repeat commands print them, a sharded load run passes them to its load processes.
+    /// </summary>
+    internal static string[] TokenSourceOptions(bool devTokens, string? tokenFile, string? tokenCommand, Func<string, string> quote) =>
+        devTokens ? ["--dev-tokens"] : tokenFile is not null ? ["--token-file", quote(tokenFile)] : ["--token-command", quote(tokenCommand ?? "")];
+
     internal static string Quote(string s) => s.Contains(' ', StringComparison.Ordinal) ? $"\"{s}\"" : s;
 }

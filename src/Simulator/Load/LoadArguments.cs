@@ -193,7 +193,7 @@ public sealed record LoadArguments
         if (ServerUrl is not null)
         {
             parts.AddRange(["--server-url", ServerUrl.ToString()]);
-            parts.AddRange(DevTokens ? ["--dev-tokens"] : TokenFile is not null ? ["--token-file", RunArguments.Quote(TokenFile)] : ["--token-command", RunArguments.Quote(TokenCommand ?? "")]);
+            parts.AddRange(RunArguments.TokenSourceOptions(DevTokens, TokenFile, TokenCommand, RunArguments.Quote));
         }
 
         if (ToxiproxyUrl is not null)

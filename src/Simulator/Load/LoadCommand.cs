@@ -38,7 +38,7 @@ public static class LoadCommand
 
         var repeat = a.RepeatCommand(seed);
         await output.WriteLineAsync(
-            $"chatsim load: {loaded.Scenario.Name} seed {seed}: ramp to {settings.Target} connections at {settings.RampRate}/s ({settings.Ramp.Duration.TotalSeconds:0.#} s), hold {DurationText.Format(settings.Hold)}, {settings.MessageRatePerClient} msg/s per client; server {settings.ServerUrl?.ToString() ?? (settings.Processes > 1 ? LoadSummary.ServerProcess : LoadSummary.Embedded)}, proxies {settings.ToxiproxyUrl?.ToString() ?? LoadSummary.Embedded}{(settings.Processes > 1 ? $"; {settings.Processes} load processes" : "")}");
+            $"chatsim load: {loaded.Scenario.Name} seed {seed}: ramp to {settings.Target} connections at {settings.RampRate}/s ({settings.Ramp.Duration.TotalSeconds:0.#} s), hold {DurationText.Format(settings.Hold)}, {settings.MessageRatePerClient} msg/s per client; server {settings.ServerUnderTest}, proxies {settings.ToxiproxyUrl?.ToString() ?? LoadSummary.Embedded}{(settings.Processes > 1 ? $"; {settings.Processes} load processes" : "")}");
         if (settings.ClientsWithoutRoom > 0)
         {
             await output.WriteLineAsync(

@@ -80,7 +80,7 @@ public static class LoadReport
                 ClientsWithoutRoom = settings.ClientsWithoutRoom,
                 Window = settings.Window,
             },
-            ServerUnderTest = settings.ServerUrl?.ToString() ?? (settings.Processes > 1 ? LoadSummary.ServerProcess : LoadSummary.Embedded),
+            ServerUnderTest = settings.ServerUnderTest,
             FaultProxies = settings.ToxiproxyUrl?.ToString() ?? LoadSummary.Embedded,
             PeakConnections = result.Samples.Count == 0 ? 0 : result.Samples.Max(s => s.Connected),
             ConnectTime = ConnectPercentiles(result.Connects),

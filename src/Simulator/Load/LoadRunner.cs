@@ -130,7 +130,7 @@ public sealed class LoadRunner
             using var faultsStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var faults = RunFaultsAsync(schedule, faultsStop.Token);
             var sends = RunSendsAsync(f, plan, ramp, origin, originTimestamp, ct);
-            var connects = await new RampDriver(ramp, _time).RunAsync(i => Owns(i) ? ConnectOneAsync(f, i, originTimestamp, ct) : Task.CompletedTask, ct, originTimestamp);
+            var connects = await new RampDriver(ramp, _time).RunAsync(i => ConnectOneAsync(f, i, originTimestamp, ct), ct, originTimestamp, Owns);
             await sends;
             await DelayUntilAsync(originTimestamp, loadEndMs, ct);
             await faultsStop.CancelAsync();

@@ -76,7 +76,8 @@ public sealed record LoadSettings
     /// <summary>The most clients one load process drives: all of them, this shard's, or the largest shard's.</summary>
     public int ClientsPerProcess => Shard?.ClientsOf(Target) ?? (Target + Processes - 1) / Processes;
 
-    private static int SocketsPerClientFor(Uri? toxiproxyUrl) => FileBudget.SocketsPerClientFor(serverHere: false, proxiesHere: toxiproxyUrl is null);
+    /// <summary>What the run loads, as the report names it: the deployment's URL, the server process of a run over several load processes, or the embedded server.</summary>
+    public string ServerUnderTest => ServerUrl?.ToString() ?? (Processes > 1 ? LoadSummary.ServerProcess : LoadSummary.Embedded);
 
     /// <summary>The ramp's schedule.</summary>
     public RampSchedule Ramp => new(Target, RampRate);
@@ -110,7 +111,7 @@ public sealed record LoadSettings
         {
             p.Add(Processes > 1 || Shard is not null
                 ? $"load.target / --target: {ClientsPerProcess} clients per load process: {budget}; use more --processes"
-                : $"load.target / --target: {budget}; spread the run over load processes (--processes N, {SocketsPerClientFor(ToxiproxyUrl)} sockets per client in each), or move the server (--server-url: 3 sockets per client here) and the proxies (--toxiproxy-url: 1) out");
+                : $"load.target / --target: {budget}; spread the run over load processes (--processes N, {(this with { Processes = 2 }).SocketsPerClient} sockets per client in each), or move the server (--server-url: 3 sockets per client here) and the proxies (--toxiproxy-url: 1) out");
         }
 
         if (Processes > Target)

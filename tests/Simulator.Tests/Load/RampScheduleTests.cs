@@ -64,6 +64,34 @@ public sealed class RampScheduleTests
     }
 
     [Fact]
+    public async Task RampDriver_OneLoadProcessesShare_StartsOnlyItsIndexesAtTheirInstantsOfTheWholeRamp()
+    {
+        var time = new FakeTimeProvider();
+        var started = new List<(int Index, TimeSpan At)>();
+        var began = time.GetTimestamp();
+
+        var run = new RampDriver(new RampSchedule(6, 5), time).RunAsync(
+            i =>
+            {
+                lock (started)
+                {
+                    started.Add((i, time.GetElapsedTime(began)));
+                }
+
+                return Task.CompletedTask;
+            },
+            include: i => i % 2 == 1);
+        for (var step = 0; step < 5; step++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(200));
+        }
+
+        var tasks = await run.WaitAsync(TimeSpan.FromSeconds(5), TimeProvider.System);
+        Assert.Equal(3, tasks.Count);
+        Assert.Equal([(1, TimeSpan.FromMilliseconds(200)), (3, TimeSpan.FromMilliseconds(600)), (5, TimeSpan.FromMilliseconds(1000))], started);
+    }
+
+    [Fact]
     public async Task RampDriver_SlowConnects_DoNotSlowTheRamp()
     {
         var time = new FakeTimeProvider();

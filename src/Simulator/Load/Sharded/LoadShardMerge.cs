@@ -45,7 +45,7 @@ public static class LoadShardMerge
         }
 
         var results = shards.Select(s => s.Result).ToList();
-        var failed = results.Select((r, i) => (r, i)).FirstOrDefault(x => x.r.HarnessError is not null);
+        var failed = results.FirstOrDefault(r => r.HarnessError is not null);
         return new LoadResult
         {
             History = history.Build(),
@@ -61,7 +61,7 @@ public static class LoadShardMerge
             ResourceError = results[0].ResourceError,
             // Every process applied the same network faults to its own proxies: one list stands for all.
             FaultActions = results[0].FaultActions,
-            HarnessError = failed.r is null ? null : $"load process {failed.r.Shard}: {failed.r.HarnessError}",
+            HarnessError = failed is null ? null : $"load process {failed.Shard}: {failed.HarnessError}",
             Interrupted = results.Any(r => r.Interrupted),
             HarnessLag = [.. results.Select(r => new ProcessLagSamples($"load process {r.Shard}", [.. r.Samples.Select(s => new SchedulingLagSample(s.AtMs, s.HarnessLagMs))]))],
         };

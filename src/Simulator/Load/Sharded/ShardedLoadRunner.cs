@@ -192,7 +192,7 @@ public sealed class ShardedLoadRunner
             "--server-url", serverUrl.ToString(), "--shard", shard.ToString(), "--out", directory,
         ];
         // A server this run started issues development tokens; a deployment gets the run's own token source.
-        args.AddRange(s.ServerUrl is null || s.DevTokens ? ["--dev-tokens"] : s.TokenFile is not null ? ["--token-file", s.TokenFile] : ["--token-command", s.TokenCommand ?? ""]);
+        args.AddRange(Cli.RunArguments.TokenSourceOptions(s.ServerUrl is null || s.DevTokens, s.TokenFile, s.TokenCommand, static v => v));
         return args;
     }
 
