@@ -22,6 +22,7 @@ public static class ChatSimApp
                 "validate" => Validate(args[1..], output, error),
                 "load" => await Load.LoadCommand.RunAsync(Load.LoadArguments.Parse(args[1..]), output, cancellationToken, Console.In),
                 "compare" => Load.Compare.CompareCommand.Run(Load.Compare.CompareArguments.Parse(args[1..]), output, error),
+                "load-process" => await Load.Sharded.Remote.LoadProcessClient.RunCommandAsync(args[1..], output, cancellationToken),
                 "worker" => await Sharding.WorkerCli.RunAsync(args[1..], output, cancellationToken),
                 "server" => await Sharding.ServerCommand.RunAsync(args[1..], output, Console.In, cancellationToken),
                 "help" or "--help" or "-h" => Help(output),

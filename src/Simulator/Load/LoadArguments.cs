@@ -11,11 +11,12 @@ public sealed record LoadArguments
     public const string Usage = """
           chatsim load <scenario.json> [--seed N] [--target N] [--ramp R/s] [--hold T] [--rate M/s] [--out DIR]
                        [--server-url URL (--token-command CMD | --token-file PATH | --dev-tokens)] [--toxiproxy-url URL]
-                       [--processes N]
+                       [--processes N | --external-processes N [--coordinator-listen IP:PORT]]
               ramp connections to a target, hold a per-client message rate, report where each SLO first breaks;
               against the embedded server, or a deployment of yours with --server-url; --processes N spreads the
               clients over N load processes (the server then runs in a process of its own) for ramps past one
-              process's open files
+              process's open files; --external-processes N waits for N load processes started on other machines with
+              chatsim load-process --coordinator URL [--token-file PATH | --token-command CMD] [--out DIR]
               (exit 0 all held, 2 one broke, 3 one had no samples, 4 harness failure, 64 bad input)
           chatsim compare <baseline.json> <new.json> [--tolerance 10%] [--metric name=tol]...
               regression table of two load (or two run) summaries: exit 0 within tolerance, 1 past it, 64 unreadable
@@ -61,6 +62,15 @@ public sealed record LoadArguments
     public int? Processes { get; init; }
 
     /// <summary>
+    /// True when the <see cref="Processes"/> are started elsewhere (<c>--external-processes N</c>): the coordinator waits
+    /// for N <c>chatsim load-process --coordinator URL</c> to register instead of starting them.
+    /// </summary>
+    public bool ExternalProcesses { get; init; }
+
+    /// <summary>Where the coordinator's API listens for external load processes (<c>--coordinator-listen IP:PORT</c>); null: 127.0.0.1, a free port.</summary>
+    public string? CoordinatorListen { get; init; }
+
+    /// <summary>
     /// This process's share of a run spread over several (<c>--shard I/N</c>): what a coordinator passes its load
     /// processes. Such a process waits for a start line on its input and writes raw results, not a report.
     /// </summary>
@@ -73,6 +83,8 @@ public sealed record LoadArguments
         string? scenario = null, outDir = null, tokenCommand = null, tokenFile = null;
         Uri? serverUrl = null, toxiproxyUrl = null;
         var devTokens = false;
+        var external = false;
+        string? listen = null;
         int? seed = null, target = null, processes = null;
         LoadShard? shard = null;
         double? ramp = null, rate = null;
@@ -120,6 +132,13 @@ public sealed record LoadArguments
                 case "--processes":
                     processes = CliParser.Int(a, Value(), 1, LoadShard.MaxCount);
                     break;
+                case "--external-processes":
+                    processes = CliParser.Int(a, Value(), 2, LoadShard.MaxCount);
+                    external = true;
+                    break;
+                case "--coordinator-listen":
+                    listen = Value();
+                    break;
                 case "--shard":
                     var sh = Value();
                     shard = LoadShard.TryParse(sh) ?? throw new CliException($"--shard: '{sh}' is not I/N with 0 ≤ I < N and 2 ≤ N ≤ {LoadShard.MaxCount}");
@@ -142,6 +161,16 @@ public sealed record LoadArguments
             throw new CliException("--processes: not with --toxiproxy-url (each load process runs its own embedded proxies)");
         }
 
+        if (external && args.Contains("--processes"))
+        {
+            throw new CliException("--external-processes: not with --processes (it says how many processes, all started elsewhere)");
+        }
+
+        if (listen is not null && !external)
+        {
+            throw new CliException("--coordinator-listen: only with --external-processes");
+        }
+
         if (shard is not null && (serverUrl is null || processes is not null || toxiproxyUrl is not null))
         {
             throw new CliException("--shard: a load process of a sharded run needs --server-url, and no --processes or --toxiproxy-url (the coordinator passes it)");
@@ -162,6 +191,8 @@ public sealed record LoadArguments
             ToxiproxyUrl = toxiproxyUrl,
             DevTokens = devTokens,
             Processes = processes,
+            ExternalProcesses = external,
+            CoordinatorListen = listen,
             Shard = shard,
         };
     }
@@ -203,7 +234,12 @@ public sealed record LoadArguments
 
         if (Processes is { } p)
         {
-            parts.AddRange(["--processes", I(p)]);
+            parts.AddRange([ExternalProcesses ? "--external-processes" : "--processes", I(p)]);
+        }
+
+        if (CoordinatorListen is not null)
+        {
+            parts.AddRange(["--coordinator-listen", CoordinatorListen]);
         }
 
         return string.Join(' ', parts);

@@ -1,5 +1,6 @@
 using ChatResilience.Simulator.Cli;
 using ChatResilience.Simulator.Load.Sharded;
+using ChatResilience.Simulator.Load.Sharded.Remote;
 using ChatResilience.Simulator.Reports;
 using ChatResilience.Simulator.Scenarios;
 
@@ -45,15 +46,49 @@ public static class LoadCommand
                 $"  note: the rooms seat {settings.Target - settings.ClientsWithoutRoom} clients, so {settings.ClientsWithoutRoom} of {settings.Target} connect and stay idle (no room, no sends); raise workload.rooms[].count to give them rooms");
         }
 
-        var result = settings.Processes > 1
-            ? await new ShardedLoadRunner(settings, a.ScenarioPath, outDir, output, sharding).RunAsync(cancellationToken)
-            : await new LoadRunner(settings, output).RunAsync(cancellationToken);
+        var result = !a.ExternalProcesses
+            ? settings.Processes > 1
+                ? await new ShardedLoadRunner(settings, a.ScenarioPath, outDir, output, sharding).RunAsync(cancellationToken)
+                : await new LoadRunner(settings, output).RunAsync(cancellationToken)
+            : await RunWithExternalProcessesAsync(a, settings, outDir, output, sharding, cancellationToken);
         var windows = LoadReport.Windows(settings, result);
         var summary = LoadReport.Summarize(settings, loaded, result, windows, repeat, GitRevision.Current());
         await LoadReportWriter.WriteAllAsync(outDir, summary, new LoadSeries { Samples = result.Samples, Windows = windows, Connects = result.Connects }, CancellationToken.None);
         Print(output, summary, outDir);
         return summary.ExitCode;
     }
+
+    /// <summary>
+    /// A sharded run whose load processes are started elsewhere (<c>--external-processes N</c>): the coordinator's API
+    /// takes their registrations, and each stands in the runner for a process this one would have started.
+    /// </summary>
+    private static async Task<LoadResult> RunWithExternalProcessesAsync(
+        LoadArguments a, LoadSettings settings, string outDir, TextWriter output, ShardedLoadOptions? sharding, CancellationToken cancellationToken)
+    {
+        var (listen, port) = Sharding.ShardedRun.ParseListen(a.CoordinatorListen);
+        if (settings.ServerUrl is null && !System.Net.IPAddress.IsLoopback(listen))
+        {
+            // The server process this run would start listens on loopback, out of other machines' reach.
+            throw new CliException("--coordinator-listen: load processes on other machines need a server they can reach: pass --server-url");
+        }
+
+        var progress = TextWriter.Synchronized(output);
+        using var processes = new RemoteLoadProcesses(settings.Processes, TimeProvider.System, progress);
+        await using var api = await LoadCoordinatorApi.StartAsync(processes, listen, port, cancellationToken);
+        await progress.WriteLineAsync($"  waiting for {settings.Processes} load processes: start each with  chatsim load-process --coordinator {api.BaseUri}");
+        var options = (sharding ?? new ShardedLoadOptions()) with
+        {
+            LaunchProcess = processes.Launch,
+            ReadyGrace = ExternalReadyGrace,
+            StartLead = TimeSpan.FromSeconds(3), // a poll away, over a network
+        };
+        var result = await new ShardedLoadRunner(settings, a.ScenarioPath, outDir, progress, options).RunAsync(cancellationToken);
+        await processes.TellTheAbortedAsync(RemoteLoadProtocol.PollInterval * 6);
+        return result;
+    }
+
+    /// <summary>How long a run with external load processes waits, beyond a local run's bound, for them to be started and register.</summary>
+    private static readonly TimeSpan ExternalReadyGrace = TimeSpan.FromMinutes(10);
 
     /// <summary>One load process of a sharded run: its share of the ramp from the coordinator's start, raw results into <paramref name="outDir"/>.</summary>
     private static async Task<int> RunShardAsync(LoadSettings settings, LoadShard shard, string outDir, TextWriter output, TextReader input, CancellationToken cancellationToken)

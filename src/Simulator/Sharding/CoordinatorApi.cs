@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using ChatResilience.Simulator.History;
 
 namespace ChatResilience.Simulator.Sharding;
@@ -29,19 +27,8 @@ internal sealed class CoordinatorApi : IAsyncDisposable
     /// <param name="cancellationToken">Stops the start.</param>
     public static async Task<CoordinatorApi> StartAsync(CoordinatorState state, Func<double> clockMs, IPAddress listen, int port, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(listen, port);
-            k.Limits.MaxRequestBodySize = 4L << 30;
-        });
-        var app = builder.Build();
-        Map(app, state, clockMs);
-        await app.StartAsync(cancellationToken);
-        var bound = app.Urls.Select(u => new Uri(u)).First();
-        var host = listen.Equals(IPAddress.Any) ? "127.0.0.1" : listen.ToString();
-        return new CoordinatorApi(app, new Uri($"http://{host}:{bound.Port}/"));
+        var (app, baseUri) = await ProtocolHttp.StartAsync(listen, port, a => Map(a, state, clockMs), cancellationToken);
+        return new CoordinatorApi(app, baseUri);
     }
 
     public async ValueTask DisposeAsync()
@@ -56,31 +43,31 @@ internal sealed class CoordinatorApi : IAsyncDisposable
         app.MapGet("/v1/clock", () => Results.Json(new ClockReading(clockMs()), ctx.ClockReading));
         app.MapPost("/v1/register", async (HttpContext http) =>
         {
-            var (request, error) = await ReadAsync(http, ctx.RegisterRequest);
+            var (request, error) = await ProtocolHttp.ReadAsync(http, ctx.RegisterRequest);
             if (request is null)
             {
-                return Error(400, error!);
+                return ProtocolHttp.Error(400, error!);
             }
 
             var (assignment, status, refused) = state.Register(request);
-            return assignment is null ? Error(status, refused!) : Results.Json(assignment, ctx.WorkerAssignment);
+            return assignment is null ? ProtocolHttp.Error(status, refused!) : Results.Json(assignment, ctx.WorkerAssignment);
         });
         app.MapPost("/v1/workers/{id:int}/heartbeat", async (int id, HttpContext http) =>
         {
-            var (heartbeat, error) = await ReadAsync(http, ctx.WorkerHeartbeat);
+            var (heartbeat, error) = await ProtocolHttp.ReadAsync(http, ctx.WorkerHeartbeat);
             if (heartbeat is null)
             {
-                return Error(400, error!);
+                return ProtocolHttp.Error(400, error!);
             }
 
             return state.Heartbeat(id, heartbeat) is { } command ? Results.Json(command, ctx.WorkerCommand) : Unknown(id);
         });
         app.MapPost("/v1/workers/{id:int}/quiesce", async (int id, HttpContext http) =>
         {
-            var (report, error) = await ReadAsync(http, ctx.QuiesceReport);
+            var (report, error) = await ProtocolHttp.ReadAsync(http, ctx.QuiesceReport);
             if (report is null)
             {
-                return Error(400, error!);
+                return ProtocolHttp.Error(400, error!);
             }
 
             return state.Quiesce(id, report) ? Results.Accepted() : Unknown(id);
@@ -101,38 +88,22 @@ internal sealed class CoordinatorApi : IAsyncDisposable
             }
             catch (InvalidDataException e)
             {
-                return Error(400, e.Message);
+                return ProtocolHttp.Error(400, e.Message);
             }
 
             return state.History(id, events) ? Results.NoContent() : Unknown(id);
         });
         app.MapPost("/v1/workers/{id:int}/result", async (int id, HttpContext http) =>
         {
-            var (result, error) = await ReadAsync(http, ctx.WorkerResult);
+            var (result, error) = await ProtocolHttp.ReadAsync(http, ctx.WorkerResult);
             if (result is null)
             {
-                return Error(400, error!);
+                return ProtocolHttp.Error(400, error!);
             }
 
-            return state.Result(id, result) is { } refused ? Error(409, refused) : Results.NoContent();
+            return state.Result(id, result) is { } refused ? ProtocolHttp.Error(409, refused) : Results.NoContent();
         });
     }
 
-    private static async Task<(T? Value, string? Error)> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> type)
-        where T : class
-    {
-        try
-        {
-            var value = await JsonSerializer.DeserializeAsync(http.Request.Body, type, http.RequestAborted);
-            return value is null ? (null, $"body must be a JSON {typeof(T).Name}, not null") : (value, null);
-        }
-        catch (JsonException e)
-        {
-            return (null, $"body is not a valid {typeof(T).Name}: {e.Message}");
-        }
-    }
-
-    private static IResult Error(int status, string message) => Results.Json(new ProtocolError(message), ShardingJsonContext.Default.ProtocolError, statusCode: status);
-
-    private static IResult Unknown(int id) => Error(404, $"worker {id} is not registered");
+    private static IResult Unknown(int id) => ProtocolHttp.Error(404, $"worker {id} is not registered");
 }

@@ -91,7 +91,7 @@ public sealed class ShardWorker
             using (var content = new NdjsonContent(events))
             using (var response = await http.PostAsync(new Uri(_coordinator, $"v1/workers/{assignment.WorkerId}/history"), content, cancellationToken))
             {
-                await EnsureAsync(response, "history upload", cancellationToken);
+                await ProtocolHttp.EnsureAsync(response, "history upload", cancellationToken);
             }
 
             usage.Sample();
@@ -126,7 +126,7 @@ public sealed class ShardWorker
             };
             using (var response = await http.PostAsJsonAsync(new Uri(_coordinator, $"v1/workers/{assignment.WorkerId}/result"), body, ShardingJsonContext.Default.WorkerResult, cancellationToken))
             {
-                await EnsureAsync(response, "result upload", cancellationToken);
+                await ProtocolHttp.EnsureAsync(response, "result upload", cancellationToken);
             }
 
             heartbeat.Phase = "done";
@@ -159,7 +159,7 @@ public sealed class ShardWorker
                     new RegisterRequest(WorkerProtocol.Version, _instance, Environment.MachineName, Environment.ProcessId),
                     ShardingJsonContext.Default.RegisterRequest,
                     cancellationToken);
-                await EnsureAsync(response, "registration", cancellationToken);
+                await ProtocolHttp.EnsureAsync(response, "registration", cancellationToken);
                 return await response.Content.ReadFromJsonAsync(ShardingJsonContext.Default.WorkerAssignment, cancellationToken)
                        ?? throw new HarnessException("registration answered null");
             }
@@ -168,15 +168,6 @@ public sealed class ShardWorker
                 // The coordinator may not be listening yet (workers started first on other machines).
                 await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken);
             }
-        }
-    }
-
-    private static async Task EnsureAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
-    {
-        if (!response.IsSuccessStatusCode)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            throw new HarnessException($"{what}: coordinator answered {(int)response.StatusCode}: {body}");
         }
     }
 

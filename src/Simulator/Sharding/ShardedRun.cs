@@ -59,7 +59,8 @@ internal static class ShardedRun
         return (result, RunVerdict.Judge(settings.Scenario, result));
     }
 
-    private static (IPAddress, int) ParseListen(string? text)
+    /// <summary>Parses <c>--coordinator-listen IP:PORT</c>; null: 127.0.0.1 and a free port.</summary>
+    internal static (IPAddress, int) ParseListen(string? text)
     {
         if (text is null)
         {

@@ -194,12 +194,41 @@ public sealed class LoadCommandTests() : CliTestBase("chatsim-load-")
     [InlineData(new[] { "--processes", "0" }, "--processes:")]
     [InlineData(new[] { "--processes", "65" }, "--processes:")]
     [InlineData(new[] { "--processes", "2", "--toxiproxy-url", "http://127.0.0.1:8474" }, "--processes: not with --toxiproxy-url")]
+    [InlineData(new[] { "--external-processes", "1" }, "--external-processes:")]
+    [InlineData(new[] { "--external-processes", "2", "--processes", "2" }, "--external-processes: not with --processes")]
+    [InlineData(new[] { "--coordinator-listen", "0.0.0.0:7100" }, "--coordinator-listen: only with --external-processes")]
     [InlineData(new[] { "--shard", "0/2" }, "--shard: a load process of a sharded run needs --server-url")]
     [InlineData(new[] { "--shard", "0/2", "--server-url", "http://127.0.0.1:9", "--dev-tokens", "--processes", "2" }, "--shard: a load process of a sharded run needs --server-url, and no --processes")]
     [InlineData(new[] { "--shard", "2/2", "--server-url", "http://127.0.0.1:9", "--dev-tokens" }, "--shard: '2/2' is not I/N")]
     public async Task Load_BadExternalTargetOptions_Exit64NamingThem(string[] options, string message)
     {
         var exit = await ChatSimApp.MainAsync(["load", "s.json", .. options], Out, Err);
+
+        Assert.Equal(64, exit);
+        Assert.Contains(message, Err.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0:0", "--coordinator-listen: load processes on other machines need a server they can reach: pass --server-url")]
+    [InlineData("nowhere", "--coordinator-listen: 'nowhere' must be ip:port")]
+    public async Task Load_ExternalProcessesListeningWhereTheyCannotWork_Exit64(string listen, string message)
+    {
+        var scenario = Write("""{ "schemaVersion": 1, "name": "x" }""");
+
+        var exit = await ChatSimApp.MainAsync(["load", scenario, "--external-processes", "2", "--coordinator-listen", listen], Out, Err);
+
+        Assert.Equal(64, exit);
+        Assert.Contains(message, Err.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "load-process: usage is  chatsim load-process --coordinator")]
+    [InlineData(new[] { "--coordinator", "ftp://h/" }, "--coordinator: 'ftp://h/' must be an absolute http or https URL")]
+    [InlineData(new[] { "--coordinator", "http://127.0.0.1:9/", "--token-file", "a", "--token-command", "b" }, "load-process: one of --token-file and --token-command")]
+    [InlineData(new[] { "--coordinator", "http://127.0.0.1:9/", "--shard", "0/2" }, "load-process: unknown argument '--shard'")]
+    public async Task LoadProcess_BadArguments_Exit64NamingThem(string[] args, string message)
+    {
+        var exit = await ChatSimApp.MainAsync(["load-process", .. args], Out, Err);
 
         Assert.Equal(64, exit);
         Assert.Contains(message, Err.ToString(), StringComparison.Ordinal);

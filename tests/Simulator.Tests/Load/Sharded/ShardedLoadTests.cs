@@ -11,7 +11,7 @@ namespace ChatResilience.Simulator.Tests.Load.Sharded;
 /// <summary><c>chatsim load --processes N</c> end to end: the coordinator, its load processes, the start handshake and the merge.</summary>
 public sealed class ShardedLoadTests() : CliTestBase("chatsim-sharded-load-")
 {
-    private const string Scenario = """
+    internal const string Scenario = """
         {
           "schemaVersion": 1, "name": "load-sharded", "seed": 4,
           "clients": { "count": 20, "groups": [ { "name": "wifi", "weight": 1 }, { "name": "cell", "weight": 1 } ] },
@@ -120,31 +120,6 @@ public sealed class ShardedLoadTests() : CliTestBase("chatsim-sharded-load-")
         Assert.True(root.GetProperty("interrupted").GetBoolean());
         Assert.Equal(20, root.GetProperty("connectTime").GetProperty("count").GetInt64());
         Assert.True(root.GetProperty("deliveryLatency").GetProperty("count").GetInt64() > 0, text);
-    }
-
-    /// <summary>Passes what is written on to <paramref name="inner"/> and shows each whole line to <paramref name="onLine"/>.</summary>
-    private sealed class LineWatcher(TextWriter inner, Action<string> onLine) : TextWriter
-    {
-        private readonly System.Text.StringBuilder _line = new();
-
-        public override System.Text.Encoding Encoding => inner.Encoding;
-
-        public override void Write(char value)
-        {
-            lock (_line)
-            {
-                inner.Write(value);
-                if (value == '\n')
-                {
-                    onLine(_line.ToString());
-                    _line.Clear();
-                }
-                else
-                {
-                    _line.Append(value);
-                }
-            }
-        }
     }
 
     [Fact]

@@ -1,0 +1,71 @@
+using System.Text;
+
+namespace ChatResilience.Simulator.Load.Sharded.Remote;
+
+/// <summary>
+/// A <see cref="TextWriter"/> that hands each complete line written to it to a callback: what stands for a load
+/// process's standard input or output when the process is at the other end of HTTP. Safe for concurrent writers.
+/// </summary>
+internal sealed class LineCallbackWriter(Action<string> onLine) : TextWriter
+{
+    private readonly StringBuilder _line = new();
+    private readonly Lock _gate = new();
+
+    public override Encoding Encoding => Encoding.UTF8;
+
+    public override void Write(char value)
+    {
+        string? complete = null;
+        lock (_gate)
+        {
+            if (value == '\n')
+            {
+                complete = _line.ToString().TrimEnd('\r');
+                _line.Clear();
+            }
+            else
+            {
+                _line.Append(value);
+            }
+        }
+
+        if (complete is not null)
+        {
+            onLine(complete);
+        }
+    }
+
+    public override void Write(string? value)
+    {
+        foreach (var c in value ?? "")
+        {
+            Write(c);
+        }
+    }
+
+    public override void WriteLine(string? value)
+    {
+        // One lock for the whole line, so lines of concurrent writers do not interleave.
+        lock (_gate)
+        {
+            Write(value);
+            Write('\n');
+        }
+    }
+
+    public override Task WriteLineAsync(string? value)
+    {
+        WriteLine(value);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteAsync(string? value)
+    {
+        Write(value);
+        return Task.CompletedTask;
+    }
+
+    public override Task FlushAsync() => Task.CompletedTask;
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace ChatResilience.Simulator.Sharding;
+
+/// <summary>
+/// What the coordinators' HTTP APIs share (a sharded run's with its workers, a sharded load run's with its external
+/// load processes): a Kestrel minimal API on the given address, bodies read with a named error instead of an
+/// exception, every refusal a <see cref="ProtocolError"/>, and the callers' check of an answer.
+/// </summary>
+internal static class ProtocolHttp
+{
+    /// <summary>Starts an API on <paramref name="listen"/>:<paramref name="port"/> (0: a free port) with the endpoints <paramref name="map"/> adds.</summary>
+    /// <returns>The app and the URL processes are given (0.0.0.0 shown as 127.0.0.1: other machines need this host's address).</returns>
+    public static async Task<(WebApplication App, Uri BaseUri)> StartAsync(IPAddress listen, int port, Action<WebApplication> map, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(listen, port);
+            k.Limits.MaxRequestBodySize = 4L << 30; // a history of millions of deliveries
+        });
+        var app = builder.Build();
+        map(app);
+        await app.StartAsync(cancellationToken);
+        var bound = app.Urls.Select(u => new Uri(u)).First();
+        var host = listen.Equals(IPAddress.Any) ? "127.0.0.1" : listen.ToString();
+        return (app, new Uri($"http://{host}:{bound.Port}/"));
+    }
+
+    /// <summary>Reads the request's JSON body: the value, or the error that says what was wrong with it.</summary>
+    public static async Task<(T? Value, string? Error)> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> type)
+        where T : class
+    {
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync(http.Request.Body, type, http.RequestAborted);
+            return value is null ? (null, $"body must be a JSON {typeof(T).Name}, not null") : (value, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, $"body is not a valid {typeof(T).Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>A refusal: <paramref name="status"/> with <c>{error}</c>.</summary>
+    public static IResult Error(int status, string message) => Results.Json(new ProtocolError(message), ShardingJsonContext.Default.ProtocolError, statusCode: status);
+
+    /// <summary>Throws a <see cref="Harness.HarnessException"/> quoting the coordinator's answer unless it is a success.</summary>
+    public static async Task EnsureAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw new Harness.HarnessException($"{what}: coordinator answered {(int)response.StatusCode}: {body}");
+        }
+    }
+}

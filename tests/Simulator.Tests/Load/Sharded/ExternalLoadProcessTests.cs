@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ChatResilience.Server.Hosting;
+using ChatResilience.Simulator.Load;
+using ChatResilience.Simulator.Load.Sharded;
+using ChatResilience.Simulator.Load.Sharded.Remote;
+using ChatResilience.Simulator.Scenarios;
+using ChatResilience.Simulator.Tests.Cli;
+
+namespace ChatResilience.Simulator.Tests.Load.Sharded;
+
+/// <summary>
+/// <c>chatsim load --external-processes N</c> with <c>chatsim load-process --coordinator URL</c> end to end: load
+/// processes the coordinator did not start register over HTTP, run their shares, and upload what they recorded.
+/// </summary>
+public sealed class ExternalLoadProcessTests() : CliTestBase("chatsim-external-load-")
+{
+    [Fact]
+    public async Task TwoExternalProcesses_RegisterRunAndUpload_OneReportOfEveryClient()
+    {
+        var scenario = WriteScenario();
+        await using var server = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0 });
+        var outDir = Path.Combine(Dir, "out");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120), TimeProvider.System);
+        var (coordinator, url) = await StartCoordinatorAsync(scenario, outDir, server.BaseUri, timeout.Token);
+
+        // One process uses the coordinator's token source (dev tokens); the other its own machine's token file.
+        var plan = LoadRunner.PlanFor(LoadSettings.Resolve(ScenarioLoader.Parse(ShardedLoadTests.Scenario).Scenario, seed: 4));
+        var tokenFile = Path.Combine(Dir, "tokens.txt");
+        var users = new[] { new LoadShard(0, 2), new LoadShard(1, 2) }.SelectMany(s => LocalLoadFleet.Users(plan, s)).Distinct(StringComparer.Ordinal);
+        await File.WriteAllLinesAsync(tokenFile, users.Select(u => $"{u} {server.IssueToken(u)}"));
+        using var text0 = new StringWriter();
+        using var text1 = new StringWriter();
+        var out0 = TextWriter.Synchronized(text0);
+        var out1 = TextWriter.Synchronized(text1);
+        var keptDir = Path.Combine(Dir, "p1");
+        var p0 = new LoadProcessClient(url).RunAsync(out0, timeout.Token);
+        var p1 = new LoadProcessClient(url, keptDir, ["--token-file", tokenFile]).RunAsync(out1, timeout.Token);
+
+        var exit = await coordinator;
+        var text = Out.ToString();
+        Assert.True(exit == 0, $"{text}{text0}{text1}");
+        Assert.Equal(0, await p0);
+        Assert.Equal(0, await p1);
+        Assert.Contains("(POST /dev/token)", text0.ToString(), StringComparison.Ordinal);
+        Assert.Contains("(--token-file)", text1.ToString(), StringComparison.Ordinal);
+        Assert.Matches(@"load process [01]/2 \(.+ pid \d+\) registered", text);
+        // The processes' own lines reach the coordinator's output, prefixed with their share.
+        Assert.Matches(@"\[[01]/2\] load process [01]/2: 10 of 20 clients", text);
+
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var root = summary.RootElement;
+        Assert.Equal(2, root.GetProperty("loadProcesses").GetInt32());
+        Assert.Equal(20, root.GetProperty("connectTime").GetProperty("count").GetInt64());
+        Assert.EndsWith("--external-processes 2 --coordinator-listen 127.0.0.1:0", root.GetProperty("reproCommand").GetString(), StringComparison.Ordinal);
+        // Deliveries cross processes; with the start instants not moved onto each process's clock the latency would be off.
+        var latency = root.GetProperty("deliveryLatency");
+        Assert.True(latency.GetProperty("count").GetInt64() > 0, latency.ToString());
+        Assert.True(latency.GetProperty("max").GetInt64() < 5_000, latency.ToString());
+        for (var i = 0; i < 2; i++)
+        {
+            var shard = await LoadShardResult.ReadAsync(Path.Combine(outDir, "shards", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.Equal($"{i}/2", shard.Shard);
+            Assert.Equal(10, shard.Connects.Count);
+            Assert.All(shard.Connects, c => Assert.Equal(i, c.Index % 2));
+        }
+
+        // A process given --out keeps its files there; the uploaded history was merged and removed on the coordinator.
+        Assert.True(File.Exists(Path.Combine(keptDir, LoadShardResult.FileName)));
+        Assert.False(File.Exists(Path.Combine(outDir, "shards", "0", LoadShardResult.HistoryFileName)));
+    }
+
+    [Fact]
+    public async Task AnExternalProcessThatCannotRunItsShare_FailsTheRunWithItsError_AndTheOtherIsToldToStop()
+    {
+        var scenario = WriteScenario();
+        await using var server = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0 });
+        var outDir = Path.Combine(Dir, "out");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120), TimeProvider.System);
+        var (coordinator, url) = await StartCoordinatorAsync(scenario, outDir, server.BaseUri, timeout.Token);
+        using var healthyText = new StringWriter();
+        var p0 = new LoadProcessClient(url).RunAsync(TextWriter.Synchronized(healthyText), timeout.Token);
+        var p1 = new LoadProcessClient(url, ownTokenOptions: ["--token-file", Path.Combine(Dir, "missing.txt")]).RunAsync(TextWriter.Null, timeout.Token);
+
+        Assert.Equal(4, await coordinator);
+        Assert.Equal(4, await p1);
+        // The healthy process learns the run is over without it instead of waiting for a start that never comes.
+        Assert.Equal(4, await p0);
+        Assert.Contains("the coordinator ended the run without this process", healthyText.ToString(), StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        Assert.Matches(@"^load process [01]/2 exited with code -1 before it was ready: failed on .+: .*missing\.txt", summary.RootElement.GetProperty("harnessError").GetString());
+    }
+
+    private string WriteScenario()
+    {
+        var path = Path.Combine(Dir, "s.json");
+        File.WriteAllText(path, ShardedLoadTests.Scenario);
+        return path;
+    }
+
+    /// <summary>Starts <c>chatsim load --external-processes 2</c> against <paramref name="serverUrl"/> (development tokens) and returns it with the URL it tells load processes to register at.</summary>
+    private async Task<(Task<int> Exit, Uri Url)> StartCoordinatorAsync(string scenario, string outDir, Uri serverUrl, CancellationToken cancellationToken)
+    {
+        var url = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var progress = new LineWatcher(Out, line =>
+        {
+            if (Regex.Match(line, @"chatsim load-process --coordinator (\S+)") is { Success: true } m)
+            {
+                url.TrySetResult(new Uri(m.Groups[1].Value));
+            }
+        });
+        List<string> args = [scenario, "--out", outDir, "--server-url", serverUrl.ToString(), "--dev-tokens", "--external-processes", "2", "--coordinator-listen", "127.0.0.1:0"];
+
+        var exit = Task.Run(() => LoadCommand.RunAsync(LoadArguments.Parse(args), progress, cancellationToken), CancellationToken.None);
+        var first = await Task.WhenAny(exit, url.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken));
+        return first == exit ? throw new InvalidOperationException($"the coordinator ended before it listened: {Out}") : (exit, await url.Task);
+    }
+}
