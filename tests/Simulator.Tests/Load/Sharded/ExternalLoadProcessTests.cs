@@ -91,6 +91,63 @@ public sealed class ExternalLoadProcessTests() : CliTestBase("chatsim-external-l
         Assert.Matches(@"^load process [01]/2 exited with code -1 before it was ready: failed on .+: .*missing\.txt", summary.RootElement.GetProperty("harnessError").GetString());
     }
 
+    [Fact]
+    public async Task RealProcesses_ACoordinatorAndTwoLoadProcessExecutables_Exit0()
+    {
+        // What a user runs, on one machine here: the coordinator (which starts its own server process) and two
+        // chatsim load-process given the URL it prints.
+        var scenario = WriteScenario();
+        var outDir = Path.Combine(Dir, "out");
+        using var coordinator = Chatsim("load", scenario, "--out", outDir, "--external-processes", "2");
+        var coordinatorText = new System.Text.StringBuilder();
+        Uri? url = null;
+        while (url is null && await coordinator.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) is { } line)
+        {
+            coordinatorText.AppendLine(line);
+            url = Regex.Match(line, @"chatsim load-process --coordinator (\S+)") is { Success: true } m ? new Uri(m.Groups[1].Value) : null;
+        }
+
+        Assert.True(url is not null, coordinatorText.ToString());
+        var rest = coordinator.StandardOutput.ReadToEndAsync();
+        using var p0 = Chatsim("load-process", "--coordinator", url.ToString());
+        using var p1 = Chatsim("load-process", "--coordinator", url.ToString());
+        var texts = new[] { p0, p1 }.Select(p => p.StandardOutput.ReadToEndAsync()).ToArray();
+        try
+        {
+            await Task.WhenAll(coordinator.WaitForExitAsync(), p0.WaitForExitAsync(), p1.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(120));
+        }
+        finally
+        {
+            foreach (var p in new[] { coordinator, p0, p1 }.Where(p => !p.HasExited))
+            {
+                p.Kill(entireProcessTree: true);
+            }
+        }
+
+        var all = $"{coordinatorText}{await rest}{await texts[0]}{await texts[1]}";
+        Assert.True(coordinator.ExitCode == 0, all);
+        Assert.Equal(0, p0.ExitCode);
+        Assert.Equal(0, p1.ExitCode);
+        Assert.Contains("load-process: share 0/2 uploaded (exit 0)", all, StringComparison.Ordinal);
+        Assert.Contains("load-process: share 1/2 uploaded (exit 0)", all, StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        Assert.Equal(20, summary.RootElement.GetProperty("connectTime").GetProperty("count").GetInt64());
+        Assert.Equal(LoadSummary.ServerProcess, summary.RootElement.GetProperty("serverUnderTest").GetString());
+    }
+
+    private static System.Diagnostics.Process Chatsim(params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "chatsim.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = System.Diagnostics.Process.Start(info)!;
+        process.ErrorDataReceived += (_, _) => { }; // drained, so a chatty process never blocks on a full pipe
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     private string WriteScenario()
     {
         var path = Path.Combine(Dir, "s.json");

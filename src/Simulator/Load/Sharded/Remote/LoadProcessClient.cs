@@ -105,6 +105,11 @@ public sealed class LoadProcessClient
             await output.WriteLineAsync($"load-process: {e.Message}");
             return ExitCodes.HarnessFailure;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await output.WriteLineAsync("load-process: interrupted before it had a share");
+            return ExitCodes.HarnessFailure;
+        }
 
         var dir = _outDir ?? Path.Combine(Path.GetTempPath(), $"chatsim-load-process-{Environment.ProcessId}-{shard}");
         try
@@ -132,7 +137,7 @@ public sealed class LoadProcessClient
             arguments = LoadArguments.Parse([scenarioPath, .. ArgumentsFor(assignment), "--out", dir]);
             offset = await ClockSync.MeasureAsync(LocalUnixMs, async ct => (await GetAsync(http, "v1/load/clock", RemoteLoadJsonContext.Default.LoadClockReading, ct)).UnixMs, cancellationToken: cancellationToken);
         }
-        catch (Exception e) when (e is CliException or ScenarioException or HarnessException or IOException or UnauthorizedAccessException or HttpRequestException)
+        catch (Exception e) when (e is CliException or ScenarioException or HarnessException or IOException or UnauthorizedAccessException or HttpRequestException or OperationCanceledException)
         {
             await FailAsync(http, shard, $"could not start on {Environment.MachineName}: {e.Message}", output);
             return ExitCodes.HarnessFailure;
@@ -196,19 +201,20 @@ public sealed class LoadProcessClient
     {
         if (_ownTokenOptions.Count == 0)
         {
-            return assignment.Arguments;
+            return assignment.Arguments ?? [];
         }
 
         var kept = new List<string>();
-        for (var i = 0; i < assignment.Arguments.Count; i++)
+        var given = assignment.Arguments ?? [];
+        for (var i = 0; i < given.Count; i++)
         {
-            if (TokenOptions.Contains(assignment.Arguments[i]))
+            if (TokenOptions.Contains(given[i]))
             {
                 i++;
             }
-            else if (assignment.Arguments[i] != "--dev-tokens")
+            else if (given[i] != "--dev-tokens")
             {
-                kept.Add(assignment.Arguments[i]);
+                kept.Add(given[i]);
             }
         }
 
