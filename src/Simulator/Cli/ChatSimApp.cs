@@ -194,7 +194,7 @@ public static class ChatSimApp
 
         foreach (var s in v.Slos)
         {
-            output.WriteLine($"  {(s.Passed ? "MET" : "BREACHED"),-12} {s.Name,-26} {s.Observed:0.###} {(s.LowerBound ? "≥" : "≤")} {s.Threshold} ({s.Samples} samples)");
+            output.WriteLine($"  {(s.Passed ? "MET" : "BREACHED"),-12} {s.Name,-26} {s.Observed:0.###} {(s.LowerBound ? "≥" : "≤")} {s.Threshold} ({s.Samples} samples){(v.HarnessLoad.SloCaveat(s) is { } caveat ? $" — {caveat}" : "")}");
         }
 
         foreach (var p in v.HarnessLoad.Processes)

@@ -53,6 +53,20 @@ public sealed record HarnessLoad
         }
     }
 
+    /// <summary>
+    /// What a breached time SLO (an <c>_ms</c> metric) must say when the harness was <see cref="Saturated"/>: that the
+    /// breach may be the load machine's. Null for a met SLO, a ratio, or a harness that kept its schedule. The exit code
+    /// stays the breach's: a gate must not pass a slow run on the machine's word, but whoever reads it should know.
+    /// </summary>
+    public string? SloCaveat(SloResult slo)
+    {
+        ArgumentNullException.ThrowIfNull(slo);
+        var worst = Processes.Where(p => p.OverTolerance > 0).MaxBy(p => p.MaxMs);
+        return worst is null || slo.Passed || slo.Unit != "ms"
+            ? null
+            : FormattableString.Invariant($"the harness ran up to {worst.MaxMs / 1000.0:0.0} s behind its own schedule ({worst.Process}), so the breach may be the load machine's");
+    }
+
     /// <summary>Summarises each process's samples against <paramref name="tolerance"/>.</summary>
     public static HarnessLoad From(IEnumerable<ProcessLagSamples> processes, TimeSpan tolerance)
     {

@@ -77,7 +77,7 @@ public static class HtmlReport
         foreach (var s in summary.Slos)
         {
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr class=\"{(s.Passed ? "Passed" : "Failed")}\"><td>{E(s.Name)}</td><td>{s.Observed?.ToString(CultureInfo.InvariantCulture) ?? "none"} {E(s.Unit)}</td><td>{(s.LowerBound ? "≥" : "≤")} {s.Threshold} {E(s.Unit)}</td><td>{(s.Passed ? "ok" : "breached")}</td></tr>\n");
+                $"<tr class=\"{(s.Passed ? "Passed" : "Failed")}\"><td>{E(s.Name)}</td><td>{s.Observed?.ToString(CultureInfo.InvariantCulture) ?? "none"} {E(s.Unit)}</td><td>{(s.LowerBound ? "≥" : "≤")} {s.Threshold} {E(s.Unit)}</td><td>{(s.Passed ? "ok" : "breached")}{(summary.HarnessLoad?.SloCaveat(s) is { } caveat ? ": " + E(caveat) : "")}</td></tr>\n");
         }
 
         html.Append("</table>\n");

@@ -54,7 +54,8 @@ public static class JUnitReport
                     "failure",
                     new XAttribute("type", "slo"),
                     new XAttribute("message", string.Create(
-                        CultureInfo.InvariantCulture, $"{s.Name}: observed {s.Observed} {s.Unit}, {(s.LowerBound ? "lower" : "upper")} bound {s.Threshold} {s.Unit}"))));
+                        CultureInfo.InvariantCulture, $"{s.Name}: observed {s.Observed} {s.Unit}, {(s.LowerBound ? "lower" : "upper")} bound {s.Threshold} {s.Unit}")
+                        + (summary.HarnessLoad?.SloCaveat(s) is { } caveat ? $"; {caveat} (see the harness case)" : ""))));
             }
             else if (s.Inconclusive)
             {

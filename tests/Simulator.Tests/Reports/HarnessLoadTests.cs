@@ -36,6 +36,21 @@ public sealed class HarnessLoadTests
     }
 
     [Fact]
+    public void SloCaveat_OnlyForABreachedTimeSlo_OfASaturatedHarness()
+    {
+        var saturated = HarnessLoad.From([new ProcessLagSamples("worker 2", [new(95_000, 9_800)])], TimeSpan.FromSeconds(2));
+        var calm = HarnessLoad.From([new ProcessLagSamples("worker 2", [new(95_000, 40)])], TimeSpan.FromSeconds(2));
+        var breached = SloResult.Judge("delivery_latency_p99_ms", 1_000, 4_000, 100);
+        var met = SloResult.Judge("delivery_latency_p99_ms", 1_000, 400, 100);
+        var ratio = SloResult.Judge("connected_fraction_min", 0.99, 0.5, 100);
+
+        Assert.Equal("the harness ran up to 9.8 s behind its own schedule (worker 2), so the breach may be the load machine's", saturated.SloCaveat(breached));
+        Assert.Null(calm.SloCaveat(breached));
+        Assert.Null(saturated.SloCaveat(met));
+        Assert.Null(saturated.SloCaveat(ratio));
+    }
+
+    [Fact]
     public void From_LeavesOutProcessesWithoutSamples()
     {
         var load = HarnessLoad.From([new ProcessLagSamples("worker 1", [])], TimeSpan.FromSeconds(2));

@@ -73,6 +73,22 @@ public sealed class JUnitReportTests
     }
 
     [Fact]
+    public void Build_BreachedTimeSlo_OfASaturatedHarness_SaysTheBreachMayBeTheMachines()
+    {
+        var load = HarnessLoad.From([new ProcessLagSamples("worker 1", [new(50_000, 7_000)])], TimeSpan.FromSeconds(2));
+        var slos = new[] { Slo("settle_time_p99_ms", passed: false) };
+
+        string Message(HarnessLoad harness) =>
+            (string)JUnitReport.Build(Summary([Passed("A")], slos) with { HarnessLoad = harness }).Descendants("failure").Single().Attribute("message")!;
+
+        Assert.EndsWith(
+            "upper bound 500 ms; the harness ran up to 7.0 s behind its own schedule (worker 1), so the breach may be the load machine's (see the harness case)",
+            Message(load),
+            StringComparison.Ordinal);
+        Assert.EndsWith("upper bound 500 ms", Message(new HarnessLoad()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_HistoryKeptInMemory_WarnsInTheHarnessCase()
     {
         var suite = JUnitReport.Build(Summary([Passed("A")], []) with { HistorySpillError = "spilling the history to /x failed (disk full); it is kept in memory instead" }).Root!.Element("testsuite")!;
