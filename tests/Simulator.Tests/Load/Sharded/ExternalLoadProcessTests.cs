@@ -92,6 +92,53 @@ public sealed class ExternalLoadProcessTests() : CliTestBase("chatsim-external-l
     }
 
     [Fact]
+    public async Task CtrlCAtTheCoordinator_EveryProcessIsToldToStop_UploadsWhatItHas_AndThePartialReportCoversIt()
+    {
+        var scenario = WriteScenario();
+        await using var server = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0 });
+        var outDir = Path.Combine(Dir, "out");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120), TimeProvider.System);
+        using var ctrlC = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        // Ctrl-C once both processes' forwarded progress lines show every client connected and some deliveries.
+        var ready = new HashSet<string>();
+        void Watch(string line)
+        {
+            var m = Regex.Match(line, @"\[([01])/2\] +[\d.]+ s  started +\d+  connected +(\d+) .* delivered +(\d+)");
+            if (m.Success && m.Groups[2].Value == "10" && m.Groups[3].Value != "0")
+            {
+                lock (ready)
+                {
+                    if (ready.Add(m.Groups[1].Value) && ready.Count == 2)
+                    {
+                        ctrlC.Cancel();
+                    }
+                }
+            }
+        }
+
+        var (coordinator, url) = await StartCoordinatorAsync(scenario, outDir, server.BaseUri, ctrlC.Token, ["--hold", "5m"], Watch);
+        using var text0 = new StringWriter();
+        using var text1 = new StringWriter();
+        var p0 = new LoadProcessClient(url).RunAsync(TextWriter.Synchronized(text0), timeout.Token);
+        var p1 = new LoadProcessClient(url).RunAsync(TextWriter.Synchronized(text1), timeout.Token);
+
+        var exit = await coordinator;
+        var all = $"{Out}{text0}{text1}";
+        Assert.True(exit == 4, all);
+        Assert.False(timeout.IsCancellationRequested, all); // stopped by the Ctrl-C above, not by the test's bound
+        // Each process stopped as Ctrl-C stops a load process (exit 4) and still uploaded its share.
+        Assert.Equal(4, await p0);
+        Assert.Equal(4, await p1);
+        Assert.Contains("uploaded (exit 4)", text0.ToString(), StringComparison.Ordinal);
+        Assert.Contains("uploaded (exit 4)", text1.ToString(), StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var root = summary.RootElement;
+        Assert.True(root.GetProperty("interrupted").GetBoolean());
+        Assert.Equal(20, root.GetProperty("connectTime").GetProperty("count").GetInt64());
+        Assert.True(root.GetProperty("deliveryLatency").GetProperty("count").GetInt64() > 0, all);
+    }
+
+    [Fact]
     public async Task RealProcesses_ACoordinatorAndTwoLoadProcessExecutables_Exit0()
     {
         // What a user runs, on one machine here: the coordinator (which starts its own server process) and two
@@ -156,7 +203,8 @@ public sealed class ExternalLoadProcessTests() : CliTestBase("chatsim-external-l
     }
 
     /// <summary>Starts <c>chatsim load --external-processes 2</c> against <paramref name="serverUrl"/> (development tokens) and returns it with the URL it tells load processes to register at.</summary>
-    private async Task<(Task<int> Exit, Uri Url)> StartCoordinatorAsync(string scenario, string outDir, Uri serverUrl, CancellationToken cancellationToken)
+    private async Task<(Task<int> Exit, Uri Url)> StartCoordinatorAsync(
+        string scenario, string outDir, Uri serverUrl, CancellationToken cancellationToken, string[]? options = null, Action<string>? watch = null)
     {
         var url = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var progress = new LineWatcher(Out, line =>
@@ -165,8 +213,10 @@ public sealed class ExternalLoadProcessTests() : CliTestBase("chatsim-external-l
             {
                 url.TrySetResult(new Uri(m.Groups[1].Value));
             }
+
+            watch?.Invoke(line);
         });
-        List<string> args = [scenario, "--out", outDir, "--server-url", serverUrl.ToString(), "--dev-tokens", "--external-processes", "2", "--coordinator-listen", "127.0.0.1:0"];
+        List<string> args = [scenario, "--out", outDir, "--server-url", serverUrl.ToString(), "--dev-tokens", "--external-processes", "2", "--coordinator-listen", "127.0.0.1:0", .. options ?? []];
 
         var exit = Task.Run(() => LoadCommand.RunAsync(LoadArguments.Parse(args), progress, cancellationToken), CancellationToken.None);
         var first = await Task.WhenAny(exit, url.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken));
