@@ -33,6 +33,7 @@ public sealed class LoadProcessClient
     private readonly TimeProvider _time;
     private readonly HttpMessageHandler? _handler;
     private readonly string _instance = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+    private bool _keepFiles; // an upload failed: what it recorded stays on this machine, whatever --out said
 
     /// <param name="coordinator">The coordinator's API (<c>--coordinator</c>).</param>
     /// <param name="outDir">Where the share's files are written before upload; null: a temporary folder, removed after.</param>
@@ -118,7 +119,7 @@ public sealed class LoadProcessClient
         }
         finally
         {
-            if (_outDir is null && Directory.Exists(dir))
+            if (_outDir is null && !_keepFiles && Directory.Exists(dir))
             {
                 Directory.Delete(dir, recursive: true);
             }
@@ -161,8 +162,9 @@ public sealed class LoadProcessClient
         {
             code = await run;
         }
-        catch (Exception e) when (e is CliException or ScenarioException or HarnessException or IOException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Whatever ended the share, the coordinator hears it now rather than finding this process lost in 30 s.
             await FailAsync(http, shard, $"failed on {Environment.MachineName}: {e.Message}", output);
             return ExitCodes.HarnessFailure;
         }
@@ -173,7 +175,15 @@ public sealed class LoadProcessClient
             return ExitCodes.HarnessFailure;
         }
 
-        await PollAsync(http, shard, lines, CancellationToken.None); // the last lines
+        try
+        {
+            await PollAsync(http, shard, lines, CancellationToken.None); // the last lines
+        }
+        catch (Exception e) when (e is HttpRequestException or HarnessException or OperationCanceledException)
+        {
+            // Progress only; the upload below says whether the coordinator is there.
+        }
+
         var result = Path.Combine(dir, LoadShardResult.FileName);
         if (!File.Exists(result))
         {
@@ -189,6 +199,7 @@ public sealed class LoadProcessClient
         catch (Exception e) when (e is HarnessException or HttpRequestException or IOException or OperationCanceledException)
         {
             await output.WriteLineAsync($"load-process: upload failed: {e.Message}; the files stay in {dir}");
+            _keepFiles = true;
             return ExitCodes.HarnessFailure;
         }
 
