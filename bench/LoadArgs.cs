@@ -23,6 +23,21 @@ internal static class LoadArgs
             : throw new LoadArgsException($"{name} needs a value");
     }
 
+    /// <summary>
+    /// Where a measurement writes its run: <c>--out</c>, else <c>artifacts/bench/{name}.md</c>. Never bench/results by
+    /// default: the files there are curated histories of many rounds, and one run used to overwrite them whole.
+    /// </summary>
+    public static string Output(string[] args, string name)
+    {
+        var path = String(args, "--out") ?? Path.Combine("artifacts", "bench", name + ".md");
+        if (Path.GetDirectoryName(path) is { Length: > 0 } dir)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        return path;
+    }
+
     /// <summary>The integer after <paramref name="name"/> (at least <paramref name="min"/>), or <paramref name="fallback"/> when absent.</summary>
     public static int Int(string[] args, string name, int fallback, int min = 0) =>
         String(args, name) is { } value ? Parse(name, value, min) : fallback;

@@ -23,7 +23,7 @@ internal static class OutcomesMemoryMeasurement
     {
         var clients = LoadArgs.Int(args, "--clients", 10_000, min: 1);
         var sends = LoadArgs.Int(args, "--sends", 100_000, min: 1);
-        var output = LoadArgs.String(args, "--out") ?? Path.Combine("bench", "results", "server-outcomes-memory.md");
+        var output = LoadArgs.Output(args, "server-outcomes-memory");
 
         // Warm up the code paths once, so JIT and type loading are not counted in the first case.
         await RunOnceAsync(100, 10, withSender: true, trimKeeping: null);

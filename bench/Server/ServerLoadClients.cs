@@ -12,6 +12,9 @@ internal sealed record SendAckResult(string Target, int Connections, int Window,
 {
     public double PerSecond => Acks / Seconds;
 
+    /// <summary>Which pass over the points this is (<c>--repeat</c>), 1-based; a ratio pairs results of one pass.</summary>
+    public int Repeat { get; init; } = 1;
+
     /// <summary>Process CPU (server and load generator together) per ack: less sensitive to other jobs on the machine than acks/s.</summary>
     public double CpuMicrosPerAck => Acks == 0 ? double.NaN : CpuSeconds * 1e6 / Acks;
 

@@ -31,7 +31,7 @@ internal static class SqliteLogCeilingMeasurement
         var rowsPerKey = LoadArgs.Int(args, "--index-rows-per-key", SqliteMessageLog.DefaultIndexRowsPerKey);
         var appenders = LoadArgs.Int(args, "--appenders", 100, min: 1);
         var seconds = LoadArgs.Int(args, "--seconds", 5, min: 1);
-        var output = LoadArgs.String(args, "--out") ?? Path.Combine("bench", "results", "sqlite-log-ceiling.md");
+        var output = LoadArgs.Output(args, "sqlite-log-ceiling");
         var indexBatches = LoadArgs.Ints(args, "--index-batches") ?? [SqliteMessageLog.DefaultIndexBatch];
         var retention = new Retention(LoadArgs.Int(args, "--retention", 0), TimeSpan.FromMilliseconds(LoadArgs.Int(args, "--sweep-ms", 1000, min: 1)));
         var rows = new List<Row>();

@@ -30,7 +30,7 @@ internal static class SqliteRetentionMeasurement
 
         var rooms = LoadArgs.Int(args, "--rooms", 10, min: 1);
         var perRoom = LoadArgs.Int(args, "--messages", 100_000, min: 1);
-        var output = LoadArgs.String(args, "--out") ?? Path.Combine("bench", "results", "sqlite-retention.md");
+        var output = LoadArgs.Output(args, "sqlite-retention");
         var path = Path.Combine(Path.GetTempPath(), $"bench-sqlite-retention-{Environment.ProcessId}.db");
         var rows = new List<Row>();
         try
