@@ -100,23 +100,8 @@ public sealed class ExternalLoadProcessTests() : CliTestBase("chatsim-external-l
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120), TimeProvider.System);
         using var ctrlC = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
         // Ctrl-C once both processes' forwarded progress lines show every client connected and some deliveries.
-        var ready = new HashSet<string>();
-        void Watch(string line)
-        {
-            var m = Regex.Match(line, @"\[([01])/2\] +[\d.]+ s  started +\d+  connected +(\d+) .* delivered +(\d+)");
-            if (m.Success && m.Groups[2].Value == "10" && m.Groups[3].Value != "0")
-            {
-                lock (ready)
-                {
-                    if (ready.Add(m.Groups[1].Value) && ready.Count == 2)
-                    {
-                        ctrlC.Cancel();
-                    }
-                }
-            }
-        }
-
-        var (coordinator, url) = await StartCoordinatorAsync(scenario, outDir, server.BaseUri, ctrlC.Token, ["--hold", "5m"], Watch);
+        var underWay = new BothSharesUnderWay(10, ctrlC.Cancel);
+        var (coordinator, url) = await StartCoordinatorAsync(scenario, outDir, server.BaseUri, ctrlC.Token, ["--hold", "5m"], underWay.Watch);
         using var text0 = new StringWriter();
         using var text1 = new StringWriter();
         var p0 = new LoadProcessClient(url).RunAsync(TextWriter.Synchronized(text0), timeout.Token);

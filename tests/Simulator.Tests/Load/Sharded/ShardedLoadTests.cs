@@ -89,23 +89,8 @@ public sealed class ShardedLoadTests() : CliTestBase("chatsim-sharded-load-")
         await using var server = await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0 });
         var outDir = Path.Combine(Dir, "out");
         using var ctrlC = new CancellationTokenSource();
-        // Ctrl-C once both processes have reported every one of their clients connected and some deliveries (their
-        // progress lines, every 5 s), wherever in the hold that falls on a loaded runner.
-        var ready = new HashSet<string>();
-        using var progress = new LineWatcher(Out, line =>
-        {
-            var m = System.Text.RegularExpressions.Regex.Match(line, @"\[([01])/2\] +[\d.]+ s  started +\d+  connected +(\d+) .* delivered +(\d+)");
-            if (m.Success && m.Groups[2].Value == "10" && long.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture) > 0)
-            {
-                lock (ready)
-                {
-                    if (ready.Add(m.Groups[1].Value) && ready.Count == 2)
-                    {
-                        ctrlC.Cancel();
-                    }
-                }
-            }
-        });
+        var underWay = new BothSharesUnderWay(10, ctrlC.Cancel);
+        using var progress = new LineWatcher(Out, underWay.Watch);
 
         var exit = await LoadCommand.RunAsync(
             LoadArguments.Parse([scenario, "--out", outDir, "--server-url", server.BaseUri.ToString(), "--dev-tokens", "--processes", "2", "--hold", "5m"]),
