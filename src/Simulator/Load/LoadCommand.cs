@@ -74,7 +74,12 @@ public static class LoadCommand
 
         var progress = TextWriter.Synchronized(output);
         using var processes = new RemoteLoadProcesses(settings.Processes, TimeProvider.System, progress);
-        await using var api = await LoadCoordinatorApi.StartAsync(processes, listen, port, cancellationToken);
+        var secret = Sharding.CoordinatorSecret.FromEnvironment();
+        await using var api = await LoadCoordinatorApi.StartAsync(processes, listen, port, cancellationToken, secret);
+        if (Sharding.CoordinatorSecret.OpenWarning(listen, secret) is { } open)
+        {
+            await progress.WriteLineAsync(open);
+        }
         await progress.WriteLineAsync($"  waiting for {settings.Processes} load processes: start each with  chatsim load-process --coordinator {api.BaseUri}");
         var options = (sharding ?? new ShardedLoadOptions()) with
         {

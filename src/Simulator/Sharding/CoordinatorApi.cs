@@ -25,9 +25,10 @@ internal sealed class CoordinatorApi : IAsyncDisposable
     /// <param name="listen">Address to bind (127.0.0.1 for local workers; 0.0.0.0 for workers elsewhere).</param>
     /// <param name="port">Port; 0 picks a free one.</param>
     /// <param name="cancellationToken">Stops the start.</param>
-    public static async Task<CoordinatorApi> StartAsync(CoordinatorState state, Func<double> clockMs, IPAddress listen, int port, CancellationToken cancellationToken = default)
+    /// <param name="secret">The shared secret every request must carry (<see cref="CoordinatorSecret"/>); null: none.</param>
+    public static async Task<CoordinatorApi> StartAsync(CoordinatorState state, Func<double> clockMs, IPAddress listen, int port, CancellationToken cancellationToken = default, string? secret = null)
     {
-        var (app, baseUri) = await ProtocolHttp.StartAsync(listen, port, a => Map(a, state, clockMs), cancellationToken);
+        var (app, baseUri) = await ProtocolHttp.StartAsync(listen, port, a => Map(a, state, clockMs), secret, cancellationToken);
         return new CoordinatorApi(app, baseUri);
     }
 

@@ -12,8 +12,13 @@ namespace ChatResilience.Simulator.Sharding;
 internal static class ProtocolHttp
 {
     /// <summary>Starts an API on <paramref name="listen"/>:<paramref name="port"/> (0: a free port) with the endpoints <paramref name="map"/> adds.</summary>
+    /// <param name="listen">Address to bind.</param>
+    /// <param name="port">Port; 0 picks a free one.</param>
+    /// <param name="map">Adds the endpoints.</param>
+    /// <param name="secret">When set, every request must carry it as a bearer token (<see cref="CoordinatorSecret"/>), or gets 401.</param>
+    /// <param name="cancellationToken">Stops the start.</param>
     /// <returns>The app and the URL processes are given (0.0.0.0 shown as 127.0.0.1: other machines need this host's address).</returns>
-    public static async Task<(WebApplication App, Uri BaseUri)> StartAsync(IPAddress listen, int port, Action<WebApplication> map, CancellationToken cancellationToken)
+    public static async Task<(WebApplication App, Uri BaseUri)> StartAsync(IPAddress listen, int port, Action<WebApplication> map, string? secret, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -23,6 +28,20 @@ internal static class ProtocolHttp
             k.Limits.MaxRequestBodySize = 4L << 30; // a history of millions of deliveries
         });
         var app = builder.Build();
+        if (secret is not null)
+        {
+            app.Use(async (http, next) =>
+            {
+                if (!CoordinatorSecret.Matches(http.Request.Headers.Authorization, secret))
+                {
+                    await Error(401, $"this coordinator needs its shared secret: set {CoordinatorSecret.EnvironmentVariable} as on the coordinator's machine").ExecuteAsync(http);
+                    return;
+                }
+
+                await next(http);
+            });
+        }
+
         map(app);
         await app.StartAsync(cancellationToken);
         var bound = app.Urls.Select(u => new Uri(u)).First();

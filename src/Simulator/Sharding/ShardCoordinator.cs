@@ -76,7 +76,12 @@ internal sealed partial class ShardCoordinator
                 : await ServerProcessTarget.StartAsync(cap, _bugs, _time, ct);
             var serverUrl = $"http://{server.Upstream}/";
             state = new CoordinatorState(_options.Workers, () => Template(serverUrl), () => NowMs) { HistorySpillDirectory = _settings.HistorySpillDirectory };
-            api = await CoordinatorApi.StartAsync(state, () => ClockMs, _options.Listen, _options.Port, ct);
+            api = await CoordinatorApi.StartAsync(state, () => ClockMs, _options.Listen, _options.Port, ct, _options.Secret);
+            if (CoordinatorSecret.OpenWarning(_options.Listen, _options.Secret) is { } open)
+            {
+                _log(open);
+            }
+
             _log($"coordinator {api.BaseUri} · server {serverUrl} · {_options.Workers} worker(s){(_options.ExternalWorkers ? $": start them with  chatsim worker --coordinator {api.BaseUri}" : "")}");
             if (!_options.ExternalWorkers)
             {

@@ -18,6 +18,9 @@ public sealed record ShardRunOptions
     /// <summary>Port of the coordinator API. Default: 0 (a free port).</summary>
     public int Port { get; init; }
 
+    /// <summary>The shared secret workers must present (<see cref="CoordinatorSecret"/>); null: none.</summary>
+    public string? Secret { get; init; }
+
     /// <summary>How often workers heartbeat. Default: 1 s.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -20,14 +20,17 @@ public sealed class ShardWorker
     private readonly TimeProvider _time;
     private readonly string _instance;
     private readonly long _start;
+    private readonly string? _secret;
 
     /// <param name="coordinator">The coordinator's base URL.</param>
     /// <param name="time">Clock. Default: system.</param>
     /// <param name="instance">Unique registration id. Default: host, pid and a random suffix.</param>
-    public ShardWorker(Uri coordinator, TimeProvider? time = null, string? instance = null)
+    /// <param name="secret">The coordinator's shared secret (<see cref="CoordinatorSecret"/>). Default: none.</param>
+    public ShardWorker(Uri coordinator, TimeProvider? time = null, string? instance = null, string? secret = null)
     {
         ArgumentNullException.ThrowIfNull(coordinator);
         _coordinator = coordinator;
+        _secret = secret;
         _time = time ?? TimeProvider.System;
         _instance = instance ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
         _start = _time.GetTimestamp();
@@ -40,6 +43,7 @@ public sealed class ShardWorker
     {
         ArgumentNullException.ThrowIfNull(log);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
+        CoordinatorSecret.Apply(http, _secret);
         WorkerAssignment assignment;
         ClockOffset offset;
         try

@@ -12,6 +12,6 @@ internal static class WorkerCli
             throw new CliException("worker: usage is  chatsim worker --coordinator http://host:port/");
         }
 
-        return await new ShardWorker(url).RunAsync(output, cancellationToken);
+        return await new ShardWorker(url, secret: CoordinatorSecret.FromEnvironment()).RunAsync(output, cancellationToken);
     }
 }

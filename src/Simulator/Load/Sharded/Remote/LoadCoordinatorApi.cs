@@ -23,10 +23,15 @@ internal sealed class LoadCoordinatorApi : IAsyncDisposable
     /// <summary>The URL load processes pass as <c>--coordinator</c> (0.0.0.0 shown as 127.0.0.1: give other machines this host's address).</summary>
     public Uri BaseUri { get; }
 
-    public static async Task<LoadCoordinatorApi> StartAsync(RemoteLoadProcesses processes, IPAddress listen, int port, CancellationToken cancellationToken = default)
+    /// <param name="processes">The book of shares.</param>
+    /// <param name="listen">Address to bind (127.0.0.1 for processes on this machine; 0.0.0.0 for processes elsewhere).</param>
+    /// <param name="port">Port; 0 picks a free one.</param>
+    /// <param name="cancellationToken">Stops the start.</param>
+    /// <param name="secret">The shared secret every request must carry (<see cref="CoordinatorSecret"/>); null: none.</param>
+    public static async Task<LoadCoordinatorApi> StartAsync(RemoteLoadProcesses processes, IPAddress listen, int port, CancellationToken cancellationToken = default, string? secret = null)
     {
         ArgumentNullException.ThrowIfNull(processes);
-        var (app, baseUri) = await ProtocolHttp.StartAsync(listen, port, a => Map(a, processes), cancellationToken);
+        var (app, baseUri) = await ProtocolHttp.StartAsync(listen, port, a => Map(a, processes), secret, cancellationToken);
         return new LoadCoordinatorApi(app, baseUri);
     }
 

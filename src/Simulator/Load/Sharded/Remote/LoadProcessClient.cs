@@ -32,6 +32,7 @@ public sealed class LoadProcessClient
     private readonly IReadOnlyList<string> _ownTokenOptions;
     private readonly TimeProvider _time;
     private readonly HttpMessageHandler? _handler;
+    private readonly string? _secret;
     private readonly string _instance = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private bool _keepFiles; // an upload failed: what it recorded stays on this machine, whatever --out said
 
@@ -40,8 +41,10 @@ public sealed class LoadProcessClient
     /// <param name="ownTokenOptions">This machine's <c>--token-file</c> / <c>--token-command</c>, replacing the coordinator's (whose paths may not exist here).</param>
     /// <param name="time">Clock of the offset probe, the polls and the run.</param>
     /// <param name="handler">HTTP handler (tests); null: a socket handler.</param>
-    public LoadProcessClient(Uri coordinator, string? outDir = null, IReadOnlyList<string>? ownTokenOptions = null, TimeProvider? time = null, HttpMessageHandler? handler = null)
+    /// <param name="secret">The coordinator's shared secret (<see cref="CoordinatorSecret"/>); null: none.</param>
+    public LoadProcessClient(Uri coordinator, string? outDir = null, IReadOnlyList<string>? ownTokenOptions = null, TimeProvider? time = null, HttpMessageHandler? handler = null, string? secret = null)
     {
+        _secret = secret;
         ArgumentNullException.ThrowIfNull(coordinator);
         _coordinator = coordinator;
         _outDir = outDir;
@@ -87,7 +90,7 @@ public sealed class LoadProcessClient
             throw new CliException("load-process: one of --token-file and --token-command");
         }
 
-        return await new LoadProcessClient(coordinator, outDir, tokens).RunAsync(output, cancellationToken);
+        return await new LoadProcessClient(coordinator, outDir, tokens, secret: CoordinatorSecret.FromEnvironment()).RunAsync(output, cancellationToken);
     }
 
     /// <returns>The share's exit code (as a <c>chatsim load --shard</c> process's), or 4 when it could not take part.</returns>
@@ -95,6 +98,7 @@ public sealed class LoadProcessClient
     {
         ArgumentNullException.ThrowIfNull(output);
         using var http = new HttpClient(_handler ?? new SocketsHttpHandler(), disposeHandler: _handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        CoordinatorSecret.Apply(http, _secret);
         int shard;
         LoadAssignment assignment;
         try
