@@ -34,7 +34,7 @@ internal static class ProtocolHttp
             {
                 if (!CoordinatorSecret.Matches(http.Request.Headers.Authorization, secret))
                 {
-                    await Error(401, $"this coordinator needs its shared secret: set {CoordinatorSecret.EnvironmentVariable} as on the coordinator's machine").ExecuteAsync(http);
+                    await Error(401, $"this coordinator needs its shared secret: set {CoordinatorSecret.EnvironmentVariable} to the same secret as the coordinator").ExecuteAsync(http);
                     return;
                 }
 
