@@ -46,6 +46,11 @@ public sealed class CoordinatorSecretTests
         using var registration = await anonymous.PostAsJsonAsync("v1/register", new RegisterRequest(WorkerProtocol.Version, "a", "h", 1));
         Assert.Equal(HttpStatusCode.Unauthorized, registration.StatusCode);
         Assert.Equal(1.5, (await member.GetFromJsonAsync<ClockReading>("v1/clock"))!.CoordinatorMs);
+
+        // A worker with another secret is refused at registration and exits 4 saying so.
+        using var log = new StringWriter();
+        Assert.Equal(4, await new ShardWorker(api.BaseUri, secret: "a guess").RunAsync(log).WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("registration: coordinator answered 401", log.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
