@@ -80,11 +80,12 @@ public static class LoadCommand
         {
             await progress.WriteLineAsync(open);
         }
+
         await progress.WriteLineAsync($"  waiting for {settings.Processes} load processes: start each with  chatsim load-process --coordinator {api.BaseUri}");
         var options = (sharding ?? new ShardedLoadOptions()) with
         {
             LaunchProcess = processes.Launch,
-            ReadyGrace = ExternalReadyGrace,
+            RemoteGrace = ExternalGrace,
             StartLead = TimeSpan.FromSeconds(3), // a poll away, over a network
         };
         var result = await new ShardedLoadRunner(settings, a.ScenarioPath, outDir, progress, options).RunAsync(cancellationToken);
@@ -92,8 +93,8 @@ public static class LoadCommand
         return result;
     }
 
-    /// <summary>How long a run with external load processes waits, beyond a local run's bound, for them to be started and register.</summary>
-    private static readonly TimeSpan ExternalReadyGrace = TimeSpan.FromMinutes(10);
+    /// <summary>What a run with external load processes allows beyond a local run's bounds: to start them by hand, and for their uploads.</summary>
+    private static readonly TimeSpan ExternalGrace = TimeSpan.FromMinutes(10);
 
     /// <summary>One load process of a sharded run: its share of the ramp from the coordinator's start, raw results into <paramref name="outDir"/>.</summary>
     private static async Task<int> RunShardAsync(LoadSettings settings, LoadShard shard, string outDir, TextWriter output, TextReader input, CancellationToken cancellationToken)

@@ -12,8 +12,11 @@ public sealed record ShardedLoadOptions
     /// <summary>Starts one load process with the given <c>chatsim</c> arguments. Default: <see cref="LoadProcessHandle.Start"/>.</summary>
     public Func<IReadOnlyList<string>, LoadProcessHandle>? LaunchProcess { get; init; }
 
-    /// <summary>Added to the bound on every process being ready: time to start processes by hand on other machines.</summary>
-    public TimeSpan ReadyGrace { get; init; }
+    /// <summary>
+    /// Added to the bounds on every process being ready and on their end: processes on other machines are started by
+    /// hand, and upload their files over a network.
+    /// </summary>
+    public TimeSpan RemoteGrace { get; init; }
 
     /// <summary>How far ahead of now the coordinator sets the common start, so every process has read it in time. Default 1 s.</summary>
     public TimeSpan StartLead { get; init; } = TimeSpan.FromSeconds(1);

@@ -42,10 +42,10 @@ public sealed class ShardedLoadRunner
 
     // Until every process is ready: its start and JIT, its users' tokens (a minute plus 100 ms a user, as a
     // one-process run allows), its warm-up client.
-    private TimeSpan ReadyBound => _options.ReadyGrace + TimeSpan.FromMinutes(2) + (TimeSpan.FromMilliseconds(100) * _settings.ClientsPerProcess) + _settings.ConnectTimeout;
+    private TimeSpan ReadyBound => _options.RemoteGrace + TimeSpan.FromMinutes(2) + (TimeSpan.FromMilliseconds(100) * _settings.ClientsPerProcess) + _settings.ConnectTimeout;
 
     // From the start to every process's exit: as a one-process run's bound, with a minute for writing the files.
-    private TimeSpan RunBound => _settings.LoadDuration + _settings.DrainBound + _settings.ConnectTimeout + TimeSpan.FromMinutes(2);
+    private TimeSpan RunBound => _options.RemoteGrace + _settings.LoadDuration + _settings.DrainBound + _settings.ConnectTimeout + TimeSpan.FromMinutes(2);
 
     public async Task<LoadResult> RunAsync(CancellationToken cancellationToken = default)
     {
