@@ -89,7 +89,9 @@ public static class LoadCommand
             StartLead = TimeSpan.FromSeconds(3), // a poll away, over a network
         };
         var result = await new ShardedLoadRunner(settings, a.ScenarioPath, outDir, progress, options).RunAsync(cancellationToken);
-        await processes.TellTheAbortedAsync(RemoteLoadProtocol.PollInterval * 6);
+        // Polls come every half second; the bound is for a busy machine, and only a process that stopped polling without
+        // being found lost yet can make the run wait it out.
+        await processes.TellTheAbortedAsync(TimeSpan.FromSeconds(10));
         return result;
     }
 

@@ -229,7 +229,8 @@ internal sealed class RemoteLoadProcesses : IDisposable
         Task[] waits;
         lock (_gate)
         {
-            waits = [.. _slots.Where(s => s.Instance is not null && !s.ResultIn && !s.Failed).Select(s => s.AbortSeen.Task)];
+            // Not the lost, nor those that said they failed: they poll no more.
+            waits = [.. _slots.Where(s => s.Instance is not null && !s.ResultIn && !s.Failed && !s.Lost).Select(s => s.AbortSeen.Task)];
         }
 
         try
@@ -296,6 +297,11 @@ internal sealed class RemoteLoadProcesses : IDisposable
 
         foreach (var slot in lost)
         {
+            lock (_gate)
+            {
+                slot.Lost = true;
+            }
+
             End(slot, -1, $"no word from load process {slot.Name} for {RemoteLoadProtocol.LostAfter.TotalSeconds:0} s (its machine, its network, or the process is gone)");
         }
     }
@@ -316,6 +322,9 @@ internal sealed class RemoteLoadProcesses : IDisposable
 
         /// <summary>The process said it failed: it is not polling any more.</summary>
         public bool Failed { get; set; }
+
+        /// <summary>Not heard from for <see cref="RemoteLoadProtocol.LostAfter"/>: not expected to poll again.</summary>
+        public bool Lost { get; set; }
 
         public TaskCompletionSource AbortSeen { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public LineChannelReader Output { get; } = new();
