@@ -88,7 +88,7 @@ public static class LoadCommand
             RemoteGrace = ExternalGrace,
             StartLead = TimeSpan.FromSeconds(3), // a poll away, over a network
         };
-        var result = await new ShardedLoadRunner(settings, a.ScenarioPath, outDir, progress, options).RunAsync(cancellationToken);
+        var result = await new ShardedLoadRunner(settings, a.ScenarioPath, outDir, progress, options).RunAsync(cancellationToken) with { ProcessClocks = processes.Clocks() };
         // Polls come every half second; the bound is for a busy machine, and only a process that stopped polling without
         // being found lost yet can make the run wait it out.
         await processes.TellTheAbortedAsync(TimeSpan.FromSeconds(10));
@@ -124,6 +124,11 @@ public static class LoadCommand
         foreach (var b in s.SloBreaks)
         {
             o.WriteLine($"    {(b.Broke ? "BROKE" : b.WindowsJudged == 0 ? "NO DATA" : "HELD"),-7} {b.Metric,-26} {(b.LowerBound ? "≥" : "≤")} {b.Threshold,-8} {b.Describe()}");
+        }
+
+        foreach (var c in s.ProcessClocks ?? [])
+        {
+            o.WriteLine($"  clock             {c.Describe()}");
         }
 
         foreach (var p in s.HarnessLoad?.Processes ?? [])

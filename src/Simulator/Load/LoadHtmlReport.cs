@@ -29,6 +29,10 @@ public static class LoadHtmlReport
         Row(html, "machine", $"{summary.Machine.Cores} cores, {summary.Machine.Os}, {summary.Machine.DotNet}");
         Row(html, "server under test / fault proxies", $"{summary.ServerUnderTest} / {summary.FaultProxies}");
         Row(html, "load processes", summary.LoadProcesses.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (summary.ProcessClocks is { Count: > 0 } clocks)
+        {
+            Row(html, "load process clocks (bound the merged latencies' error)", string.Join("; ", clocks.Select(c => c.Describe())));
+        }
         Row(html, "ramp", $"{l.Target} connections at {l.RampRate}/s, hold {DurationText.Format(l.Hold)}, {l.MessageRatePerClient} msg/s per client, windows of {DurationText.Format(l.Window)}");
         Row(html, "peak connections / connect failures", $"{summary.PeakConnections} / {summary.ConnectFailures}");
         Row(html, "connect time ms p50/p90/p99/p99.9/max", Percentiles(summary.ConnectTime));

@@ -113,6 +113,7 @@ public static class LoadReport
                 Error = result.ResourceError,
             },
             LoadProcesses = settings.Processes,
+            ProcessClocks = result.ProcessClocks.Count == 0 ? null : result.ProcessClocks,
             HarnessLoad = HarnessLoad.From(
                 result.HarnessLag ?? [new ProcessLagSamples("chatsim", [.. result.Samples.Select(s => new SchedulingLagSample(s.AtMs, s.HarnessLagMs))])], settings.Scenario.Bounds.SchedulingTolerance) with { Remedy = HarnessLoad.LoadRemedy },
             SloBreaks = breaks,

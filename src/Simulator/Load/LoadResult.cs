@@ -41,4 +41,7 @@ public sealed record LoadResult
 
     /// <summary>Each load process's own scheduling lag, for a run over several; null: this process's, from <see cref="Samples"/>.</summary>
     public IReadOnlyList<ProcessLagSamples>? HarnessLag { get; init; }
+
+    /// <summary>The clock offsets of load processes on other machines (<c>--external-processes</c>); empty otherwise.</summary>
+    public IReadOnlyList<Sharded.Remote.ProcessClock> ProcessClocks { get; init; } = [];
 }

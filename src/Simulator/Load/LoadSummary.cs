@@ -42,6 +42,10 @@ public sealed record LoadSummary
     /// <summary>Load processes that drove the clients (<c>--processes</c>).</summary>
     public int LoadProcesses { get; init; } = 1;
 
+    /// <summary>The clock offsets of load processes on other machines, which bound the merged latencies' error; omitted for processes on this machine.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public IReadOnlyList<Sharded.Remote.ProcessClock>? ProcessClocks { get; init; }
+
     /// <summary>What carried the clients' faults: <c>"embedded"</c>, or the Toxiproxy server's URL (<c>--toxiproxy-url</c>).</summary>
     public string FaultProxies { get; init; } = Embedded;
 

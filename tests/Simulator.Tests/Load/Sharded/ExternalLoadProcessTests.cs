@@ -53,6 +53,13 @@ public sealed class ExternalLoadProcessTests() : CliTestBase("chatsim-external-l
         Assert.Equal(2, root.GetProperty("loadProcesses").GetInt32());
         Assert.Equal(20, root.GetProperty("connectTime").GetProperty("count").GetInt64());
         Assert.EndsWith("--external-processes 2 --coordinator-listen 127.0.0.1:0", root.GetProperty("reproCommand").GetString(), StringComparison.Ordinal);
+        // Each process's clock against the coordinator's: on one machine, a fraction of a millisecond either way.
+        var clocks = root.GetProperty("processClocks").EnumerateArray().ToList();
+        Assert.Equal(["load process 0/2", "load process 1/2"], clocks.Select(c => c.GetProperty("process").GetString()));
+        Assert.All(clocks, c => Assert.InRange(c.GetProperty("uncertaintyMs").GetDouble(), 0, 1_000));
+        Assert.All(clocks, c => Assert.InRange(c.GetProperty("offsetMs").GetDouble(), -1_000, 1_000));
+        Assert.Matches(@"clock +load process 0/2 on .+: clock offset", text);
+        Assert.Contains("load process clocks", File.ReadAllText(Path.Combine(outDir, "report.html")), StringComparison.Ordinal);
         // Deliveries cross processes; with the start instants not moved onto each process's clock the latency would be off.
         var latency = root.GetProperty("deliveryLatency");
         Assert.True(latency.GetProperty("count").GetInt64() > 0, latency.ToString());

@@ -61,6 +61,25 @@ public sealed class RemoteLoadProcessesTests() : CliTestBase("chatsim-remote-loa
     }
 
     [Fact]
+    public void AReportedClock_IsKeptOnce_PerShare_AndAnImpossibleOneIsIgnored()
+    {
+        using var book = new RemoteLoadProcesses(2, _time, TextWriter.Null);
+        Launch(book, 0);
+        Launch(book, 1);
+        book.Register(Request("a"));
+        book.Register(Request("b"));
+
+        book.Poll(1, new LoadPoll([], ClockOffsetMs: -3.5, ClockUncertaintyMs: 0.25));
+        book.Poll(1, new LoadPoll([], ClockOffsetMs: 99, ClockUncertaintyMs: 9)); // the first measurement stands
+        book.Poll(0, new LoadPoll([], ClockOffsetMs: double.NaN, ClockUncertaintyMs: 1));
+        book.Poll(0, new LoadPoll([], ClockOffsetMs: 1, ClockUncertaintyMs: -1));
+
+        var clock = Assert.Single(book.Clocks());
+        Assert.Equal(new ProcessClock("load process 1/2", "h", -3.5, 0.25), clock);
+        Assert.Equal("load process 1/2 on h: clock offset -3.5 ms ± 0.3", clock.Describe());
+    }
+
+    [Fact]
     public async Task AProcessSilentPastTheBound_IsLost_NamedInItsError_AndToldToAbortIfItComesBack()
     {
         using var book = new RemoteLoadProcesses(2, _time, TextWriter.Null);

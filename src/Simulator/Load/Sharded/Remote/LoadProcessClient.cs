@@ -181,7 +181,7 @@ public sealed class LoadProcessClient
 
         try
         {
-            await PollAsync(http, shard, lines, CancellationToken.None); // the last lines
+            await PollAsync(http, shard, lines, offset, CancellationToken.None); // the last lines
         }
         catch (Exception e) when (e is HttpRequestException or HarnessException or OperationCanceledException)
         {
@@ -257,7 +257,7 @@ public sealed class LoadProcessClient
             LoadOrders orders;
             try
             {
-                orders = await PollAsync(http, shard, lines, CancellationToken.None);
+                orders = await PollAsync(http, shard, lines, offset, CancellationToken.None);
                 lastHeard = _time.GetTimestamp();
             }
             catch (Exception e) when (e is HttpRequestException or HarnessException or OperationCanceledException)
@@ -294,7 +294,7 @@ public sealed class LoadProcessClient
         return (false, null);
     }
 
-    private async Task<LoadOrders> PollAsync(HttpClient http, int shard, ConcurrentQueue<string> lines, CancellationToken cancellationToken)
+    private async Task<LoadOrders> PollAsync(HttpClient http, int shard, ConcurrentQueue<string> lines, ClockOffset offset, CancellationToken cancellationToken)
     {
         var batch = new List<string>();
         while (batch.Count < RemoteLoadProtocol.MaxLinesPerPoll && lines.TryDequeue(out var line))
@@ -306,7 +306,7 @@ public sealed class LoadProcessClient
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
         try
         {
-            using var response = await http.PostAsJsonAsync(new Uri(_coordinator, $"v1/load/{shard}/poll"), new LoadPoll(batch), RemoteLoadJsonContext.Default.LoadPoll, timeout.Token);
+            using var response = await http.PostAsJsonAsync(new Uri(_coordinator, $"v1/load/{shard}/poll"), new LoadPoll(batch, offset.OffsetMs, offset.UncertaintyMs), RemoteLoadJsonContext.Default.LoadPoll, timeout.Token);
             await ProtocolHttp.EnsureAsync(response, "poll", timeout.Token);
             return await response.Content.ReadFromJsonAsync(RemoteLoadJsonContext.Default.LoadOrders, timeout.Token) ?? throw new HarnessException("poll answered null");
         }

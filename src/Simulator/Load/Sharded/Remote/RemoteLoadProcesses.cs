@@ -137,6 +137,7 @@ internal sealed class RemoteLoadProcesses : IDisposable
             var first = slot.Instance is null;
             slot.Instance = request.Instance;
             slot.Name = string.Create(CultureInfo.InvariantCulture, $"{slot.Shard} ({request.Host} pid {request.Pid})");
+            slot.Host = request.Host;
             slot.LastHeard = _time.GetTimestamp();
             if (first)
             {
@@ -159,6 +160,13 @@ internal sealed class RemoteLoadProcesses : IDisposable
         lock (_gate)
         {
             slot.LastHeard = _time.GetTimestamp();
+            if (slot.Clock is null && poll.ClockOffsetMs is { } offset && poll.ClockUncertaintyMs is { } uncertainty
+                && double.IsFinite(offset) && double.IsFinite(uncertainty) && uncertainty >= 0)
+            {
+                slot.Clock = new ProcessClock($"load process {slot.Shard}", slot.Host, offset, uncertainty);
+                _progress.WriteLine($"  {slot.Clock.Describe()}");
+            }
+
             foreach (var line in poll.Lines ?? [])
             {
                 slot.Output.Add(line ?? "");
@@ -173,6 +181,15 @@ internal sealed class RemoteLoadProcesses : IDisposable
             }
 
             return new LoadOrders(slot.StartAtUnixMs, slot.Stop, abort);
+        }
+    }
+
+    /// <summary>The clocks the registered processes reported, in share order.</summary>
+    public IReadOnlyList<ProcessClock> Clocks()
+    {
+        lock (_gate)
+        {
+            return [.. _slots.Select(s => s.Clock).OfType<ProcessClock>()];
         }
     }
 
@@ -313,6 +330,8 @@ internal sealed class RemoteLoadProcesses : IDisposable
         public string? Directory { get; set; }
         public string? Instance { get; set; }
         public string Name { get; set; } = shard.ToString();
+        public string Host { get; set; } = "";
+        public ProcessClock? Clock { get; set; }
         public long LastHeard { get; set; }
         public long? StartAtUnixMs { get; set; }
         public bool Stop { get; set; }

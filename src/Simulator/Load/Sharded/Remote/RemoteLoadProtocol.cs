@@ -23,9 +23,10 @@ public sealed record LoadClockReading(double UnixMs);
 
 /// <summary>
 /// <c>POST /v1/load/{i}/poll</c>, every half second from registration to the upload: the process's progress lines
-/// since the last poll (its ready line among them), which also tell the coordinator it is alive.
+/// since the last poll (its ready line among them), which also tell the coordinator it is alive, and once measured its
+/// clock's offset to the coordinator's (<see cref="ProcessClock"/>).
 /// </summary>
-public sealed record LoadPoll(IReadOnlyList<string> Lines);
+public sealed record LoadPoll(IReadOnlyList<string> Lines, double? ClockOffsetMs = null, double? ClockUncertaintyMs = null);
 
 /// <summary>
 /// The coordinator's standing orders, the answer to every poll (a lost answer is harmless): the ramp start on its
