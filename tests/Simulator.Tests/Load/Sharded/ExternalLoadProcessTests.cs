@@ -6,13 +6,16 @@ using ChatResilience.Simulator.Load.Sharded;
 using ChatResilience.Simulator.Load.Sharded.Remote;
 using ChatResilience.Simulator.Scenarios;
 using ChatResilience.Simulator.Tests.Cli;
+using ChatResilience.Simulator.Tests.Gate;
 
 namespace ChatResilience.Simulator.Tests.Load.Sharded;
 
+// Several chatsim processes each: run one class at a time with the other end-to-end tests, not beside them.
 /// <summary>
 /// <c>chatsim load --external-processes N</c> with <c>chatsim load-process --coordinator URL</c> end to end: load
 /// processes the coordinator did not start register over HTTP, run their shares, and upload what they recorded.
 /// </summary>
+[Collection(EndToEndCollection.Name)]
 public sealed class ExternalLoadProcessTests() : CliTestBase("chatsim-external-load-")
 {
     [Fact]

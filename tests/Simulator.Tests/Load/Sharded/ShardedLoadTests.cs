@@ -5,10 +5,13 @@ using ChatResilience.Simulator.Load;
 using ChatResilience.Simulator.Load.Sharded;
 using ChatResilience.Simulator.Scenarios;
 using ChatResilience.Simulator.Tests.Cli;
+using ChatResilience.Simulator.Tests.Gate;
 
 namespace ChatResilience.Simulator.Tests.Load.Sharded;
 
+// Several chatsim processes each: run one class at a time with the other end-to-end tests, not beside them.
 /// <summary><c>chatsim load --processes N</c> end to end: the coordinator, its load processes, the start handshake and the merge.</summary>
+[Collection(EndToEndCollection.Name)]
 public sealed class ShardedLoadTests() : CliTestBase("chatsim-sharded-load-")
 {
     internal const string Scenario = """
