@@ -94,7 +94,6 @@ public sealed record RunArguments
         return string.Join(' ', parts);
     }
 
-    /// <summary>An argument as a shell would need it in a repeat command: quoted when it holds a space.</summary>
     /// <summary>
     /// The token source as options for a command line (<paramref name="quote"/> readies a value for it): run and load
     /// repeat commands print them, a sharded load run passes them to its load processes.
@@ -102,5 +101,6 @@ public sealed record RunArguments
     internal static string[] TokenSourceOptions(bool devTokens, string? tokenFile, string? tokenCommand, Func<string, string> quote) =>
         devTokens ? ["--dev-tokens"] : tokenFile is not null ? ["--token-file", quote(tokenFile)] : ["--token-command", quote(tokenCommand ?? "")];
 
+    /// <summary>An argument as a shell would need it in a repeat command: quoted when it holds a space.</summary>
     internal static string Quote(string s) => s.Contains(' ', StringComparison.Ordinal) ? $"\"{s}\"" : s;
 }

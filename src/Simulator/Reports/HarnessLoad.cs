@@ -33,12 +33,15 @@ public sealed record HarnessLoad
     /// <summary>True when any process ran more than the tolerance behind schedule at least once.</summary>
     public bool Saturated => Processes.Any(p => p.OverTolerance > 0);
 
+    /// <summary>Of the processes that ran past the tolerance, the one that ran latest; null when none did.</summary>
+    private ProcessLag? WorstSaturated => Processes.Where(p => p.OverTolerance > 0).MaxBy(p => p.MaxMs);
+
     /// <summary>What to tell the user when <see cref="Saturated"/>; null otherwise.</summary>
     public string? Warning
     {
         get
         {
-            var worst = Processes.Where(p => p.OverTolerance > 0).MaxBy(p => p.MaxMs);
+            var worst = WorstSaturated;
             if (worst is null)
             {
                 return null;
@@ -61,7 +64,7 @@ public sealed record HarnessLoad
     public string? SloCaveat(SloResult slo)
     {
         ArgumentNullException.ThrowIfNull(slo);
-        var worst = Processes.Where(p => p.OverTolerance > 0).MaxBy(p => p.MaxMs);
+        var worst = WorstSaturated;
         return worst is null || slo.Passed || slo.Unit != "ms"
             ? null
             : FormattableString.Invariant($"the harness ran up to {worst.MaxMs / 1000.0:0.0} s behind its own schedule ({worst.Process}), so the breach may be the load machine's");
