@@ -67,6 +67,47 @@ internal static class ProtocolHttp
     /// <summary>A refusal: <paramref name="status"/> with <c>{error}</c>.</summary>
     public static IResult Error(int status, string message) => Results.Json(new ProtocolError(message), ShardingJsonContext.Default.ProtocolError, statusCode: status);
 
+    /// <summary>
+    /// A process's registration with its coordinator: posted again every second while the coordinator is not listening
+    /// yet (processes may be started first, on other machines) or answers 503 (its run is not ready for them), for up to
+    /// <paramref name="retryFor"/>; any other refusal at once is a <see cref="Harness.HarnessException"/> quoting it.
+    /// </summary>
+    public static async Task<TAnswer> RegisterAsync<TRequest, TAnswer>(
+        HttpClient http, Uri uri, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TAnswer> answerType,
+        TimeSpan retryFor, TimeProvider time, CancellationToken cancellationToken)
+        where TAnswer : class
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            string why;
+            try
+            {
+                using var response = await http.PostAsJsonAsync(uri, request, requestType, cancellationToken);
+                if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+                {
+                    await EnsureAsync(response, "registration", cancellationToken);
+                    return await response.Content.ReadFromJsonAsync(answerType, cancellationToken)
+                           ?? throw new Harness.HarnessException("registration answered null");
+                }
+
+                why = "the run is not ready for its processes yet";
+            }
+            catch (HttpRequestException e)
+            {
+                why = e.Message;
+            }
+
+            if (time.GetElapsedTime(started) >= retryFor)
+            {
+                throw new Harness.HarnessException($"no registration with {uri} within {retryFor.TotalSeconds:0} s: {why}");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
+        }
+    }
+
     /// <summary>Throws a <see cref="Harness.HarnessException"/> quoting the coordinator's answer unless it is a success.</summary>
     public static async Task EnsureAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
     {

@@ -151,29 +151,16 @@ public sealed class ShardWorker
         return code;
     }
 
-    private async Task<WorkerAssignment> RegisterAsync(HttpClient http, CancellationToken cancellationToken)
-    {
-        var started = _time.GetTimestamp();
-        while (true)
-        {
-            try
-            {
-                using var response = await http.PostAsJsonAsync(
-                    new Uri(_coordinator, "v1/register"),
-                    new RegisterRequest(WorkerProtocol.Version, _instance, Environment.MachineName, Environment.ProcessId),
-                    ShardingJsonContext.Default.RegisterRequest,
-                    cancellationToken);
-                await ProtocolHttp.EnsureAsync(response, "registration", cancellationToken);
-                return await response.Content.ReadFromJsonAsync(ShardingJsonContext.Default.WorkerAssignment, cancellationToken)
-                       ?? throw new HarnessException("registration answered null");
-            }
-            catch (HttpRequestException) when (_time.GetElapsedTime(started) < RegisterRetryFor)
-            {
-                // The coordinator may not be listening yet (workers started first on other machines).
-                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken);
-            }
-        }
-    }
+    private Task<WorkerAssignment> RegisterAsync(HttpClient http, CancellationToken cancellationToken) =>
+        ProtocolHttp.RegisterAsync(
+            http,
+            new Uri(_coordinator, "v1/register"),
+            new RegisterRequest(WorkerProtocol.Version, _instance, Environment.MachineName, Environment.ProcessId),
+            ShardingJsonContext.Default.RegisterRequest,
+            ShardingJsonContext.Default.WorkerAssignment,
+            RegisterRetryFor,
+            _time,
+            cancellationToken);
 
     /// <summary>The coordinator shows the progress; a worker reports nothing locally.</summary>
     private sealed class NullProgressSink : IRunProgressSink

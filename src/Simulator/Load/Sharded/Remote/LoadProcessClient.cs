@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using ChatResilience.Simulator.Cli;
 using ChatResilience.Simulator.Harness;
 using ChatResilience.Simulator.Reports;
@@ -324,38 +323,18 @@ public sealed class LoadProcessClient
 
     private async Task<(int Shard, LoadAssignment Assignment)> RegisterAsync(HttpClient http, CancellationToken cancellationToken)
     {
-        var started = _time.GetTimestamp();
-        var request = new LoadRegisterRequest(RemoteLoadProtocol.Version, _instance, Environment.MachineName, Environment.ProcessId);
-        while (true)
-        {
-            string why;
-            try
-            {
-                using var response = await http.PostAsJsonAsync(new Uri(_coordinator, "v1/load/register"), request, RemoteLoadJsonContext.Default.LoadRegisterRequest, cancellationToken);
-                if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
-                {
-                    await ProtocolHttp.EnsureAsync(response, "registration", cancellationToken);
-                    var assignment = await response.Content.ReadFromJsonAsync(RemoteLoadJsonContext.Default.LoadAssignment, cancellationToken)
-                                     ?? throw new HarnessException("registration answered null");
-                    return LoadShard.TryParse(assignment.Shard ?? "") is { } shard
-                        ? (shard.Index, assignment)
-                        : throw new HarnessException($"registration answered share '{assignment.Shard}', which is not I/N");
-                }
-
-                why = "the run is not ready for load processes yet";
-            }
-            catch (HttpRequestException e)
-            {
-                why = e.Message; // not listening yet: processes may be started before the coordinator
-            }
-
-            if (_time.GetElapsedTime(started) >= RegisterRetryFor)
-            {
-                throw new HarnessException($"no registration with {_coordinator} within {RegisterRetryFor.TotalSeconds:0} s: {why}");
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken);
-        }
+        var assignment = await ProtocolHttp.RegisterAsync(
+            http,
+            new Uri(_coordinator, "v1/load/register"),
+            new LoadRegisterRequest(RemoteLoadProtocol.Version, _instance, Environment.MachineName, Environment.ProcessId),
+            RemoteLoadJsonContext.Default.LoadRegisterRequest,
+            RemoteLoadJsonContext.Default.LoadAssignment,
+            RegisterRetryFor,
+            _time,
+            cancellationToken);
+        return LoadShard.TryParse(assignment.Shard ?? "") is { } shard
+            ? (shard.Index, assignment)
+            : throw new HarnessException($"registration answered share '{assignment.Shard}', which is not I/N");
     }
 
     private async Task<T> GetAsync<T>(HttpClient http, string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
