@@ -202,8 +202,9 @@ public sealed class ExternalLoadProcessTests() : CliTestBase("chatsim-external-l
         string scenario, string outDir, Uri serverUrl, CancellationToken cancellationToken, string[]? options = null, Action<string>? watch = null)
     {
         var url = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var progress = new LineWatcher(Out, line =>
+        var progress = new LineCallbackWriter(line =>
         {
+            Out.WriteLine(line);
             if (Regex.Match(line, @"chatsim load-process --coordinator (\S+)") is { Success: true } m)
             {
                 url.TrySetResult(new Uri(m.Groups[1].Value));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ChatResilience.Server.Hosting;
 using ChatResilience.Simulator.Load;
 using ChatResilience.Simulator.Load.Sharded;
+using ChatResilience.Simulator.Load.Sharded.Remote;
 using ChatResilience.Simulator.Scenarios;
 using ChatResilience.Simulator.Tests.Cli;
 using ChatResilience.Simulator.Tests.Gate;
@@ -94,7 +95,11 @@ public sealed class ShardedLoadTests() : CliTestBase("chatsim-sharded-load-")
         var outDir = Path.Combine(Dir, "out");
         using var ctrlC = new CancellationTokenSource();
         var underWay = new BothSharesUnderWay(10, ctrlC.Cancel);
-        using var progress = new LineWatcher(Out, underWay.Watch);
+        using var progress = new LineCallbackWriter(line =>
+        {
+            Out.WriteLine(line);
+            underWay.Watch(line);
+        });
 
         var exit = await LoadCommand.RunAsync(
             LoadArguments.Parse([scenario, "--out", outDir, "--server-url", server.BaseUri.ToString(), "--dev-tokens", "--processes", "2", "--hold", "5m"]),

@@ -4,7 +4,8 @@ namespace ChatResilience.Simulator.Load.Sharded.Remote;
 
 /// <summary>
 /// A <see cref="TextWriter"/> that hands each complete line written to it to a callback: what stands for a load
-/// process's standard input or output when the process is at the other end of HTTP. Safe for concurrent writers.
+/// process's standard input or output when the process is at the other end of HTTP (and, in tests, what watches a
+/// run's progress). Safe for concurrent writers: the callback gets whole lines, one at a time.
 /// </summary>
 internal sealed class LineCallbackWriter(Action<string> onLine) : TextWriter
 {
@@ -15,22 +16,17 @@ internal sealed class LineCallbackWriter(Action<string> onLine) : TextWriter
 
     public override void Write(char value)
     {
-        string? complete = null;
+        // The callback runs under the lock too, so lines reach it one at a time, in the order they were completed.
         lock (_gate)
         {
-            if (value == '\n')
-            {
-                complete = _line.ToString().TrimEnd('\r');
-                _line.Clear();
-            }
-            else
+            if (value != '\n')
             {
                 _line.Append(value);
+                return;
             }
-        }
 
-        if (complete is not null)
-        {
+            var complete = _line.ToString().TrimEnd('\r');
+            _line.Clear();
             onLine(complete);
         }
     }
