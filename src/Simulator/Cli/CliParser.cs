@@ -13,8 +13,8 @@ public static class CliParser
                       [--server-url URL ((--token-command CMD | --token-file PATH) [--admin-token TOKEN] | --dev-tokens)]
                       [--toxiproxy-url URL]
                       [--bug name=value]... [--plain]
-                      [--workers N | --external-workers N [--coordinator-listen IP:PORT] | --no-split]
-          chatsim worker --coordinator URL
+                      [--workers N | --external-workers N [--coordinator-listen IP:PORT] [--coordinator-tls] | --no-split]
+          chatsim worker --coordinator URL [--coordinator-fingerprint SHA256]
           chatsim validate <scenario.json>...
         durations: 250ms, 30s, 2m, 1h.   exit codes: 0 pass, 1 invariant violated, 2 SLO breached,
         3 inconclusive, 4 harness failure (watchdog), 64 bad arguments or scenario.
@@ -36,6 +36,7 @@ public static class CliParser
         var noSplit = false;
         var devTokens = false;
         string? coordinatorListen = null;
+        var coordinatorTls = false;
         for (var i = 0; i < args.Count; i++)
         {
             var a = args[i];
@@ -101,6 +102,9 @@ public static class CliParser
                 case "--coordinator-listen":
                     coordinatorListen = Value();
                     break;
+                case "--coordinator-tls":
+                    coordinatorTls = true;
+                    break;
                 default:
                     if (a.StartsWith('-'))
                     {
@@ -139,6 +143,7 @@ public static class CliParser
             ExternalWorkers = externalWorkers,
             NoSplit = noSplit,
             CoordinatorListen = coordinatorListen,
+            CoordinatorTls = coordinatorTls,
         };
     }
 
@@ -202,4 +207,17 @@ public static class CliParser
         Uri.TryCreate(value, UriKind.Absolute, out var u) && schemes.Contains(u.Scheme)
             ? u
             : throw new CliException($"{name}: '{value}' must be an absolute {string.Join(" or ", schemes)} URL");
+
+    /// <summary>A coordinator's certificate fingerprint (<see cref="Sharding.CoordinatorTls.ParseFingerprint"/>), or a CliException naming the option.</summary>
+    internal static string Fingerprint(string name, string value)
+    {
+        try
+        {
+            return Sharding.CoordinatorTls.ParseFingerprint(value);
+        }
+        catch (FormatException e)
+        {
+            throw new CliException($"{name}: {e.Message}");
+        }
+    }
 }

@@ -57,6 +57,9 @@ public sealed record RunArguments
     /// <summary>ip:port the coordinator API binds (workers on other machines need a reachable one). Default: 127.0.0.1, a free port.</summary>
     public string? CoordinatorListen { get; init; }
 
+    /// <summary>Serves the coordinator API over HTTPS on loopback too (beyond loopback it always does; see <see cref="Sharding.CoordinatorTls"/>). Default: false.</summary>
+    public bool CoordinatorTls { get; init; }
+
     /// <summary>The command that repeats this run (scenario + seed, and the options that change behaviour).</summary>
     public string RepeatCommand(int seed)
     {

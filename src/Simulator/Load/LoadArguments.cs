@@ -11,12 +11,15 @@ public sealed record LoadArguments
     public const string Usage = """
           chatsim load <scenario.json> [--seed N] [--target N] [--ramp R/s] [--hold T] [--rate M/s] [--out DIR]
                        [--server-url URL (--token-command CMD | --token-file PATH | --dev-tokens)] [--toxiproxy-url URL]
-                       [--processes N | --external-processes N [--coordinator-listen IP:PORT]]
+                       [--processes N | --external-processes N [--coordinator-listen IP:PORT] [--coordinator-tls]]
               ramp connections to a target, hold a per-client message rate, report where each SLO first breaks;
               against the embedded server, or a deployment of yours with --server-url; --processes N spreads the
               clients over N load processes (the server then runs in a process of its own) for ramps past one
               process's open files; --external-processes N waits for N load processes started on other machines with
-              chatsim load-process --coordinator URL [--token-file PATH | --token-command CMD] [--out DIR]
+              chatsim load-process --coordinator URL [--coordinator-fingerprint SHA256]
+                                   [--token-file PATH | --token-command CMD] [--out DIR]
+              (the coordinator's API serves HTTPS beyond loopback, or with --coordinator-tls, and prints the
+              fingerprint its processes must be given)
               (exit 0 all held, 2 one broke, 3 one had no samples, 4 harness failure, 64 bad input)
           chatsim compare <baseline.json> <new.json> [--tolerance 10%] [--metric name=tol]...
               regression table of two load (or two run) summaries: exit 0 within tolerance, 1 past it, 64 unreadable
@@ -70,6 +73,9 @@ public sealed record LoadArguments
     /// <summary>Where the coordinator's API listens for external load processes (<c>--coordinator-listen IP:PORT</c>); null: 127.0.0.1, a free port.</summary>
     public string? CoordinatorListen { get; init; }
 
+    /// <summary>Serves the coordinator API over HTTPS on loopback too (<c>--coordinator-tls</c>; beyond loopback it always does).</summary>
+    public bool CoordinatorTls { get; init; }
+
     /// <summary>
     /// This process's share of a run spread over several (<c>--shard I/N</c>): what a coordinator passes its load
     /// processes. Such a process waits for a start line on its input and writes raw results, not a report.
@@ -84,6 +90,7 @@ public sealed record LoadArguments
         Uri? serverUrl = null, toxiproxyUrl = null;
         var devTokens = false;
         var external = false;
+        var tls = false;
         string? listen = null;
         int? seed = null, target = null, processes = null;
         LoadShard? shard = null;
@@ -139,6 +146,9 @@ public sealed record LoadArguments
                 case "--coordinator-listen":
                     listen = Value();
                     break;
+                case "--coordinator-tls":
+                    tls = true;
+                    break;
                 case "--shard":
                     var sh = Value();
                     shard = LoadShard.TryParse(sh) ?? throw new CliException($"--shard: '{sh}' is not I/N with 0 ≤ I < N and 2 ≤ N ≤ {LoadShard.MaxCount}");
@@ -171,6 +181,11 @@ public sealed record LoadArguments
             throw new CliException("--coordinator-listen: only with --external-processes");
         }
 
+        if (tls && !external)
+        {
+            throw new CliException("--coordinator-tls: only with --external-processes");
+        }
+
         if (shard is not null && (serverUrl is null || processes is not null || toxiproxyUrl is not null))
         {
             throw new CliException("--shard: a load process of a sharded run needs --server-url, and no --processes or --toxiproxy-url (the coordinator passes it)");
@@ -193,6 +208,7 @@ public sealed record LoadArguments
             Processes = processes,
             ExternalProcesses = external,
             CoordinatorListen = listen,
+            CoordinatorTls = tls,
             Shard = shard,
         };
     }
@@ -240,6 +256,11 @@ public sealed record LoadArguments
         if (CoordinatorListen is not null)
         {
             parts.AddRange(["--coordinator-listen", CoordinatorListen]);
+        }
+
+        if (CoordinatorTls)
+        {
+            parts.Add("--coordinator-tls");
         }
 
         return string.Join(' ', parts);

@@ -75,13 +75,14 @@ public static class LoadCommand
         var progress = TextWriter.Synchronized(output);
         using var processes = new RemoteLoadProcesses(settings.Processes, TimeProvider.System, progress);
         var secret = Sharding.CoordinatorSecret.FromEnvironment();
-        await using var api = await LoadCoordinatorApi.StartAsync(processes, listen, port, cancellationToken, secret);
+        using var certificate = Sharding.CoordinatorTls.IsOn(listen, a.CoordinatorTls) ? Sharding.CoordinatorTls.CreateCertificate(TimeProvider.System.GetUtcNow()) : null;
+        await using var api = await LoadCoordinatorApi.StartAsync(processes, listen, port, cancellationToken, secret, certificate);
         if (Sharding.CoordinatorSecret.OpenWarning(listen, secret) is { } open)
         {
             await progress.WriteLineAsync(open);
         }
 
-        await progress.WriteLineAsync($"  waiting for {settings.Processes} load processes: start each with  chatsim load-process --coordinator {api.BaseUri}");
+        await progress.WriteLineAsync($"  waiting for {settings.Processes} load processes: start each with  chatsim load-process {api.JoinArguments}");
         var options = (sharding ?? new ShardedLoadOptions()) with
         {
             LaunchProcess = processes.Launch,

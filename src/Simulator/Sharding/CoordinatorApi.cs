@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using ChatResilience.Simulator.History;
 
 namespace ChatResilience.Simulator.Sharding;
@@ -11,14 +12,21 @@ internal sealed class CoordinatorApi : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private CoordinatorApi(WebApplication app, Uri baseUri)
+    private CoordinatorApi(WebApplication app, Uri baseUri, string? fingerprint)
     {
         _app = app;
         BaseUri = baseUri;
+        Fingerprint = fingerprint;
     }
 
     /// <summary>The URL workers pass as <c>--coordinator</c>.</summary>
     public Uri BaseUri { get; }
+
+    /// <summary>The SHA-256 fingerprint of the API's certificate (<see cref="CoordinatorTls"/>); null when it serves plain HTTP.</summary>
+    public string? Fingerprint { get; }
+
+    /// <summary>What a process is started with to join: <c>--coordinator URL</c>, and the fingerprint when the API serves HTTPS.</summary>
+    public string JoinArguments => CoordinatorTls.JoinArguments(BaseUri, Fingerprint);
 
     /// <param name="state">The book of workers.</param>
     /// <param name="clockMs">The coordinator's run clock (fractional ms).</param>
@@ -26,10 +34,11 @@ internal sealed class CoordinatorApi : IAsyncDisposable
     /// <param name="port">Port; 0 picks a free one.</param>
     /// <param name="cancellationToken">Stops the start.</param>
     /// <param name="secret">The shared secret every request must carry (<see cref="CoordinatorSecret"/>); null: none.</param>
-    public static async Task<CoordinatorApi> StartAsync(CoordinatorState state, Func<double> clockMs, IPAddress listen, int port, CancellationToken cancellationToken = default, string? secret = null)
+    /// <param name="certificate">When set, the API serves HTTPS with it (<see cref="CoordinatorTls"/>).</param>
+    public static async Task<CoordinatorApi> StartAsync(CoordinatorState state, Func<double> clockMs, IPAddress listen, int port, CancellationToken cancellationToken = default, string? secret = null, X509Certificate2? certificate = null)
     {
-        var (app, baseUri) = await ProtocolHttp.StartAsync(listen, port, a => Map(a, state, clockMs), secret, cancellationToken);
-        return new CoordinatorApi(app, baseUri);
+        var (app, baseUri) = await ProtocolHttp.StartAsync(listen, port, a => Map(a, state, clockMs), secret, certificate, cancellationToken);
+        return new CoordinatorApi(app, baseUri, certificate is null ? null : CoordinatorTls.Fingerprint(certificate));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -16,15 +17,24 @@ internal static class ProtocolHttp
     /// <param name="port">Port; 0 picks a free one.</param>
     /// <param name="map">Adds the endpoints.</param>
     /// <param name="secret">When set, every request must carry it as a bearer token (<see cref="CoordinatorSecret"/>), or gets 401.</param>
+    /// <param name="certificate">When set, the API serves HTTPS with it (<see cref="CoordinatorTls"/>); else plain HTTP.</param>
     /// <param name="cancellationToken">Stops the start.</param>
     /// <returns>The app and the URL processes are given (0.0.0.0 shown as 127.0.0.1: other machines need this host's address).</returns>
-    public static async Task<(WebApplication App, Uri BaseUri)> StartAsync(IPAddress listen, int port, Action<WebApplication> map, string? secret, CancellationToken cancellationToken)
+    public static async Task<(WebApplication App, Uri BaseUri)> StartAsync(
+        IPAddress listen, int port, Action<WebApplication> map, string? secret, X509Certificate2? certificate, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(listen, port);
+            k.Listen(listen, port, endpoint =>
+            {
+                if (certificate is not null)
+                {
+                    endpoint.UseHttps(certificate);
+                }
+            });
             k.Limits.MaxRequestBodySize = 4L << 30; // a history of millions of deliveries
         });
         var app = builder.Build();
@@ -46,7 +56,7 @@ internal static class ProtocolHttp
         await app.StartAsync(cancellationToken);
         var bound = app.Urls.Select(u => new Uri(u)).First();
         var host = listen.Equals(IPAddress.Any) ? "127.0.0.1" : listen.ToString();
-        return (app, new Uri($"http://{host}:{bound.Port}/"));
+        return (app, new Uri($"{(certificate is null ? "http" : "https")}://{host}:{bound.Port}/"));
     }
 
     /// <summary>Reads the request's JSON body: the value, or the error that says what was wrong with it.</summary>
@@ -70,7 +80,8 @@ internal static class ProtocolHttp
     /// <summary>
     /// A process's registration with its coordinator: posted again every second while the coordinator is not listening
     /// yet (processes may be started first, on other machines) or answers 503 (its run is not ready for them), for up to
-    /// <paramref name="retryFor"/>; any other refusal at once is a <see cref="Harness.HarnessException"/> quoting it.
+    /// <paramref name="retryFor"/>; any other refusal, or the coordinator's TLS certificate failing the caller's check, is
+    /// at once a <see cref="Harness.HarnessException"/> saying so.
     /// </summary>
     public static async Task<TAnswer> RegisterAsync<TRequest, TAnswer>(
         HttpClient http, Uri uri, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TAnswer> answerType,
@@ -96,7 +107,7 @@ internal static class ProtocolHttp
             }
             catch (HttpRequestException e)
             {
-                why = e.Message;
+                why = CoordinatorTls.CertificateRefusal(e) is { } refused ? throw new Harness.HarnessException(refused) : e.Message;
             }
 
             if (time.GetElapsedTime(started) >= retryFor)

@@ -64,6 +64,7 @@ internal sealed partial class ShardCoordinator
         var ct = run.Token;
         IChatTarget? server = null;
         CoordinatorApi? api = null;
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null; // the API's, for as long as it serves
         var workers = new List<Task<int>>();
         CoordinatorState? state = null;
         Task? monitor = null;
@@ -76,18 +77,19 @@ internal sealed partial class ShardCoordinator
                 : await ServerProcessTarget.StartAsync(cap, _bugs, _time, ct);
             var serverUrl = $"http://{server.Upstream}/";
             state = new CoordinatorState(_options.Workers, () => Template(serverUrl), () => NowMs) { HistorySpillDirectory = _settings.HistorySpillDirectory };
-            api = await CoordinatorApi.StartAsync(state, () => ClockMs, _options.Listen, _options.Port, ct, _options.Secret);
+            certificate = CoordinatorTls.IsOn(_options.Listen, _options.Tls) ? CoordinatorTls.CreateCertificate(_time.GetUtcNow()) : null;
+            api = await CoordinatorApi.StartAsync(state, () => ClockMs, _options.Listen, _options.Port, ct, _options.Secret, certificate);
             if (CoordinatorSecret.OpenWarning(_options.Listen, _options.Secret) is { } open)
             {
                 _log(open);
             }
 
-            _log($"coordinator {api.BaseUri} · server {serverUrl} · {_options.Workers} worker(s){(_options.ExternalWorkers ? $": start them with  chatsim worker --coordinator {api.BaseUri}" : "")}");
+            _log($"coordinator {api.BaseUri} · server {serverUrl} · {_options.Workers} worker(s){(_options.ExternalWorkers ? $": start them with  chatsim worker {api.JoinArguments}" : "")}");
             if (!_options.ExternalWorkers)
             {
                 for (var i = 1; i <= _options.Workers; i++)
                 {
-                    workers.Add((_options.LaunchWorker ?? WorkerProcess.RunAsync)(api.BaseUri, i, ct));
+                    workers.Add((_options.LaunchWorker ?? WorkerProcess.RunAsync)(api.BaseUri, api.Fingerprint, i, ct));
                 }
             }
 
@@ -145,6 +147,8 @@ internal sealed partial class ShardCoordinator
             {
                 await api.DisposeAsync();
             }
+
+            certificate?.Dispose();
         }
 
         var serverUsage = server as ServerProcessTarget;

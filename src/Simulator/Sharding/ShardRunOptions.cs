@@ -18,6 +18,9 @@ public sealed record ShardRunOptions
     /// <summary>Port of the coordinator API. Default: 0 (a free port).</summary>
     public int Port { get; init; }
 
+    /// <summary>Serve HTTPS on loopback too (beyond loopback the API always does; <see cref="CoordinatorTls"/>). Default: false.</summary>
+    public bool Tls { get; init; }
+
     /// <summary>The shared secret workers must present (<see cref="CoordinatorSecret"/>); null: none.</summary>
     public string? Secret { get; init; }
 
@@ -58,6 +61,9 @@ public sealed record ShardRunOptions
     /// <summary>The server of the run (the server process; tests pass the embedded one).</summary>
     internal Func<int, CancellationToken, Task<IChatTarget>>? StartServer { get; init; }
 
-    /// <summary>Starts local worker <c>n</c> (1-based) against the coordinator URL; the task ends with the worker. Default: a child process.</summary>
-    internal Func<Uri, int, CancellationToken, Task<int>>? LaunchWorker { get; init; }
+    /// <summary>
+    /// Starts local worker <c>n</c> (1-based) against the coordinator URL, given the fingerprint of its certificate when
+    /// it serves HTTPS; the task ends with the worker. Default: a child process.
+    /// </summary>
+    internal Func<Uri, string?, int, CancellationToken, Task<int>>? LaunchWorker { get; init; }
 }

@@ -21,16 +21,19 @@ public sealed class ShardWorker
     private readonly string _instance;
     private readonly long _start;
     private readonly string? _secret;
+    private readonly string? _fingerprint;
 
     /// <param name="coordinator">The coordinator's base URL.</param>
     /// <param name="time">Clock. Default: system.</param>
     /// <param name="instance">Unique registration id. Default: host, pid and a random suffix.</param>
     /// <param name="secret">The coordinator's shared secret (<see cref="CoordinatorSecret"/>). Default: none.</param>
-    public ShardWorker(Uri coordinator, TimeProvider? time = null, string? instance = null, string? secret = null)
+    /// <param name="fingerprint">The coordinator's certificate fingerprint (<see cref="CoordinatorTls"/>), for an HTTPS coordinator. Default: none.</param>
+    public ShardWorker(Uri coordinator, TimeProvider? time = null, string? instance = null, string? secret = null, string? fingerprint = null)
     {
         ArgumentNullException.ThrowIfNull(coordinator);
         _coordinator = coordinator;
         _secret = secret;
+        _fingerprint = fingerprint;
         _time = time ?? TimeProvider.System;
         _instance = instance ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
         _start = _time.GetTimestamp();
@@ -42,7 +45,7 @@ public sealed class ShardWorker
     public async Task<int> RunAsync(TextWriter log, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(log);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
+        using var http = new HttpClient(CoordinatorTls.Handler(_fingerprint)) { Timeout = TimeSpan.FromSeconds(120) };
         CoordinatorSecret.Apply(http, _secret);
         WorkerAssignment assignment;
         ClockOffset offset;

@@ -39,7 +39,7 @@ internal static class ShardedRun
         }
 
         var (listen, port) = ParseListen(a.CoordinatorListen);
-        return new ShardRunOptions { Workers = workers, ExternalWorkers = a.ExternalWorkers is not null, Listen = listen, Port = port, Secret = CoordinatorSecret.FromEnvironment() };
+        return new ShardRunOptions { Workers = workers, ExternalWorkers = a.ExternalWorkers is not null, Listen = listen, Port = port, Tls = a.CoordinatorTls, Secret = CoordinatorSecret.FromEnvironment() };
     }
 
     public static async Task<(SimulationResult, RunVerdict)> RunOnceAsync(

@@ -2,16 +2,37 @@ using ChatResilience.Simulator.Cli;
 
 namespace ChatResilience.Simulator.Sharding;
 
-/// <summary><c>chatsim worker --coordinator URL</c>.</summary>
+/// <summary><c>chatsim worker --coordinator URL [--coordinator-fingerprint SHA256]</c>.</summary>
 internal static class WorkerCli
 {
+    private const string Usage = "worker: usage is  chatsim worker --coordinator http(s)://host:port/ [--coordinator-fingerprint SHA256]";
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        if (args.Length != 2 || args[0] != "--coordinator" || !Uri.TryCreate(args[1], UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        Uri? url = null;
+        string? fingerprint = null;
+        for (var i = 0; i < args.Length; i++)
         {
-            throw new CliException("worker: usage is  chatsim worker --coordinator http://host:port/");
+            var a = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new CliException($"{a}: needs a value");
+            switch (a)
+            {
+                case "--coordinator":
+                    url = CliParser.Url(a, Value(), "http", "https");
+                    break;
+                case CoordinatorTls.FingerprintOption:
+                    fingerprint = CliParser.Fingerprint(a, Value());
+                    break;
+                default:
+                    throw new CliException($"{Usage} (unknown argument '{a}')");
+            }
         }
 
-        return await new ShardWorker(url, secret: CoordinatorSecret.FromEnvironment()).RunAsync(output, cancellationToken);
+        if (url is null)
+        {
+            throw new CliException(Usage);
+        }
+
+        return await new ShardWorker(url, secret: CoordinatorSecret.FromEnvironment(), fingerprint: fingerprint).RunAsync(output, cancellationToken);
     }
 }

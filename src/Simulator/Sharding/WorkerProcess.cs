@@ -3,12 +3,15 @@ using ChatResilience.Simulator.Harness;
 
 namespace ChatResilience.Simulator.Sharding;
 
-/// <summary>A local worker as a child process: <c>chatsim worker --coordinator URL</c>; cancelling kills it.</summary>
+/// <summary>A local worker as a child process: <c>chatsim worker --coordinator URL [--coordinator-fingerprint SHA256]</c>; cancelling kills it.</summary>
 internal static class WorkerProcess
 {
-    public static async Task<int> RunAsync(Uri coordinator, int n, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(Uri coordinator, string? fingerprint, int n, CancellationToken cancellationToken)
     {
-        using var process = Process.Start(ChatSimProcess.StartInfo(["worker", "--coordinator", coordinator.ToString()]))
+        string[] args = fingerprint is null
+            ? ["worker", "--coordinator", coordinator.ToString()]
+            : ["worker", "--coordinator", coordinator.ToString(), CoordinatorTls.FingerprintOption, fingerprint];
+        using var process = Process.Start(ChatSimProcess.StartInfo(args))
                             ?? throw new HarnessException($"worker {n} did not start");
 
         // Drain both pipes so the child never blocks on a full one; the last lines explain a failure.

@@ -71,6 +71,19 @@ public sealed class ChatSimAppTests() : CliTestBase("chatsim-cli-")
         Assert.Contains("--workers 2", Err.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(new string[0], "worker: usage is  chatsim worker --coordinator")]
+    [InlineData(new[] { "--coordinator", "ftp://h/" }, "--coordinator: 'ftp://h/' must be an absolute http or https URL")]
+    [InlineData(new[] { "--coordinator", "https://127.0.0.1:9/", "--coordinator-fingerprint", "not-hex" }, "--coordinator-fingerprint: 'not-hex' is not a SHA-256 fingerprint")]
+    [InlineData(new[] { "--coordinator", "https://127.0.0.1:9/", "--shard", "1" }, "(unknown argument '--shard')")]
+    public async Task Worker_BadArguments_Exit64NamingThem(string[] args, string message)
+    {
+        var exit = await ChatSimApp.MainAsync(["worker", .. args], Out, Err);
+
+        Assert.Equal(64, exit);
+        Assert.Contains(message, Err.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_ExternalServerWithRestartFault_Exit64()
     {

@@ -199,6 +199,7 @@ public sealed class LoadCommandTests() : CliTestBase("chatsim-load-")
     [InlineData(new[] { "--external-processes", "1" }, "--external-processes:")]
     [InlineData(new[] { "--external-processes", "2", "--processes", "2" }, "--external-processes: not with --processes")]
     [InlineData(new[] { "--coordinator-listen", "0.0.0.0:7100" }, "--coordinator-listen: only with --external-processes")]
+    [InlineData(new[] { "--coordinator-tls" }, "--coordinator-tls: only with --external-processes")]
     [InlineData(new[] { "--shard", "0/2" }, "--shard: a load process of a sharded run needs --server-url")]
     [InlineData(new[] { "--shard", "0/2", "--server-url", "http://127.0.0.1:9", "--dev-tokens", "--processes", "2" }, "--shard: a load process of a sharded run needs --server-url, and no --processes")]
     [InlineData(new[] { "--shard", "2/2", "--server-url", "http://127.0.0.1:9", "--dev-tokens" }, "--shard: '2/2' is not I/N")]
@@ -228,6 +229,8 @@ public sealed class LoadCommandTests() : CliTestBase("chatsim-load-")
     [InlineData(new[] { "--coordinator", "ftp://h/" }, "--coordinator: 'ftp://h/' must be an absolute http or https URL")]
     [InlineData(new[] { "--coordinator", "http://127.0.0.1:9/", "--token-file", "a", "--token-command", "b" }, "load-process: one of --token-file and --token-command")]
     [InlineData(new[] { "--coordinator", "http://127.0.0.1:9/", "--shard", "0/2" }, "load-process: unknown argument '--shard'")]
+    [InlineData(new[] { "--coordinator", "https://127.0.0.1:9/", "--coordinator-fingerprint", "AB:CD" }, "--coordinator-fingerprint: 'AB:CD' is not a SHA-256 fingerprint")]
+    [InlineData(new[] { "--coordinator", "https://127.0.0.1:9/", "--coordinator-fingerprint" }, "--coordinator-fingerprint: needs a value")]
     public async Task LoadProcess_BadArguments_Exit64NamingThem(string[] args, string message)
     {
         var exit = await ChatSimApp.MainAsync(["load-process", .. args], Out, Err);

@@ -35,12 +35,18 @@ public sealed class ShardedRunTests
     public async Task TwoWorkers_TinyScenario_PassesWithBothWorkersInTheMergedHistory()
     {
         var scenario = ScenarioLoader.Parse(TinyScenario).Scenario;
+        Uri? coordinator = null;
         var options = new ShardRunOptions
         {
             Workers = 2,
             HeartbeatInterval = TimeSpan.FromMilliseconds(200),
+            Tls = true, // as beyond loopback: the workers take the coordinator's certificate by its fingerprint
             StartServer = async (_, ct) => await EmbeddedChatTarget.StartAsync(new ServerBugSwitches(), 20, TimeProvider.System, null, ct),
-            LaunchWorker = (url, _, ct) => new ShardWorker(url).RunAsync(TextWriter.Null, ct),
+            LaunchWorker = (url, fingerprint, _, ct) =>
+            {
+                coordinator = url;
+                return new ShardWorker(url, fingerprint: fingerprint ?? throw new InvalidOperationException("no fingerprint for an HTTPS coordinator")).RunAsync(TextWriter.Null, ct);
+            },
         };
 
         using var bound = new CancellationTokenSource(TestBound);
@@ -58,6 +64,7 @@ public sealed class ShardedRunTests
         Assert.Equal(["coordinator", "worker 1", "worker 2"], result.SchedulingLag.Select(p => p.Process));
         Assert.All(result.SchedulingLag, p => Assert.NotEmpty(p.Samples));
         Assert.Equal(3, verdict.HarnessLoad.Processes.Count);
+        Assert.Equal("https", coordinator?.Scheme);
     }
 
     [Fact]
@@ -71,7 +78,7 @@ public sealed class ShardedRunTests
             MissedHeartbeats = 3,
             IgnoreScenarioWatchdog = true,
             StartServer = (_, _) => Task.FromResult<IChatTarget>(new NoServer()),
-            LaunchWorker = async (url, _, ct) =>
+            LaunchWorker = async (url, _, _, ct) =>
             {
                 // Registers, then never says another word.
                 using var http = new HttpClient();

@@ -77,6 +77,12 @@ public sealed class ExternalLoadProcessTests() : CliTestBase("chatsim-external-l
 
         // A process given --out keeps its files there; the uploaded history was merged and removed on the coordinator.
         Assert.True(File.Exists(Path.Combine(keptDir, LoadShardResult.FileName)));
+        Assert.Contains($"uploaded (exit 0); a copy stays in {keptDir}", text1.ToString(), StringComparison.Ordinal);
+        // One without --out says its temporary folder (named by its share's "results in" line) is gone, and it is.
+        var removed = Regex.Match(text0.ToString(), @"uploaded \(exit 0\); its temporary folder (.+) is removed");
+        Assert.True(removed.Success, text0.ToString());
+        Assert.Contains($"results in {removed.Groups[1].Value}", text0.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(removed.Groups[1].Value));
         Assert.False(File.Exists(Path.Combine(outDir, "shards", "0", LoadShardResult.HistoryFileName)));
     }
 
@@ -134,25 +140,26 @@ public sealed class ExternalLoadProcessTests() : CliTestBase("chatsim-external-l
     }
 
     [Fact]
-    public async Task RealProcesses_ACoordinatorAndTwoLoadProcessExecutables_Exit0()
+    public async Task RealProcesses_ACoordinatorOverHttpsAndTwoLoadProcessExecutables_Exit0()
     {
         // What a user runs, on one machine here: the coordinator (which starts its own server process) and two
-        // chatsim load-process given the URL it prints.
+        // chatsim load-process given the arguments it prints. Its API serves HTTPS as it does beyond loopback, so the
+        // processes take its certificate by the printed fingerprint.
         var scenario = WriteScenario();
         var outDir = Path.Combine(Dir, "out");
-        using var coordinator = Chatsim("load", scenario, "--out", outDir, "--external-processes", "2");
+        using var coordinator = Chatsim("load", scenario, "--out", outDir, "--external-processes", "2", "--coordinator-tls");
         var coordinatorText = new System.Text.StringBuilder();
-        Uri? url = null;
-        while (url is null && await coordinator.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) is { } line)
+        string[]? join = null;
+        while (join is null && await coordinator.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) is { } line)
         {
             coordinatorText.AppendLine(line);
-            url = Regex.Match(line, @"chatsim load-process --coordinator (\S+)") is { Success: true } m ? new Uri(m.Groups[1].Value) : null;
+            join = Regex.Match(line, @"chatsim load-process (--coordinator https://\S+ --coordinator-fingerprint [0-9A-F]{64})$") is { Success: true } m ? m.Groups[1].Value.Split(' ') : null;
         }
 
-        Assert.True(url is not null, coordinatorText.ToString());
+        Assert.True(join is not null, coordinatorText.ToString());
         var rest = coordinator.StandardOutput.ReadToEndAsync();
-        using var p0 = Chatsim("load-process", "--coordinator", url.ToString());
-        using var p1 = Chatsim("load-process", "--coordinator", url.ToString());
+        using var p0 = Chatsim(["load-process", .. join]);
+        using var p1 = Chatsim(["load-process", .. join]);
         var texts = new[] { p0, p1 }.Select(p => p.StandardOutput.ReadToEndAsync()).ToArray();
         try
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using ChatResilience.Simulator.History;
 using ChatResilience.Simulator.Sharding;
@@ -14,25 +15,33 @@ internal sealed class LoadCoordinatorApi : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private LoadCoordinatorApi(WebApplication app, Uri baseUri)
+    private LoadCoordinatorApi(WebApplication app, Uri baseUri, string? fingerprint)
     {
         _app = app;
         BaseUri = baseUri;
+        Fingerprint = fingerprint;
     }
 
     /// <summary>The URL load processes pass as <c>--coordinator</c> (0.0.0.0 shown as 127.0.0.1: give other machines this host's address).</summary>
     public Uri BaseUri { get; }
+
+    /// <summary>The SHA-256 fingerprint of the API's certificate (<see cref="CoordinatorTls"/>); null when it serves plain HTTP.</summary>
+    public string? Fingerprint { get; }
+
+    /// <summary>What a process is started with to join: <c>--coordinator URL</c>, and the fingerprint when the API serves HTTPS.</summary>
+    public string JoinArguments => CoordinatorTls.JoinArguments(BaseUri, Fingerprint);
 
     /// <param name="processes">The book of shares.</param>
     /// <param name="listen">Address to bind (127.0.0.1 for processes on this machine; 0.0.0.0 for processes elsewhere).</param>
     /// <param name="port">Port; 0 picks a free one.</param>
     /// <param name="cancellationToken">Stops the start.</param>
     /// <param name="secret">The shared secret every request must carry (<see cref="CoordinatorSecret"/>); null: none.</param>
-    public static async Task<LoadCoordinatorApi> StartAsync(RemoteLoadProcesses processes, IPAddress listen, int port, CancellationToken cancellationToken = default, string? secret = null)
+    /// <param name="certificate">When set, the API serves HTTPS with it (<see cref="CoordinatorTls"/>).</param>
+    public static async Task<LoadCoordinatorApi> StartAsync(RemoteLoadProcesses processes, IPAddress listen, int port, CancellationToken cancellationToken = default, string? secret = null, X509Certificate2? certificate = null)
     {
         ArgumentNullException.ThrowIfNull(processes);
-        var (app, baseUri) = await ProtocolHttp.StartAsync(listen, port, a => Map(a, processes), secret, cancellationToken);
-        return new LoadCoordinatorApi(app, baseUri);
+        var (app, baseUri) = await ProtocolHttp.StartAsync(listen, port, a => Map(a, processes), secret, certificate, cancellationToken);
+        return new LoadCoordinatorApi(app, baseUri, certificate is null ? null : CoordinatorTls.Fingerprint(certificate));
     }
 
     public async ValueTask DisposeAsync()

@@ -9,7 +9,7 @@ using ChatResilience.Simulator.Sharding;
 namespace ChatResilience.Simulator.Load.Sharded.Remote;
 
 /// <summary>
-/// <c>chatsim load-process --coordinator URL</c>: one share of a sharded load run on this machine, for a coordinator
+/// <c>chatsim load-process --coordinator URL [--coordinator-fingerprint SHA256]</c>: one share of a sharded load run on this machine, for a coordinator
 /// started with <c>--external-processes</c>. It registers, gets its share and the run's resolved arguments (the
 /// scenario's text included), measures its clock's offset to the coordinator's, and runs the share exactly as a load
 /// process the coordinator starts itself: <see cref="LoadCommand"/> with <c>--shard I/N</c>, its progress lines posted
@@ -32,6 +32,7 @@ public sealed class LoadProcessClient
     private readonly TimeProvider _time;
     private readonly HttpMessageHandler? _handler;
     private readonly string? _secret;
+    private readonly string? _fingerprint;
     private readonly string _instance = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private bool _keepFiles; // an upload failed: what it recorded stays on this machine, whatever --out said
 
@@ -41,9 +42,12 @@ public sealed class LoadProcessClient
     /// <param name="time">Clock of the offset probe, the polls and the run.</param>
     /// <param name="handler">HTTP handler (tests); null: a socket handler.</param>
     /// <param name="secret">The coordinator's shared secret (<see cref="CoordinatorSecret"/>); null: none.</param>
-    public LoadProcessClient(Uri coordinator, string? outDir = null, IReadOnlyList<string>? ownTokenOptions = null, TimeProvider? time = null, HttpMessageHandler? handler = null, string? secret = null)
+    /// <param name="fingerprint">The coordinator's certificate fingerprint (<see cref="CoordinatorTls"/>), for an HTTPS coordinator; null: none.</param>
+    public LoadProcessClient(
+        Uri coordinator, string? outDir = null, IReadOnlyList<string>? ownTokenOptions = null, TimeProvider? time = null, HttpMessageHandler? handler = null, string? secret = null, string? fingerprint = null)
     {
         _secret = secret;
+        _fingerprint = fingerprint;
         ArgumentNullException.ThrowIfNull(coordinator);
         _coordinator = coordinator;
         _outDir = outDir;
@@ -58,6 +62,7 @@ public sealed class LoadProcessClient
         ArgumentNullException.ThrowIfNull(args);
         Uri? coordinator = null;
         string? outDir = null;
+        string? fingerprint = null;
         var tokens = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
@@ -71,6 +76,9 @@ public sealed class LoadProcessClient
                 case "--out":
                     outDir = Value();
                     break;
+                case CoordinatorTls.FingerprintOption:
+                    fingerprint = CliParser.Fingerprint(a, Value());
+                    break;
                 case "--token-file" or "--token-command":
                     tokens.AddRange([a, Value()]);
                     break;
@@ -81,7 +89,7 @@ public sealed class LoadProcessClient
 
         if (coordinator is null)
         {
-            throw new CliException("load-process: usage is  chatsim load-process --coordinator http://host:port/ [--out DIR] [--token-file PATH | --token-command CMD]");
+            throw new CliException("load-process: usage is  chatsim load-process --coordinator http(s)://host:port/ [--coordinator-fingerprint SHA256] [--out DIR] [--token-file PATH | --token-command CMD]");
         }
 
         if (tokens.Count > 2)
@@ -89,14 +97,14 @@ public sealed class LoadProcessClient
             throw new CliException("load-process: one of --token-file and --token-command");
         }
 
-        return await new LoadProcessClient(coordinator, outDir, tokens, secret: CoordinatorSecret.FromEnvironment()).RunAsync(output, cancellationToken);
+        return await new LoadProcessClient(coordinator, outDir, tokens, secret: CoordinatorSecret.FromEnvironment(), fingerprint: fingerprint).RunAsync(output, cancellationToken);
     }
 
     /// <returns>The share's exit code (as a <c>chatsim load --shard</c> process's), or 4 when it could not take part.</returns>
     public async Task<int> RunAsync(TextWriter output, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(output);
-        using var http = new HttpClient(_handler ?? new SocketsHttpHandler(), disposeHandler: _handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient(_handler ?? CoordinatorTls.Handler(_fingerprint), disposeHandler: _handler is null) { Timeout = Timeout.InfiniteTimeSpan };
         CoordinatorSecret.Apply(http, _secret);
         int shard;
         LoadAssignment assignment;
@@ -206,7 +214,10 @@ public sealed class LoadProcessClient
             return ExitCodes.HarnessFailure;
         }
 
-        await output.WriteLineAsync($"load-process: share {assignment.Shard} uploaded (exit {code})");
+        // Without --out the share's "results in" line named a temporary folder that goes once the upload is in.
+        await output.WriteLineAsync(_outDir is null
+            ? $"load-process: share {assignment.Shard} uploaded (exit {code}); its temporary folder {dir} is removed (--out DIR keeps a copy)"
+            : $"load-process: share {assignment.Shard} uploaded (exit {code}); a copy stays in {dir}");
         return code;
     }
 
