@@ -89,7 +89,7 @@ internal sealed partial class ShardCoordinator
 
     private ShardRunInfo Info(IReadOnlyList<(WorkerResult Result, RecordedHistoryBuilder History)> uploads, ServerProcessTarget? server) => new()
     {
-        Workers = [.. uploads.Select(u => new WorkerInfo(u.Result.WorkerId, u.Result.Clients, u.Result.ClockOffsetMs, u.Result.ClockUncertaintyMs, u.Result.PeakRssBytes, u.Result.CpuSeconds, u.Result.PeakOpenFiles, u.Result.BaselineRssBytes, u.Result.ReadyRssBytes))],
+        Workers = [.. uploads.Select(u => new WorkerInfo(u.Result.WorkerId, u.Result.Clients, u.Result.ClockOffsetMs, u.Result.ClockUncertaintyMs, u.Result.PeakRssBytes, u.Result.CpuSeconds, u.Result.PeakOpenFiles, u.Result.BaselineRssBytes, u.Result.ReadyRssBytes, u.Result.ClockEndOffsetMs, u.Result.ClockEndUncertaintyMs))],
         ServerPeakRssBytes = server?.PeakRssBytes ?? 0,
         ServerCpuSeconds = server?.CpuSeconds ?? 0,
         ServerPeakOpenFiles = server?.PeakOpenFiles ?? 0,

@@ -18,8 +18,11 @@ public sealed record ShardRunInfo
 /// </summary>
 public sealed record WorkerInfo(
     int WorkerId, int Clients, double ClockOffsetMs, double ClockUncertaintyMs, long PeakRssBytes, double CpuSeconds, long PeakOpenFiles,
-    long BaselineRssBytes = 0, long ReadyRssBytes = 0)
+    long BaselineRssBytes = 0, long ReadyRssBytes = 0, double? ClockEndOffsetMs = null, double? ClockEndUncertaintyMs = null)
 {
+    /// <summary>How the worker's clock was measured, at the start and, when it was, at the end with the drift between.</summary>
+    public string DescribeClock() => ClockDrift.Describe(ClockOffsetMs, ClockUncertaintyMs, ClockEndOffsetMs, ClockEndUncertaintyMs);
+
     /// <summary>Bytes of RSS per client (clients and their proxies), or 0 when not measured.</summary>
     public long RssBytesPerClient => Clients > 0 && ReadyRssBytes > 0 ? (ReadyRssBytes - BaselineRssBytes) / Clients : 0;
 }

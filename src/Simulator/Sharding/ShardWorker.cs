@@ -15,6 +15,7 @@ public sealed class ShardWorker
     private static readonly TimeSpan RegisterRetryFor = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan CoordinatorLostAfter = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan EndProbeBound = TimeSpan.FromSeconds(10);
 
     private readonly Uri _coordinator;
     private readonly TimeProvider _time;
@@ -49,10 +50,12 @@ public sealed class ShardWorker
         CoordinatorSecret.Apply(http, _secret);
         WorkerAssignment assignment;
         ClockOffset offset;
+        double offsetAtLocalMs;
         try
         {
             assignment = await RegisterAsync(http, cancellationToken);
-            offset = await ClockSync.MeasureAsync(() => LocalMs, async ct => (await http.GetFromJsonAsync(new Uri(_coordinator, "v1/clock"), ShardingJsonContext.Default.ClockReading, ct))!.CoordinatorMs, cancellationToken: cancellationToken);
+            offset = await MeasureOffsetAsync(http, cancellationToken);
+            offsetAtLocalMs = LocalMs;
         }
         catch (Exception e) when (e is HttpRequestException or HarnessException or TaskCanceledException)
         {
@@ -81,7 +84,8 @@ public sealed class ShardWorker
         };
 
         // The runner's clock starts in its constructor: its zero is this local instant, i.e. this coordinator instant.
-        var shiftMs = LocalMs + offset.OffsetMs;
+        var zeroLocalMs = LocalMs;
+        var shiftMs = zeroLocalMs + offset.OffsetMs;
         var runner = new SimulationRunner(settings, NullProgressSink.Instance, _time);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var usage = new ProcessUsage(Process.GetCurrentProcess());
@@ -93,8 +97,12 @@ public sealed class ShardWorker
         var code = ExitCodes.Pass;
         try
         {
+            // Measured again now the shard is done: over a long run the clocks drift apart, and each recorded time is
+            // moved by the offset at its own instant, not by the one probed at the start.
+            var drift = new ClockDrift(offsetAtLocalMs, offset, LocalMs, await MeasureEndOffsetAsync(http, offset, log, assignment.WorkerId));
+            long ShiftFor(long atMs) => drift.ShiftFor(zeroLocalMs, atMs);
             var serverShiftMs = assignment.CoordinatorStartUnixMs == 0 ? (long)Math.Round(shiftMs) : runner.StartUnixMs - assignment.CoordinatorStartUnixMs;
-            var events = result.History.Events.Select(e => ClockShift.Apply(e, (long)Math.Round(shiftMs), serverShiftMs, assignment.WorkerId));
+            var events = result.History.Events.Select(e => ClockShift.Apply(e, ShiftFor(e.AtMs), serverShiftMs, assignment.WorkerId));
             using (var content = new NdjsonContent(events))
             using (var response = await http.PostAsync(new Uri(_coordinator, $"v1/workers/{assignment.WorkerId}/history"), content, cancellationToken))
             {
@@ -110,13 +118,15 @@ public sealed class ShardWorker
                 ShiftMs = shiftMs,
                 ClockOffsetMs = offset.OffsetMs,
                 ClockUncertaintyMs = offset.UncertaintyMs,
+                ClockEndOffsetMs = drift.End.OffsetMs,
+                ClockEndUncertaintyMs = drift.End.UncertaintyMs,
                 NetworkFaultActions = [.. result.FaultActions.Where(a => !harnessFaults.Any(h => a.StartsWith(h, StringComparison.Ordinal)))],
                 HarnessError = result.HarnessError ?? heartbeat.Abort,
                 HistorySpillError = result.HistorySpillError,
                 StuckClients = [.. result.StuckClients],
                 Quiesced = result.Quiesced,
                 Interrupted = result.Interrupted,
-                HealedAtMs = result.HealedAtMs + (long)Math.Round(shiftMs),
+                HealedAtMs = result.HealedAtMs + ShiftFor(result.HealedAtMs),
                 Events = result.History.Events.Count,
                 Sent = result.Sent,
                 Acked = result.Acked,
@@ -129,7 +139,7 @@ public sealed class ShardWorker
                 PeakOpenFiles = usage.PeakOpenFiles,
                 BaselineRssBytes = baselineRss,
                 ReadyRssBytes = readyRss,
-                SchedulingLag = [.. result.SchedulingLag.SelectMany(p => p.Samples).Select(s => s with { AtMs = s.AtMs + (long)Math.Round(shiftMs) })],
+                SchedulingLag = [.. result.SchedulingLag.SelectMany(p => p.Samples).Select(s => s with { AtMs = s.AtMs + ShiftFor(s.AtMs) })],
             };
             using (var response = await http.PostAsJsonAsync(new Uri(_coordinator, $"v1/workers/{assignment.WorkerId}/result"), body, ShardingJsonContext.Default.WorkerResult, cancellationToken))
             {
@@ -152,6 +162,24 @@ public sealed class ShardWorker
 
         await log.WriteLineAsync($"chatsim worker {assignment.WorkerId}: done ({result.Plan.Clients.Count} clients, {result.History.Events.Count} events)");
         return code;
+    }
+
+    private Task<ClockOffset> MeasureOffsetAsync(HttpClient http, CancellationToken cancellationToken) =>
+        ClockSync.MeasureAsync(() => LocalMs, async ct => (await http.GetFromJsonAsync(new Uri(_coordinator, "v1/clock"), ShardingJsonContext.Default.ClockReading, ct))!.CoordinatorMs, cancellationToken: cancellationToken);
+
+    /// <summary>The offset measured again at the end; the start's when the coordinator cannot be probed (said in the log).</summary>
+    private async Task<ClockOffset> MeasureEndOffsetAsync(HttpClient http, ClockOffset start, TextWriter log, int workerId)
+    {
+        using var bound = new CancellationTokenSource(EndProbeBound, _time);
+        try
+        {
+            return await MeasureOffsetAsync(http, bound.Token);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException)
+        {
+            await log.WriteLineAsync($"chatsim worker {workerId}: the clock offset could not be measured again ({e.Message}); the start's stands for the whole run");
+            return start;
+        }
     }
 
     private Task<WorkerAssignment> RegisterAsync(HttpClient http, CancellationToken cancellationToken) =>

@@ -52,7 +52,7 @@ internal static class ShardedRun
         await File.WriteAllTextAsync(Path.Combine(runDir, "workers.json"), JsonSerializer.Serialize(info, ShardingJsonContext.Default.ShardRunInfo), CancellationToken.None);
         foreach (var w in info.Workers)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  worker {w.WorkerId}: {w.Clients} clients, clock offset {w.ClockOffsetMs:+0.0;-0.0} ms ± {w.ClockUncertaintyMs:0.0}, peak RSS {w.PeakRssBytes / 1048576.0:0} MiB, CPU {w.CpuSeconds:0.0} s, peak open files {w.PeakOpenFiles}, RSS per client {w.RssBytesPerClient / 1024.0:0.0} KiB (after full GCs, clients and proxies at rest)"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  worker {w.WorkerId}: {w.Clients} clients, {w.DescribeClock()}, peak RSS {w.PeakRssBytes / 1048576.0:0} MiB, CPU {w.CpuSeconds:0.0} s, peak open files {w.PeakOpenFiles}, RSS per client {w.RssBytesPerClient / 1024.0:0.0} KiB (after full GCs, clients and proxies at rest)"));
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  server process: peak RSS {info.ServerPeakRssBytes / 1048576.0:0} MiB, CPU {info.ServerCpuSeconds:0.0} s, peak open files {info.ServerPeakOpenFiles}; coordinator: peak RSS {info.CoordinatorPeakRssBytes / 1048576.0:0} MiB, CPU {info.CoordinatorCpuSeconds:0.0} s"));

@@ -96,6 +96,10 @@ public sealed record WorkerResult
     public required double ShiftMs { get; init; }
     public required double ClockOffsetMs { get; init; }
     public required double ClockUncertaintyMs { get; init; }
+
+    /// <summary>The offset measured again when the shard was done (the history is moved along the line between the two); null from a worker that did not.</summary>
+    public double? ClockEndOffsetMs { get; init; }
+    public double? ClockEndUncertaintyMs { get; init; }
     public List<string> NetworkFaultActions { get; init; } = [];
     public string? HarnessError { get; init; }
 

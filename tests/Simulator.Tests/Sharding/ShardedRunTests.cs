@@ -57,6 +57,9 @@ public sealed class ShardedRunTests
         Assert.Equal([1, 2], result.History.Events.OfType<DeliveredEvent>().Select(e => e.Worker).Distinct().Order());
         Assert.Equal(20, info.Workers.Sum(w => w.Clients));
         Assert.All(info.Workers, w => Assert.True(w.ClockUncertaintyMs < 1_000));
+        // Measured again at the end, so a drift would show (and move the history); on one machine there is none to speak of.
+        Assert.All(info.Workers, w => Assert.InRange(w.ClockEndOffsetMs!.Value - w.ClockOffsetMs, -1_000, 1_000));
+        Assert.All(info.Workers, w => Assert.Contains("at the end (drift", w.DescribeClock(), StringComparison.Ordinal));
         Assert.Single(result.History.Events.OfType<HarnessEvent>(), e => e.Kind == HarnessEventKinds.FaultsHealed);
         Assert.True(result.Quiesced);
         Assert.True(result.Acked > 0);

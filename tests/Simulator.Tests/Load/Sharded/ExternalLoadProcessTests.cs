@@ -61,6 +61,9 @@ public sealed class ExternalLoadProcessTests() : CliTestBase("chatsim-external-l
         Assert.Equal(["load process 0/2", "load process 1/2"], clocks.Select(c => c.GetProperty("process").GetString()));
         Assert.All(clocks, c => Assert.InRange(c.GetProperty("uncertaintyMs").GetDouble(), 0, 1_000));
         Assert.All(clocks, c => Assert.InRange(c.GetProperty("offsetMs").GetDouble(), -1_000, 1_000));
+        // Measured again when each share was done, so a drift during the run shows.
+        Assert.All(clocks, c => Assert.InRange(c.GetProperty("endOffsetMs").GetDouble(), -1_000, 1_000));
+        Assert.All(clocks, c => Assert.InRange(c.GetProperty("endUncertaintyMs").GetDouble(), 0, 1_000));
         Assert.Matches(@"clock +load process 0/2 on .+: clock offset", text);
         Assert.Contains("load process clocks", File.ReadAllText(Path.Combine(outDir, "report.html")), StringComparison.Ordinal);
         // Deliveries cross processes; with the start instants not moved onto each process's clock the latency would be off.

@@ -77,6 +77,15 @@ public sealed class RemoteLoadProcessesTests() : CliTestBase("chatsim-remote-loa
         var clock = Assert.Single(book.Clocks());
         Assert.Equal(new ProcessClock("load process 1/2", "h", -3.5, 0.25), clock);
         Assert.Equal("load process 1/2 on h: clock offset -3.5 ms ± 0.3", clock.Describe());
+
+        // The last poll brings the offset measured again after the share: kept beside the first, unless impossible, and
+        // only for a share whose first is known.
+        book.Poll(1, new LoadPoll([], -3.5, 0.25, EndClockOffsetMs: -1.25, EndClockUncertaintyMs: 0.5));
+        book.Poll(1, new LoadPoll([], -3.5, 0.25, EndClockOffsetMs: double.PositiveInfinity, EndClockUncertaintyMs: 0.5));
+        book.Poll(0, new LoadPoll([], EndClockOffsetMs: 7, EndClockUncertaintyMs: 0.5));
+        clock = Assert.Single(book.Clocks());
+        Assert.Equal(new ProcessClock("load process 1/2", "h", -3.5, 0.25, -1.25, 0.5), clock);
+        Assert.EndsWith("-1.3 ms ± 0.5 at the end (drift +2.3 ms)", clock.Describe(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -188,9 +188,12 @@ public sealed class LoadProcessClient
 
         try
         {
-            await PollAsync(http, shard, lines, offset, CancellationToken.None); // the last lines
+            // The last lines, and the clock measured again: how far it drifted from the coordinator's during the share.
+            using var probeBound = new CancellationTokenSource(PollTimeout, _time);
+            var end = await ClockSync.MeasureAsync(LocalUnixMs, async ct => (await GetAsync(http, "v1/load/clock", RemoteLoadJsonContext.Default.LoadClockReading, ct)).UnixMs, cancellationToken: probeBound.Token);
+            await PollAsync(http, shard, lines, offset, CancellationToken.None, end);
         }
-        catch (Exception e) when (e is HttpRequestException or HarnessException or OperationCanceledException)
+        catch (Exception e) when (e is HttpRequestException or HarnessException or OperationCanceledException or System.Text.Json.JsonException)
         {
             // Progress only; the upload below says whether the coordinator is there.
         }
@@ -304,7 +307,7 @@ public sealed class LoadProcessClient
         return (false, null);
     }
 
-    private async Task<LoadOrders> PollAsync(HttpClient http, int shard, ConcurrentQueue<string> lines, ClockOffset offset, CancellationToken cancellationToken)
+    private async Task<LoadOrders> PollAsync(HttpClient http, int shard, ConcurrentQueue<string> lines, ClockOffset offset, CancellationToken cancellationToken, ClockOffset? end = null)
     {
         var batch = new List<string>();
         while (batch.Count < RemoteLoadProtocol.MaxLinesPerPoll && lines.TryDequeue(out var line))
@@ -316,7 +319,7 @@ public sealed class LoadProcessClient
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
         try
         {
-            using var response = await http.PostAsJsonAsync(new Uri(_coordinator, $"v1/load/{shard}/poll"), new LoadPoll(batch, offset.OffsetMs, offset.UncertaintyMs), RemoteLoadJsonContext.Default.LoadPoll, timeout.Token);
+            using var response = await http.PostAsJsonAsync(new Uri(_coordinator, $"v1/load/{shard}/poll"), new LoadPoll(batch, offset.OffsetMs, offset.UncertaintyMs, end?.OffsetMs, end?.UncertaintyMs), RemoteLoadJsonContext.Default.LoadPoll, timeout.Token);
             await ProtocolHttp.EnsureAsync(response, "poll", timeout.Token);
             return await response.Content.ReadFromJsonAsync(RemoteLoadJsonContext.Default.LoadOrders, timeout.Token) ?? throw new HarnessException("poll answered null");
         }

@@ -167,6 +167,12 @@ internal sealed class RemoteLoadProcesses : IDisposable
                 _progress.WriteLine($"  {slot.Clock.Describe()}");
             }
 
+            if (slot.Clock is not null && poll.EndClockOffsetMs is { } end && poll.EndClockUncertaintyMs is { } endUncertainty
+                && double.IsFinite(end) && double.IsFinite(endUncertainty) && endUncertainty >= 0)
+            {
+                slot.Clock = slot.Clock with { EndOffsetMs = end, EndUncertaintyMs = endUncertainty };
+            }
+
             foreach (var line in poll.Lines ?? [])
             {
                 slot.Output.Add(line ?? "");

@@ -24,9 +24,11 @@ public sealed record LoadClockReading(double UnixMs);
 /// <summary>
 /// <c>POST /v1/load/{i}/poll</c>, every half second from registration to the upload: the process's progress lines
 /// since the last poll (its ready line among them), which also tell the coordinator it is alive, and once measured its
-/// clock's offset to the coordinator's (<see cref="ProcessClock"/>).
+/// clock's offset to the coordinator's (<see cref="ProcessClock"/>); the last poll, after the share, also the offset
+/// measured again then (<c>endClockOffsetMs</c>, <c>endClockUncertaintyMs</c>), which shows how far the clocks drifted.
 /// </summary>
-public sealed record LoadPoll(IReadOnlyList<string> Lines, double? ClockOffsetMs = null, double? ClockUncertaintyMs = null);
+public sealed record LoadPoll(
+    IReadOnlyList<string> Lines, double? ClockOffsetMs = null, double? ClockUncertaintyMs = null, double? EndClockOffsetMs = null, double? EndClockUncertaintyMs = null);
 
 /// <summary>
 /// The coordinator's standing orders, the answer to every poll (a lost answer is harmless): the ramp start on its
