@@ -204,6 +204,49 @@ public sealed class BackoffWithinPolicyTests
     }
 
     [Fact]
+    public void Check_CappedDelaysTheHarnessMadeLate_StayOutOfTheSpreadTest_WhichJudgesTheRest()
+    {
+        // 20 delays drawn over the cap's range [800, 1600] on time, then 40 drawn from [800, 1000] whose timers the
+        // harness ran 600 ms late: all within the bounds, but bunched at the top, so the spread test fails on them.
+        var random = new Random(11);
+        long[] onTime = [.. Enumerable.Range(0, 20).Select(_ => 800 + (long)(random.NextDouble() * 800))];
+        long[] late = [.. Enumerable.Range(0, 40).Select(_ => 1_400 + (long)(random.NextDouble() * 200))];
+        long[] ramp = [75, 150, 300, 600];
+        var h = Outage("a", [.. ramp, .. onTime, .. late]).Build();
+        var lateStarts = new List<long>();
+        var t = 5_001 + ramp.Sum() + onTime.Sum();
+        foreach (var d in late)
+        {
+            t += d;
+            lateStarts.Add(t);
+        }
+
+        var strict = new BackoffWithinPolicy().Check(h, HistoryBuilder.Context());
+        var lagging = new BackoffWithinPolicy().Check(h, HistoryBuilder.LaggingContext([.. lateStarts.Select(s => (s - 50, 600L))]));
+
+        Assert.Contains("not spread uniformly", Assert.Single(strict.Violations).Message, StringComparison.Ordinal);
+        Assert.Equal("60", strict.Details["ks.n"]);
+        Assert.Equal(InvariantStatus.Passed, lagging.Status);
+        Assert.Equal("40", lagging.Details["ks.harnessLate"]);
+        Assert.Equal("20", lagging.Details["ks.n"]);
+    }
+
+    [Fact]
+    public void Check_HarnessLateByLessThanTheSpreadTestsLimit_KeepsEverySample_SoNoJitterStillFails()
+    {
+        // The limit is 1 % of the cap's range (8 ms here): a harness that ran a few ms late everywhere excuses nothing.
+        long[] delays = [75, 150, 300, 600, .. Enumerable.Repeat(1_600L, 40)];
+        var h = Outage("a", delays).Build();
+        var ticks = Enumerable.Range(0, 80).Select(i => (5_000L + (i * 500L), 7L)).ToArray();
+
+        var r = new BackoffWithinPolicy().Check(h, HistoryBuilder.LaggingContext(ticks));
+
+        Assert.Contains("KS D=", Assert.Single(r.Violations).Message, StringComparison.Ordinal);
+        Assert.Equal("40", r.Details["ks.n"]);
+        Assert.False(r.Details.ContainsKey("ks.harnessLate"));
+    }
+
+    [Fact]
     public void Check_AfterClientCrash_FirstAttemptIsFreshStart()
     {
         var h = new HistoryBuilder().Attempt(0, "a", "failed").Harness(10, HarnessEventKinds.ClientRestart, "a").Attempt(11, "a").Build();
