@@ -12,10 +12,10 @@ namespace ChatResilience.Simulator.Invariants;
 /// at <see cref="CheckContext.Alpha"/> (D, critical value, α and n in Details; skipped below
 /// <see cref="CheckContext.KsMinSamples"/>). A delay the harness's own measured lateness explains (see
 /// <see cref="HarnessLagTimeline"/>) passes, is counted in Details (<c>harnessLate.delays</c>, and how far past
-/// bound + tolerance the worst went) and stays out of the spread test. So does a capped delay within its bounds whose
-/// window the harness measured late by more than <see cref="SpreadTestLagFraction"/> of the cap's range
-/// (<c>ks.harnessLate</c> in Details): its timer fired late, so its value is the harness's lateness as much as the
-/// client's draw. Samples: delays judged.
+/// bound + tolerance the worst went) and stays out of the spread test. So does a capped delay within its bounds that
+/// ended while the harness measured itself late by more than <see cref="SpreadTestLagFraction"/> of the cap's range
+/// (<see cref="ReconnectDelaySample.HarnessLagAtEndMs"/>; <c>ks.harnessLate</c> in Details): its timer fired late, so its
+/// value is the harness's lateness as much as the client's draw. Samples: delays judged.
 /// </summary>
 public sealed class BackoffWithinPolicy : IInvariantChecker
 {
@@ -23,8 +23,8 @@ public sealed class BackoffWithinPolicy : IInvariantChecker
     public const string AtCapMinSamplesKey = "BackoffWithinPolicy.AtCap";
 
     /// <summary>
-    /// The most harness lateness, as a fraction of the cap's range [cap·(1−Jitter), cap], a capped delay's window may
-    /// show and the delay still be a sample of the spread test. A wait that ended L ms late moves its sample by up to L,
+    /// The most harness lateness, as a fraction of the cap's range [cap·(1−Jitter), cap], measured when a capped delay
+    /// ended for the delay still to be a sample of the spread test. A wait that ended L ms late moves its sample by up to L,
     /// so samples moved by at most 1 % of the range move the KS statistic D by at most 0.01, while the critical D at
     /// α = 0.001 is 1.95/√n (below 0.03 from n ≈ 4,200): on a saturated harness (hundreds of ms late now and then) the
     /// test otherwise fails on the machine, not the client; on one that ran on time it keeps every sample.
@@ -71,7 +71,7 @@ public sealed class BackoffWithinPolicy : IInvariantChecker
                 forLag++;
                 forLagWorstMs = Math.Max(forLagWorstMs, s.DelayMs - s.MaxMs - tol);
             }
-            else if (s.AtCap && s.HarnessLagMs > lagLimitMs)
+            else if (s.AtCap && s.HarnessLagAtEndMs > lagLimitMs)
             {
                 laggedAtCap++;
             }
@@ -92,7 +92,7 @@ public sealed class BackoffWithinPolicy : IInvariantChecker
             result.Detail("ks.harnessLate", laggedAtCap);
         }
 
-        TestSpreadAtCap(result, context, capped, samples);
+        TestSpreadAtCap(result, context, capped, laggedAtCap, samples);
         return result.Build();
     }
 
@@ -100,7 +100,7 @@ public sealed class BackoffWithinPolicy : IInvariantChecker
     private static (double Low, double High) CapRange(CheckContext context) =>
         (context.Reconnect.DelayMax.TotalMilliseconds * (1 - context.Reconnect.Jitter), context.Reconnect.DelayMax.TotalMilliseconds);
 
-    private static void TestSpreadAtCap(ResultBuilder result, CheckContext context, List<double> capped, IReadOnlyList<ReconnectDelaySample> samples)
+    private static void TestSpreadAtCap(ResultBuilder result, CheckContext context, List<double> capped, int laggedAtCap, IReadOnlyList<ReconnectDelaySample> samples)
     {
         var (low, high) = CapRange(context);
         result.Detail("ks.n", capped.Count);
@@ -112,7 +112,8 @@ public sealed class BackoffWithinPolicy : IInvariantChecker
 
         if (capped.Count < Math.Max(1, context.KsMinSamples) || high <= low)
         {
-            result.Detail("ks", capped.Count == 0 ? "no delays at the cap" : $"skipped: n={capped.Count} < {context.KsMinSamples} or no jitter");
+            var lagged = laggedAtCap > 0 ? $" ({laggedAtCap} more ended while the harness ran late)" : "";
+            result.Detail("ks", capped.Count == 0 && laggedAtCap == 0 ? "no delays at the cap" : $"skipped: n={capped.Count} < {context.KsMinSamples}{lagged} or no jitter");
             return;
         }
 

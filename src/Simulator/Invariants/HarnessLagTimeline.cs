@@ -43,6 +43,13 @@ public sealed class HarnessLagTimeline
     }
 
     /// <summary>
+    /// The worst lateness measured around <paramref name="atMs"/>: the ticks that ended within one probe interval of it.
+    /// A timer that fired late fired when a stall ended, and the ticks that stall held up ended then too; lateness
+    /// earlier in a wait did not move when it ended.
+    /// </summary>
+    public long WorstAround(long atMs) => WorstDuring(atMs - _slackMs, atMs);
+
+    /// <summary>
     /// The worst lateness of the ticks that ended from <paramref name="fromMs"/> to one probe interval after
     /// <paramref name="toMs"/> (run clock, ms); 0 when none did or none was late.
     /// </summary>

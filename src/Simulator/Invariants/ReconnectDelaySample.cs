@@ -33,6 +33,12 @@ public sealed record ReconnectDelaySample
     /// <summary>The worst lateness the harness measured in this delay's window, ms: allowed on top of the upper bound.</summary>
     public long HarnessLagMs { get; init; }
 
+    /// <summary>
+    /// The worst lateness the harness measured around the attempt's start, ms (<see cref="HarnessLagTimeline.WorstAround"/>):
+    /// what may have moved the moment the client's timer fired, and with it this delay's value.
+    /// </summary>
+    public long HarnessLagAtEndMs { get; init; }
+
     /// <summary>True when the delay is within only because of <see cref="HarnessLagMs"/>: the harness, not the client, made it late.</summary>
     public bool WithinOnlyForHarnessLag { get; init; }
 

@@ -223,12 +223,16 @@ public sealed class BackoffWithinPolicyTests
 
         var strict = new BackoffWithinPolicy().Check(h, HistoryBuilder.Context());
         var lagging = new BackoffWithinPolicy().Check(h, HistoryBuilder.LaggingContext([.. lateStarts.Select(s => (s - 50, 600L))]));
+        // Lateness earlier in each wait, over by the time its timer fired, did not move when the wait ended.
+        var lateEarlier = new BackoffWithinPolicy().Check(h, HistoryBuilder.LaggingContext([.. lateStarts.Select(s => (s - 1_000, 600L))]));
 
         Assert.Contains("not spread uniformly", Assert.Single(strict.Violations).Message, StringComparison.Ordinal);
         Assert.Equal("60", strict.Details["ks.n"]);
         Assert.Equal(InvariantStatus.Passed, lagging.Status);
         Assert.Equal("40", lagging.Details["ks.harnessLate"]);
         Assert.Equal("20", lagging.Details["ks.n"]);
+        Assert.Contains("not spread uniformly", Assert.Single(lateEarlier.Violations).Message, StringComparison.Ordinal);
+        Assert.Equal("60", lateEarlier.Details["ks.n"]);
     }
 
     [Fact]

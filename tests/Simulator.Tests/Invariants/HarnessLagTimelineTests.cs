@@ -23,6 +23,18 @@ public sealed class HarnessLagTimelineTests
     }
 
     [Fact]
+    public void WorstAround_TakesTheTicksWithinOneIntervalOfTheInstant()
+    {
+        var timeline = new HarnessLagTimeline(
+            [new ProcessLagSamples("chatsim", [new(1_000, 5_000), new(1_950, 40), new(2_050, 700), new(2_150, 9_000)])], Interval);
+
+        // 1 000 ended long before 2 000: lateness then did not move what ended at 2 000; 2 150 is more than one interval after.
+        Assert.Equal(700, timeline.WorstAround(2_000));
+        Assert.Equal(40, timeline.WorstAround(1_900));
+        Assert.Equal(0, timeline.WorstAround(1_500));
+    }
+
+    [Fact]
     public void WorstDuring_PoolsTheWorkers_LeavesOutTheCoordinatorWhichHostsNoClients()
     {
         var timeline = new HarnessLagTimeline(

@@ -121,6 +121,7 @@ internal static class ReconnectTimeline
                 HintMs = hint,
                 Within = matched.Count > 0,
                 HarnessLagMs = late - early,
+                HarnessLagAtEndMs = context.HarnessLag.WorstAround(start),
                 WithinOnlyForHarnessLag = matched.Count > 0 && !withinWithoutLag,
                 Connected = connected,
                 OutcomeAtMs = a.AtMs,
