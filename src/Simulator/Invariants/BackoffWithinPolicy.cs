@@ -92,7 +92,7 @@ public sealed class BackoffWithinPolicy : IInvariantChecker
             result.Detail("ks.harnessLate", laggedAtCap);
         }
 
-        TestSpreadAtCap(result, context, capped, laggedAtCap, samples);
+        TestSpreadAtCap(result, context, (low, high), capped, laggedAtCap, samples);
         return result.Build();
     }
 
@@ -100,9 +100,10 @@ public sealed class BackoffWithinPolicy : IInvariantChecker
     private static (double Low, double High) CapRange(CheckContext context) =>
         (context.Reconnect.DelayMax.TotalMilliseconds * (1 - context.Reconnect.Jitter), context.Reconnect.DelayMax.TotalMilliseconds);
 
-    private static void TestSpreadAtCap(ResultBuilder result, CheckContext context, List<double> capped, int laggedAtCap, IReadOnlyList<ReconnectDelaySample> samples)
+    private static void TestSpreadAtCap(
+        ResultBuilder result, CheckContext context, (double Low, double High) range, List<double> capped, int laggedAtCap, IReadOnlyList<ReconnectDelaySample> samples)
     {
-        var (low, high) = CapRange(context);
+        var (low, high) = range;
         result.Detail("ks.n", capped.Count);
         result.Detail("ks.alpha", context.Alpha);
         if (context.MinSamples.TryGetValue(AtCapMinSamplesKey, out var needed) && capped.Count < needed)

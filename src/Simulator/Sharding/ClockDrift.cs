@@ -38,7 +38,4 @@ public sealed record ClockDrift(double StartLocalMs, ClockOffset Start, double E
         endOffsetMs is { } end && endUncertaintyMs is { } endUncertainty
             ? string.Create(CultureInfo.InvariantCulture, $"clock offset {offsetMs:+0.0;-0.0;0.0} ms ± {uncertaintyMs:0.0} at the start, {end:+0.0;-0.0;0.0} ms ± {endUncertainty:0.0} at the end (drift {end - offsetMs:+0.0;-0.0;0.0} ms)")
             : string.Create(CultureInfo.InvariantCulture, $"clock offset {offsetMs:+0.0;-0.0;0.0} ms ± {uncertaintyMs:0.0}");
-
-    /// <summary>A process measured once: no drift known.</summary>
-    public static ClockDrift Once(double localMs, ClockOffset offset) => new(localMs, offset, localMs, offset);
 }

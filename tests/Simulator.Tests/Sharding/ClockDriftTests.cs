@@ -27,7 +27,9 @@ public sealed class ClockDriftTests
         Assert.Equal(1_100, Drifting.ShiftFor(1_000, 0));
         Assert.Equal(1_040, Drifting.ShiftFor(1_000, 3_600_000));
         Assert.Equal(-60, Drifting.DriftMs);
-        var once = ClockDrift.Once(1_000, new ClockOffset(100, 0.4, 8));
+        // A worker whose second probe failed keeps its first offset as the end: no drift, one shift for the whole run.
+        var start = new ClockOffset(100, 0.4, 8);
+        var once = new ClockDrift(1_000, start, 3_601_000, start);
         Assert.Equal(1_100, once.ShiftFor(1_000, 3_600_000));
         Assert.Equal(0, once.DriftMs);
     }

@@ -147,7 +147,7 @@ public sealed class LoadProcessClient
             var scenarioPath = Path.Combine(dir, "scenario.json");
             await File.WriteAllTextAsync(scenarioPath, assignment.ScenarioJson, cancellationToken);
             arguments = LoadArguments.Parse([scenarioPath, .. ArgumentsFor(assignment), "--out", dir]);
-            offset = await ClockSync.MeasureAsync(LocalUnixMs, async ct => (await GetAsync(http, "v1/load/clock", RemoteLoadJsonContext.Default.LoadClockReading, ct)).UnixMs, cancellationToken: cancellationToken);
+            offset = await MeasureOffsetAsync(http, cancellationToken);
         }
         catch (Exception e) when (e is CliException or ScenarioException or HarnessException or IOException or UnauthorizedAccessException or HttpRequestException or OperationCanceledException)
         {
@@ -190,7 +190,7 @@ public sealed class LoadProcessClient
         {
             // The last lines, and the clock measured again: how far it drifted from the coordinator's during the share.
             using var probeBound = new CancellationTokenSource(PollTimeout, _time);
-            var end = await ClockSync.MeasureAsync(LocalUnixMs, async ct => (await GetAsync(http, "v1/load/clock", RemoteLoadJsonContext.Default.LoadClockReading, ct)).UnixMs, cancellationToken: probeBound.Token);
+            var end = await MeasureOffsetAsync(http, probeBound.Token);
             await PollAsync(http, shard, lines, offset, CancellationToken.None, end);
         }
         catch (Exception e) when (e is HttpRequestException or HarnessException or OperationCanceledException or System.Text.Json.JsonException)
@@ -350,6 +350,10 @@ public sealed class LoadProcessClient
             ? (shard.Index, assignment)
             : throw new HarnessException($"registration answered share '{assignment.Shard}', which is not I/N");
     }
+
+    /// <summary>This clock's offset to the coordinator's (<see cref="ClockSync"/>, probing <c>GET v1/load/clock</c>).</summary>
+    private Task<ClockOffset> MeasureOffsetAsync(HttpClient http, CancellationToken cancellationToken) =>
+        ClockSync.MeasureAsync(LocalUnixMs, async ct => (await GetAsync(http, "v1/load/clock", RemoteLoadJsonContext.Default.LoadClockReading, ct)).UnixMs, cancellationToken: cancellationToken);
 
     private async Task<T> GetAsync<T>(HttpClient http, string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
