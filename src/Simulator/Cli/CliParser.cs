@@ -13,7 +13,8 @@ public static class CliParser
                       [--server-url URL ((--token-command CMD | --token-file PATH) [--admin-token TOKEN] | --dev-tokens)]
                       [--toxiproxy-url URL]
                       [--bug name=value]... [--plain]
-                      [--workers N | --external-workers N [--coordinator-listen IP:PORT] [--coordinator-tls] | --no-split]
+                      [--workers N | --external-workers N [--coordinator-listen IP:PORT] [--coordinator-tls]
+                                   [--coordinator-cert PATH [--coordinator-key PATH]] | --no-split]
           chatsim worker --coordinator URL [--coordinator-fingerprint SHA256]
           chatsim validate <scenario.json>...
         durations: 250ms, 30s, 2m, 1h.   exit codes: 0 pass, 1 invariant violated, 2 SLO breached,
@@ -37,6 +38,7 @@ public static class CliParser
         var devTokens = false;
         string? coordinatorListen = null;
         var coordinatorTls = false;
+        string? coordinatorCert = null, coordinatorKey = null;
         for (var i = 0; i < args.Count; i++)
         {
             var a = args[i];
@@ -105,6 +107,12 @@ public static class CliParser
                 case "--coordinator-tls":
                     coordinatorTls = true;
                     break;
+                case Sharding.CoordinatorCertificateFiles.CertificateOption:
+                    coordinatorCert = Value();
+                    break;
+                case Sharding.CoordinatorCertificateFiles.KeyOption:
+                    coordinatorKey = Value();
+                    break;
                 default:
                     if (a.StartsWith('-'))
                     {
@@ -144,6 +152,7 @@ public static class CliParser
             NoSplit = noSplit,
             CoordinatorListen = coordinatorListen,
             CoordinatorTls = coordinatorTls,
+            CoordinatorCertificate = Sharding.CoordinatorCertificateFiles.FromOptions(coordinatorCert, coordinatorKey),
         };
     }
 

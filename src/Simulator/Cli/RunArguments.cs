@@ -60,6 +60,9 @@ public sealed record RunArguments
     /// <summary>Serves the coordinator API over HTTPS on loopback too (beyond loopback it always does; see <see cref="Sharding.CoordinatorTls"/>). Default: false.</summary>
     public bool CoordinatorTls { get; init; }
 
+    /// <summary>The user's own certificate for the coordinator API (<c>--coordinator-cert</c>, <c>--coordinator-key</c>); null: one made for the run when TLS is on.</summary>
+    public Sharding.CoordinatorCertificateFiles? CoordinatorCertificate { get; init; }
+
     /// <summary>The command that repeats this run (scenario + seed, and the options that change behaviour).</summary>
     public string RepeatCommand(int seed)
     {

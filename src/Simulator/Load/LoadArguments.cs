@@ -11,7 +11,8 @@ public sealed record LoadArguments
     public const string Usage = """
           chatsim load <scenario.json> [--seed N] [--target N] [--ramp R/s] [--hold T] [--rate M/s] [--out DIR]
                        [--server-url URL (--token-command CMD | --token-file PATH | --dev-tokens)] [--toxiproxy-url URL]
-                       [--processes N | --external-processes N [--coordinator-listen IP:PORT] [--coordinator-tls]]
+                       [--processes N | --external-processes N [--coordinator-listen IP:PORT] [--coordinator-tls]
+                                                                    [--coordinator-cert PATH [--coordinator-key PATH]]]
               ramp connections to a target, hold a per-client message rate, report where each SLO first breaks;
               against the embedded server, or a deployment of yours with --server-url; --processes N spreads the
               clients over N load processes (the server then runs in a process of its own) for ramps past one
@@ -19,7 +20,8 @@ public sealed record LoadArguments
               chatsim load-process --coordinator URL [--coordinator-fingerprint SHA256]
                                    [--token-file PATH | --token-command CMD] [--out DIR]
               (the coordinator's API serves HTTPS beyond loopback, or with --coordinator-tls, and prints the
-              fingerprint its processes must be given)
+              fingerprint its processes must be given; --coordinator-cert serves a certificate of yours instead, PEM
+              or PKCS#12, its password in CHATSIM_COORDINATOR_CERT_PASSWORD)
               (exit 0 all held, 2 one broke, 3 one had no samples, 4 harness failure, 64 bad input)
           chatsim compare <baseline.json> <new.json> [--tolerance 10%] [--metric name=tol]...
               regression table of two load (or two run) summaries: exit 0 within tolerance, 1 past it, 64 unreadable
@@ -76,6 +78,9 @@ public sealed record LoadArguments
     /// <summary>Serves the coordinator API over HTTPS on loopback too (<c>--coordinator-tls</c>; beyond loopback it always does).</summary>
     public bool CoordinatorTls { get; init; }
 
+    /// <summary>The user's own certificate for the coordinator API (<c>--coordinator-cert</c>, <c>--coordinator-key</c>); null: one made for the run when TLS is on.</summary>
+    public Sharding.CoordinatorCertificateFiles? CoordinatorCertificate { get; init; }
+
     /// <summary>
     /// This process's share of a run spread over several (<c>--shard I/N</c>): what a coordinator passes its load
     /// processes. Such a process waits for a start line on its input and writes raw results, not a report.
@@ -91,6 +96,7 @@ public sealed record LoadArguments
         var devTokens = false;
         var external = false;
         var tls = false;
+        string? certificatePath = null, keyPath = null;
         string? listen = null;
         int? seed = null, target = null, processes = null;
         LoadShard? shard = null;
@@ -149,6 +155,12 @@ public sealed record LoadArguments
                 case "--coordinator-tls":
                     tls = true;
                     break;
+                case Sharding.CoordinatorCertificateFiles.CertificateOption:
+                    certificatePath = Value();
+                    break;
+                case Sharding.CoordinatorCertificateFiles.KeyOption:
+                    keyPath = Value();
+                    break;
                 case "--shard":
                     var sh = Value();
                     shard = LoadShard.TryParse(sh) ?? throw new CliException($"--shard: '{sh}' is not I/N with 0 ≤ I < N and 2 ≤ N ≤ {LoadShard.MaxCount}");
@@ -186,6 +198,12 @@ public sealed record LoadArguments
             throw new CliException("--coordinator-tls: only with --external-processes");
         }
 
+        var certificate = Sharding.CoordinatorCertificateFiles.FromOptions(certificatePath, keyPath);
+        if (certificate is not null && !external)
+        {
+            throw new CliException($"{Sharding.CoordinatorCertificateFiles.CertificateOption}: only with --external-processes");
+        }
+
         if (shard is not null && (serverUrl is null || processes is not null || toxiproxyUrl is not null))
         {
             throw new CliException("--shard: a load process of a sharded run needs --server-url, and no --processes or --toxiproxy-url (the coordinator passes it)");
@@ -209,6 +227,7 @@ public sealed record LoadArguments
             ExternalProcesses = external,
             CoordinatorListen = listen,
             CoordinatorTls = tls,
+            CoordinatorCertificate = certificate,
             Shard = shard,
         };
     }
@@ -261,6 +280,11 @@ public sealed record LoadArguments
         if (CoordinatorTls)
         {
             parts.Add("--coordinator-tls");
+        }
+
+        if (CoordinatorCertificate is not null)
+        {
+            parts.AddRange(CoordinatorCertificate.Options().Select(RunArguments.Quote));
         }
 
         return string.Join(' ', parts);

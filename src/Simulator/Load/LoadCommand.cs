@@ -75,7 +75,7 @@ public static class LoadCommand
         var progress = TextWriter.Synchronized(output);
         using var processes = new RemoteLoadProcesses(settings.Processes, TimeProvider.System, progress);
         var secret = Sharding.CoordinatorSecret.FromEnvironment();
-        using var certificate = Sharding.CoordinatorTls.CertificateFor(listen, a.CoordinatorTls, TimeProvider.System.GetUtcNow());
+        using var certificate = Sharding.CoordinatorTls.CertificateFor(listen, a.CoordinatorTls, TimeProvider.System.GetUtcNow(), a.CoordinatorCertificate);
         await using var api = await LoadCoordinatorApi.StartAsync(processes, listen, port, cancellationToken, secret, certificate);
         if (Sharding.CoordinatorSecret.OpenWarning(listen, secret) is { } open)
         {

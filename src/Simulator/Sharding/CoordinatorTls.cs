@@ -28,9 +28,15 @@ public static class CoordinatorTls
         return forced || !IPAddress.IsLoopback(listen);
     }
 
-    /// <summary>The certificate an API on <paramref name="listen"/> serves (<see cref="IsOn"/>, made for the run at <paramref name="now"/>); null: plain HTTP.</summary>
-    public static X509Certificate2? CertificateFor(IPAddress listen, bool forced, DateTimeOffset now) =>
-        IsOn(listen, forced) ? CreateCertificate(now) : null;
+    /// <summary>
+    /// The certificate an API on <paramref name="listen"/> serves: the user's own when <paramref name="files"/> name one
+    /// (TLS then on wherever it listens; its password from <see cref="CoordinatorCertificateFiles.PasswordVariable"/>),
+    /// else one made for the run at <paramref name="now"/> when <see cref="IsOn"/>; null: plain HTTP.
+    /// </summary>
+    public static X509Certificate2? CertificateFor(IPAddress listen, bool forced, DateTimeOffset now, CoordinatorCertificateFiles? files = null) =>
+        files is not null ? files.Load(now, Environment.GetEnvironmentVariable(CoordinatorCertificateFiles.PasswordVariable))
+        : IsOn(listen, forced) ? CreateCertificate(now)
+        : null;
 
     /// <summary>A self-signed certificate (ECDSA P-256) for this run's API, valid from a minute before <paramref name="now"/> for <see cref="Validity"/>.</summary>
     public static X509Certificate2 CreateCertificate(DateTimeOffset now)

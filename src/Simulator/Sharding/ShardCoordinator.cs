@@ -77,7 +77,7 @@ internal sealed partial class ShardCoordinator
                 : await ServerProcessTarget.StartAsync(cap, _bugs, _time, ct);
             var serverUrl = $"http://{server.Upstream}/";
             state = new CoordinatorState(_options.Workers, () => Template(serverUrl), () => NowMs) { HistorySpillDirectory = _settings.HistorySpillDirectory };
-            certificate = CoordinatorTls.CertificateFor(_options.Listen, _options.Tls, _time.GetUtcNow());
+            certificate = CoordinatorTls.CertificateFor(_options.Listen, _options.Tls, _time.GetUtcNow(), _options.Certificate);
             api = await CoordinatorApi.StartAsync(state, () => ClockMs, _options.Listen, _options.Port, ct, _options.Secret, certificate);
             if (CoordinatorSecret.OpenWarning(_options.Listen, _options.Secret) is { } open)
             {

@@ -21,6 +21,9 @@ public sealed record ShardRunOptions
     /// <summary>Serve HTTPS on loopback too (beyond loopback the API always does; <see cref="CoordinatorTls"/>). Default: false.</summary>
     public bool Tls { get; init; }
 
+    /// <summary>The user's own certificate for the API (<c>--coordinator-cert</c>), served instead of one made for the run; null: none.</summary>
+    public CoordinatorCertificateFiles? Certificate { get; init; }
+
     /// <summary>The shared secret workers must present (<see cref="CoordinatorSecret"/>); null: none.</summary>
     public string? Secret { get; init; }
 

@@ -19,12 +19,12 @@ internal static class ShardedRun
         var asked = a.Workers is not null || a.ExternalWorkers is not null;
         if (a.NoSplit)
         {
-            return asked ? throw new CliException("--no-split: cannot be combined with --workers / --external-workers") : null;
+            return asked ? throw new CliException("--no-split: cannot be combined with --workers / --external-workers") : OneProcess(a);
         }
 
         if (!asked && FileBudget.Check(clients) is null)
         {
-            return null;
+            return OneProcess(a);
         }
 
         if (a.ServerUrl is not null || a.ToxiproxyUrl is not null)
@@ -39,8 +39,25 @@ internal static class ShardedRun
         }
 
         var (listen, port) = ParseListen(a.CoordinatorListen);
-        return new ShardRunOptions { Workers = workers, ExternalWorkers = a.ExternalWorkers is not null, Listen = listen, Port = port, Tls = a.CoordinatorTls, Secret = CoordinatorSecret.FromEnvironment() };
+        if (a.CoordinatorCertificate is { } files)
+        {
+            // Read now, so a wrong path, password or key is a usage error before any process starts (the coordinator
+            // loads it again when its API starts).
+            using var check = files.Load(TimeProvider.System.GetUtcNow(), Environment.GetEnvironmentVariable(CoordinatorCertificateFiles.PasswordVariable));
+        }
+
+        return new ShardRunOptions
+        {
+            Workers = workers, ExternalWorkers = a.ExternalWorkers is not null, Listen = listen, Port = port, Tls = a.CoordinatorTls,
+            Certificate = a.CoordinatorCertificate, Secret = CoordinatorSecret.FromEnvironment(),
+        };
     }
+
+    /// <summary>A one-process run has no coordinator: a certificate for one is a mistake worth naming.</summary>
+    private static ShardRunOptions? OneProcess(RunArguments a) =>
+        a.CoordinatorCertificate is null
+            ? null
+            : throw new CliException($"{CoordinatorCertificateFiles.CertificateOption}: only for a sharded run (--workers N or --external-workers N), which has a coordinator to serve it");
 
     public static async Task<(SimulationResult, RunVerdict)> RunOnceAsync(
         SimulationSettings settings, ShardRunOptions options, RunArguments a, string runDir, TextWriter output, CancellationToken cancellationToken)
