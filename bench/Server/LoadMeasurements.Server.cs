@@ -18,7 +18,7 @@ namespace ChatResilience.Bench;
 /// Options: <c>--seconds n</c> measured per point (default 3) after <c>--warmup n</c> unmeasured seconds (default 1), <c>--out path</c> (default bench/results/server-throughput.md),
 /// <c>--conns 100,1000</c>, <c>--windows 1,16</c>, <c>--targets echo,echo2,mem,sqlite,broadcast</c> (default all) to
 /// re-measure a subset while profiling, <c>--index-batch n</c>, <c>--index-rows-per-key n</c>, <c>--max-batch n</c> (group commit) and <c>--synchronous FULL|NORMAL</c> for the SQLite log (default the server's),
-/// <c>--retention n</c> and <c>--retention-sweep-ms n</c> (the server's count cap per room and sweep interval, default
+/// <c>--server-process</c> (the servers in a child process of their own, the generator alone in this one; reports each target's server-side CPU per ack), <c>--retention n</c> and <c>--retention-sweep-ms n</c> (the server's count cap per room and sweep interval, default
 /// 100,000 and a minute: a short run never reaches the cap, so set them to measure a server whose rooms sit at it), <c>--gc server|workstation</c>
 /// (default server, the production server's collector: see <see cref="ProductionGc"/>). Each point records the 1-minute load average beside its numbers.
 /// </summary>
@@ -27,6 +27,7 @@ public static partial class LoadMeasurements
     static partial void RegisterServer()
     {
         Register("server-throughput", RunServerThroughputAsync);
+        Register("server-throughput-host", args => ThroughputHostProcess.RunChildAsync(ChatOptions(args), Targets(args)));
         Register("server-outcomes-memory", OutcomesMemoryMeasurement.RunAsync);
         Register("sqlite-log-ceiling", SqliteLogCeilingMeasurement.RunAsync);
         Register("sqlite-retention", SqliteRetentionMeasurement.RunAsync);
@@ -50,36 +51,14 @@ public static partial class LoadMeasurements
         // Passes over every point: the spread of one pass is ±5–10 points of a ratio on this machine, so a verdict
         // needs the median of several, each pass interleaving its targets as one does.
         var repeats = LoadArgs.Int(args, "--repeat", 1, min: 1);
-        var targets = (LoadArgs.String(args, "--targets") ?? "echo,echo2,mem,sqlite,broadcast").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var targets = Targets(args);
         var results = new List<SendAckResult>();
         var dbPath = Path.Combine(Path.GetTempPath(), $"bench-chat-{Environment.ProcessId}.db");
-        var chat = new ChatServerOptions
-        {
-            RateLimitPerSecond = 1_000_000, RateLimitBurst = 1_000_000, MaxInFlight = 64, MaxConnections = 5000,
-            HeartbeatInterval = TimeSpan.FromMinutes(5), HelloTimeout = TimeSpan.FromMinutes(1),
-            SqliteIndexBatch = LoadArgs.Int(args, "--index-batch", SqliteMessageLog.DefaultIndexBatch, min: 1),
-            SqliteIndexRowsPerKey = LoadArgs.Int(args, "--index-rows-per-key", SqliteMessageLog.DefaultIndexRowsPerKey),
-        };
-        if (LoadArgs.Int(args, "--max-batch", 0) is > 0 and var maxBatch)
-        {
-            chat = chat with { GroupCommitMaxBatch = maxBatch };
-        }
-
-        if (LoadArgs.String(args, "--synchronous") is { } synchronous)
-        {
-            chat = chat with { SqliteSynchronous = synchronous.ToUpperInvariant() };
-        }
-
-        chat = chat with
-        {
-            RetentionMessages = LoadArgs.Int(args, "--retention", (int)chat.RetentionMessages, min: 1),
-            RetentionInterval = TimeSpan.FromMilliseconds(LoadArgs.Int(args, "--retention-sweep-ms", (int)chat.RetentionInterval.TotalMilliseconds, min: 1)),
-        };
-
         // The SQLite options come from the command line: a bad value is a usage error, before anything starts.
+        ChatServerOptions chat;
         try
         {
-            chat.Validate();
+            chat = ChatOptions(args);
         }
         catch (ArgumentException e)
         {
@@ -89,27 +68,37 @@ public static partial class LoadMeasurements
 
         // Every target runs each point back to back (echo, echo x2, in-memory, SQLite, then the next point), so
         // a change in the machine's load during the run hits all sides of a ratio alike.
+        // --server-process: the servers run in a child process, as a deployment runs one, and the generator alone here.
         var quiet = Microsoft.Extensions.Logging.Abstractions.NullLoggerProvider.Instance;
-        await using var raw = await RawKestrelApps.StartAsync();
-        await using var memHost = targets.Contains("mem") ? await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0, Chat = chat, EnableAssistant = false }, loggerProvider: quiet) : null;
-        await using var sqliteHost = targets.Contains("sqlite") ? await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0, Chat = chat with { StoragePath = dbPath }, EnableAssistant = false }, loggerProvider: quiet) : null;
+        var inChild = args.Contains("--server-process");
+        await using var child = inChild ? await ThroughputHostProcess.StartAsync(args) : null;
+        await using var raw = inChild ? null : await RawKestrelApps.StartAsync();
+        await using var memHost = !inChild && targets.Contains("mem") ? await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0, Chat = chat, EnableAssistant = false }, loggerProvider: quiet) : null;
+        await using var sqliteHost = !inChild && targets.Contains("sqlite") ? await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0, Chat = chat with { StoragePath = dbPath }, EnableAssistant = false }, loggerProvider: quiet) : null;
+        (string Name, Uri Uri, string Key)[] echoes = child is null
+            ? [("raw echo", raw!.EchoUri, "echo"), ("raw echo x2", raw.Echo2Uri, "echo2")]
+            : [("raw echo", child.EchoUri, "echo"), ("raw echo x2", child.Echo2Uri, "echo2")];
+        (string Name, Uri? Uri, Func<string, string> Token)[] chats = child is null
+            ? [("chat in-memory", memHost?.WebSocketUri, u => memHost!.IssueToken(u)), ("chat SQLite", sqliteHost?.WebSocketUri, u => sqliteHost!.IssueToken(u))]
+            : [("chat in-memory", child.MemUri, child.IssueToken), ("chat SQLite", child.SqliteUri, child.IssueToken)];
+        Func<TimeSpan>? serverCpu = child is null ? null : child.CpuTime;
         var run = 0;
         foreach (var (n, pass) in Enumerable.Range(1, repeats).SelectMany(p => connectionCounts.Select(n => (n, p))))
         {
             foreach (var w in windows)
             {
-                foreach (var (name, uri, key) in new[] { ("raw echo", raw.EchoUri, "echo"), ("raw echo x2", raw.Echo2Uri, "echo2") })
+                foreach (var (name, uri, key) in echoes)
                 {
                     if (targets.Contains(key))
                     {
                         var conns = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => SendAckLoad.ConnectAsync(uri, null, CancellationToken.None)));
-                        results.Add(Report(await SendAckLoad.RunAsync(name, conns, "echo-", w, duration, warmup) with { Repeat = pass }));
+                        results.Add(Report(await SendAckLoad.RunAsync(name, conns, "echo-", w, duration, warmup, serverCpu) with { Repeat = pass }));
                     }
                 }
 
-                foreach (var (name, host) in new[] { ("chat in-memory", memHost), ("chat SQLite", sqliteHost) })
+                foreach (var (name, uri, token) in chats)
                 {
-                    if (host is null)
+                    if (uri is null)
                     {
                         continue;
                     }
@@ -118,11 +107,11 @@ public static partial class LoadMeasurements
                     var prefix = $"load-{id}-";
                     var conns = await Task.WhenAll(Enumerable.Range(0, n).Select(async i =>
                     {
-                        var c = await SendAckLoad.ConnectAsync(host.WebSocketUri, host.IssueToken($"u{id}-{i}"), CancellationToken.None);
+                        var c = await SendAckLoad.ConnectAsync(uri, token($"u{id}-{i}"), CancellationToken.None);
                         await SendAckLoad.ChatHandshakeAsync(c, $"c{id}-{i}", prefix + i, CancellationToken.None);
                         return (IFrameConnection)c;
                     }));
-                    results.Add(Report(await SendAckLoad.RunAsync(name, conns, prefix, w, duration, warmup) with { Repeat = pass }));
+                    results.Add(Report(await SendAckLoad.RunAsync(name, conns, prefix, w, duration, warmup, serverCpu) with { Repeat = pass }));
                 }
             }
         }
@@ -147,14 +136,47 @@ public static partial class LoadMeasurements
             Console.WriteLine($"broadcast 1000 members: chat {chatFan:F0}/s, raw fan-out {rawFan:F0}/s, warm-up rounds {fan.ChatWarmupRounds} / {fan.RawWarmupRounds}, jit while measured {fan.JitMeasured} (load {fanLoad})");
         }
 
-        await File.WriteAllTextAsync(output, Markdown(results, chatFan, rawFan, fanLoad, seconds, chat));
+        await File.WriteAllTextAsync(output, Markdown(results, chatFan, rawFan, fanLoad, seconds, chat, inChild));
         Console.WriteLine("wrote " + output);
         return 0;
     }
 
+    /// <summary>The chat server's options for the send→ack points: limits out of the way, the SQLite options of <paramref name="args"/>; throws <see cref="ArgumentException"/> for a bad one.</summary>
+    private static ChatServerOptions ChatOptions(string[] args)
+    {
+        var chat = new ChatServerOptions
+        {
+            RateLimitPerSecond = 1_000_000, RateLimitBurst = 1_000_000, MaxInFlight = 64, MaxConnections = 5000,
+            HeartbeatInterval = TimeSpan.FromMinutes(5), HelloTimeout = TimeSpan.FromMinutes(1),
+            SqliteIndexBatch = LoadArgs.Int(args, "--index-batch", SqliteMessageLog.DefaultIndexBatch, min: 1),
+            SqliteIndexRowsPerKey = LoadArgs.Int(args, "--index-rows-per-key", SqliteMessageLog.DefaultIndexRowsPerKey),
+        };
+        if (LoadArgs.Int(args, "--max-batch", 0) is > 0 and var maxBatch)
+        {
+            chat = chat with { GroupCommitMaxBatch = maxBatch };
+        }
+
+        if (LoadArgs.String(args, "--synchronous") is { } synchronous)
+        {
+            chat = chat with { SqliteSynchronous = synchronous.ToUpperInvariant() };
+        }
+
+        chat = chat with
+        {
+            RetentionMessages = LoadArgs.Int(args, "--retention", (int)chat.RetentionMessages, min: 1),
+            RetentionInterval = TimeSpan.FromMilliseconds(LoadArgs.Int(args, "--retention-sweep-ms", (int)chat.RetentionInterval.TotalMilliseconds, min: 1)),
+        };
+
+        chat.Validate();
+        return chat;
+    }
+
+    private static string[] Targets(string[] args) =>
+        (LoadArgs.String(args, "--targets") ?? "echo,echo2,mem,sqlite,broadcast").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     private static SendAckResult Report(SendAckResult r)
     {
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(r.Repeat > 1 ? $"[{r.Repeat}] " : "")}{r.Target,-15} conns {r.Connections,5} window {r.Window,2}: {r.PerSecond,9:F0} acks/s p50 {r.P50Ms,7:F2} ms p99 {r.P99Ms,7:F2} ms cpu {r.CpuMicrosPerAck,6:F0} us/ack alloc {r.AllocBytesPerAck / 1024,5:F2} KB/ack gc {r.GcPausePercent,4:F1}% (gen0/1/2 {r.Gen0}/{r.Gen1}/{r.Gen2}) warm-up {r.WarmupSeconds,4:F1} s jit {r.JitMethodsMeasured} load {r.LoadAverage}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(r.Repeat > 1 ? $"[{r.Repeat}] " : "")}{r.Target,-15} conns {r.Connections,5} window {r.Window,2}: {r.PerSecond,9:F0} acks/s p50 {r.P50Ms,7:F2} ms p99 {r.P99Ms,7:F2} ms cpu {r.CpuMicrosPerAck,6:F0} us/ack{(double.IsNaN(r.ServerCpuMicrosPerAck) ? "" : $" (server {r.ServerCpuMicrosPerAck:F0})")} alloc {r.AllocBytesPerAck / 1024,5:F2} KB/ack gc {r.GcPausePercent,4:F1}% (gen0/1/2 {r.Gen0}/{r.Gen1}/{r.Gen2}) warm-up {r.WarmupSeconds,4:F1} s jit {r.JitMethodsMeasured} load {r.LoadAverage}"));
         return r;
     }
 
@@ -282,23 +304,29 @@ public static partial class LoadMeasurements
         }
     }
 
-    private static string Markdown(List<SendAckResult> results, double chatFan, double rawFan, string fanLoad, int seconds, ChatServerOptions chat)
+    private static string Markdown(List<SendAckResult> results, double chatFan, double rawFan, string fanLoad, int seconds, ChatServerOptions chat, bool serversInChild)
     {
         var b = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         b.AppendLine("# Server throughput (`dotnet run -c Release --project bench -- load server-throughput`)");
         b.AppendLine();
         b.AppendLine(inv, $"One run, one process, one load generator, targets interleaved point by point: N WebSocket connections on 127.0.0.1, each keeping `window` ~200-byte `send` frames in flight for {seconds} s per point (after an unmeasured warm-up of at least 1 s that runs on until the JIT compiles at most 5 methods in a second, so tiered compilation has settled; JIT is the number of methods compiled during the measured seconds; CPU µs/ack is the whole process, server and generator, over the measured seconds); the chat server acks after the commit (SQLite: WAL, synchronous={chat.SqliteSynchronous}, group commit of up to {chat.GroupCommitMaxBatch}, index batch {chat.SqliteIndexBatch} or {chat.SqliteIndexRowsPerKey} rows per room and client in the tail; retention {chat.RetentionMessages:N0} messages per room, swept every {chat.RetentionInterval.TotalSeconds:0.#} s). The raw echo is a minimal Kestrel WebSocket app returning each frame, driven by the same generator. The process runs {ProductionGc.Describe()}. Machine: 2 shared cores (other jobs running), so absolute numbers are noisy; ratios are the point.");
+        if (serversInChild)
+        {
+            b.AppendLine();
+            b.AppendLine("`--server-process`: the echo apps and the chat servers ran in a child process of their own (server GC too), the load generator alone in this one; CPU µs/ack is this process's (the generator's), server CPU µs/ack the child's over the same seconds. The broadcast pair still runs in this process.");
+        }
+
         b.AppendLine();
-        b.AppendLine("| pass | target | conns | window | acks/s | p50 ms | p99 ms | % of echo | % of echo x2 | target | CPU µs/ack | alloc KB/ack | GC pause % | warm-up s | JIT | load avg (1/5/15 min) |");
-        b.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|");
+        b.AppendLine("| pass | target | conns | window | acks/s | p50 ms | p99 ms | % of echo | % of echo x2 | target | CPU µs/ack | server CPU µs/ack | alloc KB/ack | GC pause % | warm-up s | JIT | load avg (1/5/15 min) |");
+        b.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|");
         foreach (var r in results.OrderBy(r => r.Repeat).ThenBy(r => TargetOrder(r.Target)))
         {
             var ratio = Ratio(results, r, "raw echo");
             var ratio2 = Ratio(results, r, "raw echo x2");
             var goal = Goal(r.Target);
             var verdict = goal == 0 ? "" : ratio >= goal ? $"≥{goal}% met" : $"≥{goal}% MISSED";
-            b.AppendLine(inv, $"| {r.Repeat} | {r.Target} | {r.Connections} | {r.Window} | {r.PerSecond:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {ratio:F0}% | {ratio2:F0}% | {verdict} | {r.CpuMicrosPerAck:F0} | {r.AllocBytesPerAck / 1024:F2} | {r.GcPausePercent:F1} | {r.WarmupSeconds:F1} | {r.JitMethodsMeasured} | {r.LoadAverage} |");
+            b.AppendLine(inv, $"| {r.Repeat} | {r.Target} | {r.Connections} | {r.Window} | {r.PerSecond:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {ratio:F0}% | {ratio2:F0}% | {verdict} | {r.CpuMicrosPerAck:F0} | {(double.IsNaN(r.ServerCpuMicrosPerAck) ? "–" : r.ServerCpuMicrosPerAck.ToString("F0", inv))} | {r.AllocBytesPerAck / 1024:F2} | {r.GcPausePercent:F1} | {r.WarmupSeconds:F1} | {r.JitMethodsMeasured} | {r.LoadAverage} |");
         }
 
         b.AppendLine();

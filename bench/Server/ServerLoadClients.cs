@@ -15,7 +15,13 @@ internal sealed record SendAckResult(string Target, int Connections, int Window,
     /// <summary>Which pass over the points this is (<c>--repeat</c>), 1-based; a ratio pairs results of one pass.</summary>
     public int Repeat { get; init; } = 1;
 
-    /// <summary>Process CPU (server and load generator together) per ack: less sensitive to other jobs on the machine than acks/s.</summary>
+    /// <summary>With the servers in a process of their own (<c>--server-process</c>), that process's CPU over the measured seconds; NaN when they share this one.</summary>
+    public double ServerCpuSeconds { get; init; } = double.NaN;
+
+    /// <summary>The server side's CPU per ack (<see cref="ServerCpuSeconds"/>); NaN when the servers run in the generator's process.</summary>
+    public double ServerCpuMicrosPerAck => Acks == 0 ? double.NaN : ServerCpuSeconds * 1e6 / Acks;
+
+    /// <summary>This process's CPU (server and load generator together, or the generator alone with <c>--server-process</c>) per ack: less sensitive to other jobs on the machine than acks/s.</summary>
     public double CpuMicrosPerAck => Acks == 0 ? double.NaN : CpuSeconds * 1e6 / Acks;
 
     /// <summary>Bytes allocated per ack by the whole process (server and generator): insensitive to machine load.</summary>
@@ -77,7 +83,7 @@ internal static class SendAckLoad
     /// warm, which had inflated the chat/echo ratios at that point. The compiled-method count is recorded for the
     /// measured seconds so a reader can see the measurement was clean.
     /// </remarks>
-    public static async Task<SendAckResult> RunAsync(string target, IReadOnlyList<IFrameConnection> connections, string roomPrefix, int window, TimeSpan duration, TimeSpan warmup = default)
+    public static async Task<SendAckResult> RunAsync(string target, IReadOnlyList<IFrameConnection> connections, string roomPrefix, int window, TimeSpan duration, TimeSpan warmup = default, Func<TimeSpan>? serverCpu = null)
     {
         using var stop = new CancellationTokenSource();
         var latencies = new List<double>[connections.Count];
@@ -175,6 +181,7 @@ internal static class SendAckLoad
 
         process.Refresh();
         var cpuStart = process.TotalProcessorTime;
+        var serverCpuStart = serverCpu?.Invoke();
         var allocStart = GC.GetTotalAllocatedBytes();
         var pauseStart = GC.GetTotalPauseDuration();
         var (g0, g1, g2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
@@ -185,6 +192,7 @@ internal static class SendAckLoad
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpuStart).TotalSeconds;
+        var serverCpuSeconds = serverCpu is null ? double.NaN : (serverCpu() - serverCpuStart!.Value).TotalSeconds;
         var allocated = GC.GetTotalAllocatedBytes() - allocStart;
         var pause = GC.GetTotalPauseDuration() - pauseStart;
         var (e0, e1, e2) = (GC.CollectionCount(0) - g0, GC.CollectionCount(1) - g1, GC.CollectionCount(2) - g2);
@@ -192,7 +200,7 @@ internal static class SendAckLoad
         await stop.CancelAsync();
         await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new SendAckResult(target, connections.Count, window, counted, elapsed, Percentile(all, 0.50), Percentile(all, 0.99), LoadAverage(), cpu, allocated, pause, e0, e1, e2, warmedFor, jitted);
+        return new SendAckResult(target, connections.Count, window, counted, elapsed, Percentile(all, 0.50), Percentile(all, 0.99), LoadAverage(), cpu, allocated, pause, e0, e1, e2, warmedFor, jitted) { ServerCpuSeconds = serverCpuSeconds };
     }
 
     /// <summary>Waits until a whole second passes with at most a handful of methods compiled (timers and rare paths keep a trickle going), or <paramref name="maxWait"/>.</summary>
