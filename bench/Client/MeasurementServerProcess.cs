@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ChatResilience.Server;
 using ChatResilience.Server.Hosting;
 
@@ -12,13 +11,11 @@ namespace ChatResilience.Bench.Client;
 internal sealed class MeasurementServerProcess : IAsyncDisposable
 {
     private const string Marker = "client-memory-server listening on ";
-    private readonly Process _process;
-    private readonly Task _drain;
+    private readonly BenchChildProcess _child;
 
-    private MeasurementServerProcess(Process process, Uri webSocketUri, Task drain)
+    private MeasurementServerProcess(BenchChildProcess child, Uri webSocketUri)
     {
-        _process = process;
-        _drain = drain;
+        _child = child;
         WebSocketUri = webSocketUri;
     }
 
@@ -26,31 +23,8 @@ internal sealed class MeasurementServerProcess : IAsyncDisposable
 
     public static async Task<MeasurementServerProcess> StartAsync(string signingKey)
     {
-        var start = BenchProcess.StartInfo(["load", "client-memory-server", signingKey]);
-        start.RedirectStandardInput = true;
-        start.RedirectStandardOutput = true;
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server process");
-        try
-        {
-            // The host logs to stdout too: skip to the marker line, then keep draining so the child never blocks.
-            while (await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) is { } line)
-            {
-                if (line.StartsWith(Marker, StringComparison.Ordinal))
-                {
-                    var uri = new Uri(line[Marker.Length..].Trim());
-                    return new MeasurementServerProcess(process, uri, process.StandardOutput.ReadToEndAsync());
-                }
-            }
-
-            throw new InvalidOperationException("the server process exited without printing its URI");
-        }
-        catch
-        {
-            process.Kill();
-            process.Dispose();
-            throw;
-        }
+        var (child, ready) = await BenchChildProcess.StartAsync(["load", "client-memory-server", signingKey], Marker);
+        return new MeasurementServerProcess(child, new Uri(ready));
     }
 
     /// <summary>The child's entry point: serve until standard input closes.</summary>
@@ -70,16 +44,5 @@ internal sealed class MeasurementServerProcess : IAsyncDisposable
         return 0;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _process.StandardInput.Close();
-        if (!_process.WaitForExit(TimeSpan.FromSeconds(20)))
-        {
-            _process.Kill();
-        }
-
-        await _process.WaitForExitAsync();
-        await _drain;
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _child.DisposeAsync();
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ChatResilience.Bench.ServerLoad;
 using ChatResilience.Server;
 using ChatResilience.Server.Hosting;
@@ -16,14 +15,12 @@ internal sealed class ThroughputHostProcess : IAsyncDisposable
 {
     private const string Marker = "server-throughput-host ready ";
     private const string SigningKey = "server-throughput-host-signing-key-not-a-secret";
-    private readonly Process _process;
-    private readonly Task _drain;
+    private readonly BenchChildProcess _child;
     private readonly JwtTokenService _tokens = new(SigningKey, TimeProvider.System);
 
-    private ThroughputHostProcess(Process process, Task drain, Uri echo, Uri echo2, Uri? mem, Uri? sqlite)
+    private ThroughputHostProcess(BenchChildProcess child, Uri echo, Uri echo2, Uri? mem, Uri? sqlite)
     {
-        _process = process;
-        _drain = drain;
+        _child = child;
         (EchoUri, Echo2Uri, MemUri, SqliteUri) = (echo, echo2, mem, sqlite);
     }
 
@@ -41,38 +38,14 @@ internal sealed class ThroughputHostProcess : IAsyncDisposable
     public string IssueToken(string userId) => _tokens.Issue(userId);
 
     /// <summary>The child's CPU time so far (user + kernel), for the server side's CPU per ack.</summary>
-    public TimeSpan CpuTime()
-    {
-        _process.Refresh();
-        return _process.TotalProcessorTime;
-    }
+    public TimeSpan CpuTime() => _child.CpuTime();
 
     /// <summary>Starts the child with the chat options and targets of <paramref name="args"/> (the measurement's own).</summary>
     public static async Task<ThroughputHostProcess> StartAsync(IEnumerable<string> args)
     {
-        var start = BenchProcess.StartInfo(["load", "server-throughput-host", .. args]);
-        start.RedirectStandardInput = true;
-        start.RedirectStandardOutput = true;
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server process");
-        try
-        {
-            while (await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) is { } line)
-            {
-                if (line.StartsWith(Marker, StringComparison.Ordinal))
-                {
-                    var uris = line[Marker.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(u => u == "-" ? null : new Uri(u)).ToArray();
-                    return new ThroughputHostProcess(process, process.StandardOutput.ReadToEndAsync(), uris[0]!, uris[1]!, uris[2], uris[3]);
-                }
-            }
-
-            throw new InvalidOperationException("the server process exited without printing its URIs");
-        }
-        catch
-        {
-            process.Kill();
-            process.Dispose();
-            throw;
-        }
+        var (child, ready) = await BenchChildProcess.StartAsync(["load", "server-throughput-host", .. args], Marker);
+        var uris = ready.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(u => u == "-" ? null : new Uri(u)).ToArray();
+        return new ThroughputHostProcess(child, uris[0]!, uris[1]!, uris[2], uris[3]);
     }
 
     /// <summary>The child's entry point: the servers <paramref name="chat"/> and <paramref name="targets"/> ask for, until standard input closes.</summary>
@@ -94,16 +67,5 @@ internal sealed class ThroughputHostProcess : IAsyncDisposable
         return 0;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _process.StandardInput.Close();
-        if (!_process.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            _process.Kill();
-        }
-
-        await _process.WaitForExitAsync();
-        await _drain;
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _child.DisposeAsync();
 }
