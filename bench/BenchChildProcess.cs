@@ -11,15 +11,20 @@ internal sealed class BenchChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Task _drain;
+    private readonly TimeSpan _stopWait;
 
-    private BenchChildProcess(Process process, Task drain)
+    private BenchChildProcess(Process process, Task drain, TimeSpan stopWait)
     {
         _process = process;
         _drain = drain;
+        _stopWait = stopWait;
     }
 
-    /// <summary>Starts the child with <paramref name="args"/>; returns it with what its ready line says after <paramref name="marker"/>.</summary>
-    public static async Task<(BenchChildProcess Child, string Ready)> StartAsync(IEnumerable<string> args, string marker)
+    /// <summary>
+    /// Starts the child with <paramref name="args"/>; returns it with what its ready line says after <paramref name="marker"/>.
+    /// Disposing waits <paramref name="stopWait"/> for it to stop before killing it.
+    /// </summary>
+    public static async Task<(BenchChildProcess Child, string Ready)> StartAsync(IEnumerable<string> args, string marker, TimeSpan stopWait)
     {
         var start = BenchProcess.StartInfo(args);
         start.RedirectStandardInput = true;
@@ -32,7 +37,7 @@ internal sealed class BenchChildProcess : IAsyncDisposable
             {
                 if (line.StartsWith(marker, StringComparison.Ordinal))
                 {
-                    return (new BenchChildProcess(process, process.StandardOutput.ReadToEndAsync()), line[marker.Length..].Trim());
+                    return (new BenchChildProcess(process, process.StandardOutput.ReadToEndAsync(), stopWait), line[marker.Length..].Trim());
                 }
             }
 
@@ -53,11 +58,11 @@ internal sealed class BenchChildProcess : IAsyncDisposable
         return _process.TotalProcessorTime;
     }
 
-    /// <summary>Closes the child's input and waits for it to stop (killed after a minute).</summary>
+    /// <summary>Closes the child's input and waits for it to stop (killed after the start's stop wait).</summary>
     public async ValueTask DisposeAsync()
     {
         _process.StandardInput.Close();
-        if (!_process.WaitForExit(TimeSpan.FromSeconds(60)))
+        if (!_process.WaitForExit(_stopWait))
         {
             _process.Kill();
         }

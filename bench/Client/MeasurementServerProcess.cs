@@ -23,7 +23,7 @@ internal sealed class MeasurementServerProcess : IAsyncDisposable
 
     public static async Task<MeasurementServerProcess> StartAsync(string signingKey)
     {
-        var (child, ready) = await BenchChildProcess.StartAsync(["load", "client-memory-server", signingKey], Marker);
+        var (child, ready) = await BenchChildProcess.StartAsync(["load", "client-memory-server", signingKey], Marker, stopWait: TimeSpan.FromSeconds(20));
         return new MeasurementServerProcess(child, new Uri(ready));
     }
 

@@ -53,7 +53,6 @@ public static partial class LoadMeasurements
         var repeats = LoadArgs.Int(args, "--repeat", 1, min: 1);
         var targets = Targets(args);
         var results = new List<SendAckResult>();
-        var dbPath = Path.Combine(Path.GetTempPath(), $"bench-chat-{Environment.ProcessId}.db");
         // The SQLite options come from the command line: a bad value is a usage error, before anything starts.
         ChatServerOptions chat;
         try
@@ -69,59 +68,44 @@ public static partial class LoadMeasurements
         // Every target runs each point back to back (echo, echo x2, in-memory, SQLite, then the next point), so
         // a change in the machine's load during the run hits all sides of a ratio alike.
         // --server-process: the servers run in a child process, as a deployment runs one, and the generator alone here.
-        var quiet = Microsoft.Extensions.Logging.Abstractions.NullLoggerProvider.Instance;
-        var inChild = args.Contains("--server-process");
-        await using var child = inChild ? await ThroughputHostProcess.StartAsync(args) : null;
-        await using var raw = inChild ? null : await RawKestrelApps.StartAsync();
-        await using var memHost = !inChild && targets.Contains("mem") ? await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0, Chat = chat, EnableAssistant = false }, loggerProvider: quiet) : null;
-        await using var sqliteHost = !inChild && targets.Contains("sqlite") ? await ChatServerHost.StartAsync(new ChatServerHostOptions { Port = 0, Chat = chat with { StoragePath = dbPath }, EnableAssistant = false }, loggerProvider: quiet) : null;
-        (string Name, Uri Uri, string Key)[] echoes = child is null
-            ? [("raw echo", raw!.EchoUri, "echo"), ("raw echo x2", raw.Echo2Uri, "echo2")]
-            : [("raw echo", child.EchoUri, "echo"), ("raw echo x2", child.Echo2Uri, "echo2")];
-        (string Name, Uri? Uri, Func<string, string> Token)[] chats = child is null
-            ? [("chat in-memory", memHost?.WebSocketUri, u => memHost!.IssueToken(u)), ("chat SQLite", sqliteHost?.WebSocketUri, u => sqliteHost!.IssueToken(u))]
-            : [("chat in-memory", child.MemUri, child.IssueToken), ("chat SQLite", child.SqliteUri, child.IssueToken)];
-        Func<TimeSpan>? serverCpu = child is null ? null : child.CpuTime;
-        var run = 0;
-        foreach (var (n, pass) in Enumerable.Range(1, repeats).SelectMany(p => connectionCounts.Select(n => (n, p))))
+        await using (IThroughputTargets servers = args.Contains("--server-process") ? await ThroughputHostProcess.StartAsync(args) : await ThroughputServers.StartAsync(chat, targets))
         {
-            foreach (var w in windows)
+            (string Name, Uri Uri, string Key)[] echoes = [("raw echo", servers.EchoUri, "echo"), ("raw echo x2", servers.Echo2Uri, "echo2")];
+            (string Name, Uri? Uri)[] chats = [("chat in-memory", servers.MemUri), ("chat SQLite", servers.SqliteUri)];
+            var run = 0;
+            foreach (var (n, pass) in Enumerable.Range(1, repeats).SelectMany(p => connectionCounts.Select(n => (n, p))))
             {
-                foreach (var (name, uri, key) in echoes)
+                foreach (var w in windows)
                 {
-                    if (targets.Contains(key))
+                    foreach (var (name, uri, key) in echoes)
                     {
-                        var conns = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => SendAckLoad.ConnectAsync(uri, null, CancellationToken.None)));
-                        results.Add(Report(await SendAckLoad.RunAsync(name, conns, "echo-", w, duration, warmup, serverCpu) with { Repeat = pass }));
-                    }
-                }
-
-                foreach (var (name, uri, token) in chats)
-                {
-                    if (uri is null)
-                    {
-                        continue;
+                        if (targets.Contains(key))
+                        {
+                            var conns = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => SendAckLoad.ConnectAsync(uri, null, CancellationToken.None)));
+                            results.Add(Report(await SendAckLoad.RunAsync(name, conns, "echo-", w, duration, warmup, servers.ServerCpu) with { Repeat = pass }));
+                        }
                     }
 
-                    var id = ++run;
-                    var prefix = $"load-{id}-";
-                    var conns = await Task.WhenAll(Enumerable.Range(0, n).Select(async i =>
+                    foreach (var (name, uri) in chats)
                     {
-                        var c = await SendAckLoad.ConnectAsync(uri, token($"u{id}-{i}"), CancellationToken.None);
-                        await SendAckLoad.ChatHandshakeAsync(c, $"c{id}-{i}", prefix + i, CancellationToken.None);
-                        return (IFrameConnection)c;
-                    }));
-                    results.Add(Report(await SendAckLoad.RunAsync(name, conns, prefix, w, duration, warmup, serverCpu) with { Repeat = pass }));
+                        if (uri is null)
+                        {
+                            continue;
+                        }
+
+                        var id = ++run;
+                        var prefix = $"load-{id}-";
+                        var conns = await Task.WhenAll(Enumerable.Range(0, n).Select(async i =>
+                        {
+                            var c = await SendAckLoad.ConnectAsync(uri, servers.IssueToken($"u{id}-{i}"), CancellationToken.None);
+                            await SendAckLoad.ChatHandshakeAsync(c, $"c{id}-{i}", prefix + i, CancellationToken.None);
+                            return (IFrameConnection)c;
+                        }));
+                        results.Add(Report(await SendAckLoad.RunAsync(name, conns, prefix, w, duration, warmup, servers.ServerCpu) with { Repeat = pass }));
+                    }
                 }
             }
         }
-
-        if (sqliteHost is not null)
-        {
-            await sqliteHost.StopAsync();
-        }
-
-        SqliteFiles.Delete(dbPath);
 
         // Broadcast: each side warms up with unmeasured rounds of the measured size on its own connections until a
         // round compiles at most a handful of methods, as the send→ack points wait for the JIT, then measures one
@@ -136,7 +120,7 @@ public static partial class LoadMeasurements
             Console.WriteLine($"broadcast 1000 members: chat {chatFan:F0}/s, raw fan-out {rawFan:F0}/s, warm-up rounds {fan.ChatWarmupRounds} / {fan.RawWarmupRounds}, jit while measured {fan.JitMeasured} (load {fanLoad})");
         }
 
-        await File.WriteAllTextAsync(output, Markdown(results, chatFan, rawFan, fanLoad, seconds, chat, inChild));
+        await File.WriteAllTextAsync(output, Markdown(results, chatFan, rawFan, fanLoad, seconds, chat, args.Contains("--server-process")));
         Console.WriteLine("wrote " + output);
         return 0;
     }

@@ -42,6 +42,9 @@ public sealed record CoordinatorCertificateFiles(string CertificatePath, string?
     public IEnumerable<string> Options() =>
         KeyPath is null ? [CertificateOption, CertificatePath] : [CertificateOption, CertificatePath, KeyOption, KeyPath];
 
+    /// <summary><see cref="Load(DateTimeOffset, string?)"/> with the password from <see cref="PasswordVariable"/>.</summary>
+    public X509Certificate2 Load(DateTimeOffset now) => Load(now, Environment.GetEnvironmentVariable(PasswordVariable));
+
     /// <summary>
     /// The certificate with its private key, ready to serve; a <see cref="CliException"/> saying what is wrong when a file
     /// cannot be read or parsed, the password does not open it, it has no private key, or it is not valid at <paramref name="now"/>.

@@ -34,7 +34,7 @@ public static class CoordinatorTls
     /// else one made for the run at <paramref name="now"/> when <see cref="IsOn"/>; null: plain HTTP.
     /// </summary>
     public static X509Certificate2? CertificateFor(IPAddress listen, bool forced, DateTimeOffset now, CoordinatorCertificateFiles? files = null) =>
-        files is not null ? files.Load(now, Environment.GetEnvironmentVariable(CoordinatorCertificateFiles.PasswordVariable))
+        files is not null ? files.Load(now)
         : IsOn(listen, forced) ? CreateCertificate(now)
         : null;
 

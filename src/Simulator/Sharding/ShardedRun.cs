@@ -43,7 +43,7 @@ internal static class ShardedRun
         {
             // Read now, so a wrong path, password or key is a usage error before any process starts (the coordinator
             // loads it again when its API starts).
-            using var check = files.Load(TimeProvider.System.GetUtcNow(), Environment.GetEnvironmentVariable(CoordinatorCertificateFiles.PasswordVariable));
+            using var check = files.Load(TimeProvider.System.GetUtcNow());
         }
 
         return new ShardRunOptions

@@ -148,6 +148,12 @@ internal sealed class RemoteLoadProcesses : IDisposable
         return (slot.Shard.Index, slot.Assignment, 200, null);
     }
 
+    /// <summary>A clock measurement as a process reported it: both numbers, finite, the bound not negative; null (ignored) otherwise.</summary>
+    private static (double OffsetMs, double UncertaintyMs)? Measured(double? offsetMs, double? uncertaintyMs) =>
+        offsetMs is { } offset && uncertaintyMs is { } uncertainty && double.IsFinite(offset) && double.IsFinite(uncertainty) && uncertainty >= 0
+            ? (offset, uncertainty)
+            : null;
+
     /// <summary>A poll: forwards its lines as the process's output and answers its standing orders; null for a share nobody registered.</summary>
     public LoadOrders? Poll(int shard, LoadPoll poll)
     {
@@ -160,17 +166,15 @@ internal sealed class RemoteLoadProcesses : IDisposable
         lock (_gate)
         {
             slot.LastHeard = _time.GetTimestamp();
-            if (slot.Clock is null && poll.ClockOffsetMs is { } offset && poll.ClockUncertaintyMs is { } uncertainty
-                && double.IsFinite(offset) && double.IsFinite(uncertainty) && uncertainty >= 0)
+            if (slot.Clock is null && Measured(poll.ClockOffsetMs, poll.ClockUncertaintyMs) is { } start)
             {
-                slot.Clock = new ProcessClock($"load process {slot.Shard}", slot.Host, offset, uncertainty);
+                slot.Clock = new ProcessClock($"load process {slot.Shard}", slot.Host, start.OffsetMs, start.UncertaintyMs);
                 _progress.WriteLine($"  {slot.Clock.Describe()}");
             }
 
-            if (slot.Clock is not null && poll.EndClockOffsetMs is { } end && poll.EndClockUncertaintyMs is { } endUncertainty
-                && double.IsFinite(end) && double.IsFinite(endUncertainty) && endUncertainty >= 0)
+            if (slot.Clock is not null && Measured(poll.EndClockOffsetMs, poll.EndClockUncertaintyMs) is { } end)
             {
-                slot.Clock = slot.Clock with { EndOffsetMs = end, EndUncertaintyMs = endUncertainty };
+                slot.Clock = slot.Clock with { EndOffsetMs = end.OffsetMs, EndUncertaintyMs = end.UncertaintyMs };
             }
 
             foreach (var line in poll.Lines ?? [])
