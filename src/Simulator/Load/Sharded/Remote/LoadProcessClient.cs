@@ -186,12 +186,22 @@ public sealed class LoadProcessClient
             return ExitCodes.HarnessFailure;
         }
 
+        // The clock measured again: how far it drifted from the coordinator's during the share. A probe that fails leaves
+        // it unmeasured and does not hold back the last lines below.
+        ClockOffset? end = null;
         try
         {
-            // The last lines, and the clock measured again: how far it drifted from the coordinator's during the share.
             using var probeBound = new CancellationTokenSource(PollTimeout, _time);
-            var end = await MeasureOffsetAsync(http, probeBound.Token);
-            await PollAsync(http, shard, lines, offset, CancellationToken.None, end);
+            end = await MeasureOffsetAsync(http, probeBound.Token);
+        }
+        catch (Exception e) when (e is HttpRequestException or HarnessException or OperationCanceledException or System.Text.Json.JsonException)
+        {
+            // Shown without an end offset.
+        }
+
+        try
+        {
+            await PollAsync(http, shard, lines, offset, CancellationToken.None, end); // the last lines
         }
         catch (Exception e) when (e is HttpRequestException or HarnessException or OperationCanceledException or System.Text.Json.JsonException)
         {
