@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using ChatResilience.Simulator.History;
 
 namespace ChatResilience.Simulator.Sharding;
@@ -35,10 +34,10 @@ internal sealed class CoordinatorApi : IAsyncDisposable
     /// <param name="cancellationToken">Stops the start.</param>
     /// <param name="secret">The shared secret every request must carry (<see cref="CoordinatorSecret"/>); null: none.</param>
     /// <param name="certificate">When set, the API serves HTTPS with it (<see cref="CoordinatorTls"/>).</param>
-    public static async Task<CoordinatorApi> StartAsync(CoordinatorState state, Func<double> clockMs, IPAddress listen, int port, CancellationToken cancellationToken = default, string? secret = null, X509Certificate2? certificate = null)
+    public static async Task<CoordinatorApi> StartAsync(CoordinatorState state, Func<double> clockMs, IPAddress listen, int port, CancellationToken cancellationToken = default, string? secret = null, ServedCertificate? certificate = null)
     {
         var (app, baseUri) = await ProtocolHttp.StartAsync(listen, port, a => Map(a, state, clockMs), secret, certificate, cancellationToken);
-        return new CoordinatorApi(app, baseUri, certificate is null ? null : CoordinatorTls.Fingerprint(certificate));
+        return new CoordinatorApi(app, baseUri, certificate?.Fingerprint);
     }
 
     public async ValueTask DisposeAsync()

@@ -43,20 +43,21 @@ public sealed record CoordinatorCertificateFiles(string CertificatePath, string?
         KeyPath is null ? [CertificateOption, CertificatePath] : [CertificateOption, CertificatePath, KeyOption, KeyPath];
 
     /// <summary><see cref="Load(DateTimeOffset, string?)"/> with the password from <see cref="PasswordVariable"/>.</summary>
-    public X509Certificate2 Load(DateTimeOffset now) => Load(now, Environment.GetEnvironmentVariable(PasswordVariable));
+    public ServedCertificate Load(DateTimeOffset now) => Load(now, Environment.GetEnvironmentVariable(PasswordVariable));
 
     /// <summary>
-    /// The certificate with its private key, ready to serve; a <see cref="CliException"/> saying what is wrong when a file
-    /// cannot be read or parsed, the password does not open it, it has no private key, or it is not valid at <paramref name="now"/>.
+    /// The certificate with its private key, ready to serve, and the file's other certificates as the chain sent with it
+    /// (a PEM file's after the first, in their order; a PKCS#12 file's without a key); a <see cref="CliException"/> saying
+    /// what is wrong when a file cannot be read or parsed, the password does not open it, it has no private key, or it is
+    /// not valid at <paramref name="now"/>.
     /// </summary>
-    public X509Certificate2 Load(DateTimeOffset now, string? password)
+    public ServedCertificate Load(DateTimeOffset now, string? password)
     {
         X509Certificate2 certificate;
+        X509Certificate2Collection chain;
         try
         {
-            certificate = IsPkcs12(CertificatePath)
-                ? X509CertificateLoader.LoadPkcs12FromFile(CertificatePath, password)
-                : LoadPem(password);
+            (certificate, chain) = IsPkcs12(CertificatePath) ? LoadPkcs12(password) : LoadPem(password);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
@@ -69,23 +70,52 @@ public sealed record CoordinatorCertificateFiles(string CertificatePath, string?
             : now.UtcDateTime < certificate.NotBefore.ToUniversalTime() || now.UtcDateTime > certificate.NotAfter.ToUniversalTime()
                 ? $"{CertificatePath} is valid from {certificate.NotBefore.ToUniversalTime():u} to {certificate.NotAfter.ToUniversalTime():u}, not now ({now.UtcDateTime:u})"
                 : null;
+        var served = new ServedCertificate(certificate, chain);
         if (problem is not null)
         {
-            certificate.Dispose();
+            served.Dispose();
             throw new CliException($"{CertificateOption}: {problem}");
         }
 
-        return certificate;
+        return served;
     }
 
-    private X509Certificate2 LoadPem(string? password)
+    private (X509Certificate2 Certificate, X509Certificate2Collection Chain) LoadPem(string? password)
     {
         using var pem = password is null
             ? X509Certificate2.CreateFromPemFile(CertificatePath, KeyPath)
             : X509Certificate2.CreateFromEncryptedPemFile(CertificatePath, password, KeyPath);
         // Through PKCS#12, as the run's own certificate is: a key read from PEM is ephemeral, which the platform's TLS
         // stack cannot use everywhere (Windows).
-        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), password: null);
+        var certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), password: null);
+        var all = new X509Certificate2Collection();
+        all.ImportFromPemFile(CertificatePath); // certificates only: a key block in the same file is skipped
+        return (certificate, Without(all, certificate));
+    }
+
+    private (X509Certificate2 Certificate, X509Certificate2Collection Chain) LoadPkcs12(string? password)
+    {
+        var certificate = X509CertificateLoader.LoadPkcs12FromFile(CertificatePath, password);
+        return (certificate, Without(X509CertificateLoader.LoadPkcs12CollectionFromFile(CertificatePath, password), certificate));
+    }
+
+    /// <summary><paramref name="all"/> in their order without <paramref name="served"/> (disposed when left out).</summary>
+    private static X509Certificate2Collection Without(X509Certificate2Collection all, X509Certificate2 served)
+    {
+        var chain = new X509Certificate2Collection();
+        foreach (var certificate in all)
+        {
+            if (certificate.RawDataMemory.Span.SequenceEqual(served.RawDataMemory.Span))
+            {
+                certificate.Dispose();
+            }
+            else
+            {
+                chain.Add(certificate);
+            }
+        }
+
+        return chain;
     }
 
     private string Describe() => KeyPath is null ? CertificatePath : $"{CertificatePath} with the key in {KeyPath}";

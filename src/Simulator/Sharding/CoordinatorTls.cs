@@ -33,9 +33,9 @@ public static class CoordinatorTls
     /// (TLS then on wherever it listens; its password from <see cref="CoordinatorCertificateFiles.PasswordVariable"/>),
     /// else one made for the run at <paramref name="now"/> when <see cref="IsOn"/>; null: plain HTTP.
     /// </summary>
-    public static X509Certificate2? CertificateFor(IPAddress listen, bool forced, DateTimeOffset now, CoordinatorCertificateFiles? files = null) =>
+    public static ServedCertificate? CertificateFor(IPAddress listen, bool forced, DateTimeOffset now, CoordinatorCertificateFiles? files = null) =>
         files is not null ? files.Load(now)
-        : IsOn(listen, forced) ? CreateCertificate(now)
+        : IsOn(listen, forced) ? new ServedCertificate(CreateCertificate(now))
         : null;
 
     /// <summary>A self-signed certificate (ECDSA P-256) for this run's API, valid from a minute before <paramref name="now"/> for <see cref="Validity"/>.</summary>

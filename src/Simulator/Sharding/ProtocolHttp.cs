@@ -1,7 +1,7 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace ChatResilience.Simulator.Sharding;
 
@@ -17,11 +17,11 @@ internal static class ProtocolHttp
     /// <param name="port">Port; 0 picks a free one.</param>
     /// <param name="map">Adds the endpoints.</param>
     /// <param name="secret">When set, every request must carry it as a bearer token (<see cref="CoordinatorSecret"/>), or gets 401.</param>
-    /// <param name="certificate">When set, the API serves HTTPS with it (<see cref="CoordinatorTls"/>); else plain HTTP.</param>
+    /// <param name="certificate">When set, the API serves HTTPS with it and its chain (<see cref="CoordinatorTls"/>); else plain HTTP.</param>
     /// <param name="cancellationToken">Stops the start.</param>
     /// <returns>The app and the URL processes are given (0.0.0.0 shown as 127.0.0.1: other machines need this host's address).</returns>
     public static async Task<(WebApplication App, Uri BaseUri)> StartAsync(
-        IPAddress listen, int port, Action<WebApplication> map, string? secret, X509Certificate2? certificate, CancellationToken cancellationToken)
+        IPAddress listen, int port, Action<WebApplication> map, string? secret, ServedCertificate? certificate, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -36,7 +36,11 @@ internal static class ProtocolHttp
             {
                 if (certificate is not null)
                 {
-                    endpoint.UseHttps(certificate);
+                    endpoint.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = certificate.Certificate,
+                        ServerCertificateChain = certificate.Chain.Count > 0 ? certificate.Chain : null,
+                    });
                 }
             });
             k.Limits.MaxRequestBodySize = 4L << 30; // a history of millions of deliveries

@@ -64,7 +64,7 @@ internal sealed partial class ShardCoordinator
         var ct = run.Token;
         IChatTarget? server = null;
         CoordinatorApi? api = null;
-        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null; // the API's, for as long as it serves
+        ServedCertificate? certificate = null; // the API's, for as long as it serves
         var workers = new List<Task<int>>();
         CoordinatorState? state = null;
         Task? monitor = null;

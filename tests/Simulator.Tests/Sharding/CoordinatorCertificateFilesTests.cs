@@ -54,8 +54,9 @@ public sealed class CoordinatorCertificateFilesTests : IDisposable
             foreach (var (files, password) in new[] { (apart, (string?)null), (together, null), (encrypted, "s3cret") })
             {
                 using var loaded = files.Load(Now, password);
-                Assert.True(loaded.HasPrivateKey);
-                Assert.Equal(CoordinatorTls.Fingerprint(issued), CoordinatorTls.Fingerprint(loaded));
+                Assert.True(loaded.Certificate.HasPrivateKey);
+                Assert.Equal(CoordinatorTls.Fingerprint(issued), loaded.Fingerprint);
+                Assert.Empty(loaded.Chain);
             }
         }
     }
@@ -73,8 +74,9 @@ public sealed class CoordinatorCertificateFilesTests : IDisposable
 
             using (var loaded = files.Load(Now, "s3cret"))
             {
-                Assert.True(loaded.HasPrivateKey);
-                Assert.Equal(CoordinatorTls.Fingerprint(issued), CoordinatorTls.Fingerprint(loaded));
+                Assert.True(loaded.Certificate.HasPrivateKey);
+                Assert.Equal(CoordinatorTls.Fingerprint(issued), loaded.Fingerprint);
+                Assert.Empty(loaded.Chain);
             }
 
             Assert.StartsWith($"--coordinator-cert: cannot load {path}:", Assert.Throws<CliException>(() => files.Load(Now, "wrong")).Message, StringComparison.Ordinal);
@@ -143,6 +145,109 @@ public sealed class CoordinatorCertificateFilesTests : IDisposable
             Assert.Equal(CoordinatorTls.Fingerprint(issued), api.Fingerprint);
             using var pinned = new HttpClient(CoordinatorTls.Handler(api.Fingerprint)) { BaseAddress = api.BaseUri, Timeout = TimeSpan.FromSeconds(30) };
             Assert.True((await pinned.GetFromJsonAsync<LoadClockReading>("v1/load/clock"))!.UnixMs > 0);
+        }
+    }
+
+    /// <summary>
+    /// A root, an intermediate it signed, and a server certificate for 127.0.0.1 the intermediate signed (with its key):
+    /// a chain as a public authority's, whose root a machine trusts and whose intermediate it does not hold.
+    /// </summary>
+    private static (X509Certificate2 Root, X509Certificate2 Intermediate, X509Certificate2 Leaf) IssueChain()
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var intermediateKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var rootRequest = new CertificateRequest("CN=Test Root", rootKey, HashAlgorithmName.SHA256);
+        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        rootRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        var root = rootRequest.CreateSelfSigned(Now.AddDays(-2), Now.AddYears(1));
+
+        var intermediateRequest = new CertificateRequest("CN=Test Intermediate", intermediateKey, HashAlgorithmName.SHA256);
+        intermediateRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        intermediateRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        using var intermediatePublic = intermediateRequest.Create(root, Now.AddDays(-1), Now.AddMonths(6), [1]);
+        var intermediate = intermediatePublic.CopyWithPrivateKey(intermediateKey);
+
+        var leafRequest = new CertificateRequest("CN=127.0.0.1", leafKey, HashAlgorithmName.SHA256);
+        leafRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        leafRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        leafRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        leafRequest.CertificateExtensions.Add(names.Build());
+        using var leafPublic = leafRequest.Create(intermediate, Now.AddHours(-1), Now.AddMonths(3), [2]);
+        return (root, intermediate, leafPublic.CopyWithPrivateKey(leafKey));
+    }
+
+    [Fact]
+    public void Load_TheFilesOtherCertificates_AreTheChainSentAfterTheServedOne()
+    {
+        var (root, intermediate, leaf) = IssueChain();
+        using (root)
+        using (intermediate)
+        using (leaf)
+        {
+            // A fullchain.pem (the served certificate first, then its issuer) with the key apart, or all in one file.
+            var keyPem = leaf.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem();
+            var fullChain = leaf.ExportCertificatePem() + "\n" + intermediate.ExportCertificatePem();
+            var apart = new CoordinatorCertificateFiles(Write("fullchain.pem", fullChain), Write("privkey.pem", keyPem));
+            var together = new CoordinatorCertificateFiles(Write("all.pem", fullChain + "\n" + keyPem), null);
+
+            // A PKCS#12 file with the served certificate's key and the intermediate beside it.
+            var pfx = Path.Combine(_dir, "chain.pfx");
+            using (var publicIntermediate = X509CertificateLoader.LoadCertificate(intermediate.RawData))
+            {
+                File.WriteAllBytes(pfx, new X509Certificate2Collection { leaf, publicIntermediate }.Export(X509ContentType.Pkcs12, "s3cret")!);
+            }
+
+            foreach (var (files, password) in new[] { (apart, (string?)null), (together, null), (new CoordinatorCertificateFiles(pfx, null), "s3cret") })
+            {
+                using var loaded = files.Load(Now, password);
+                Assert.Equal(CoordinatorTls.Fingerprint(leaf), loaded.Fingerprint);
+                Assert.True(loaded.Certificate.HasPrivateKey);
+                Assert.Equal([CoordinatorTls.Fingerprint(intermediate)], loaded.Chain.Select(CoordinatorTls.Fingerprint));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AnApiGivenAFullChain_SendsTheIntermediate_SoAProcessTrustingOnlyTheRootAcceptsIt()
+    {
+        var (root, intermediate, leaf) = IssueChain();
+        using (root)
+        using (intermediate)
+        using (leaf)
+        {
+            var keyPem = Write("privkey.pem", leaf.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+            var fullChain = new CoordinatorCertificateFiles(Write("fullchain.pem", leaf.ExportCertificatePem() + "\n" + intermediate.ExportCertificatePem()), keyPem);
+            var leafOnly = new CoordinatorCertificateFiles(Write("cert.pem", leaf.ExportCertificatePem()), keyPem);
+
+            // Checked the platform's way against a store that holds the root and nothing else (no fingerprint pinned, no
+            // download of missing issuers): only a server that sends the intermediate can be chained to the root. The
+            // leaf alone is the control that shows this check can refuse.
+            foreach (var (files, accepted) in new[] { (fullChain, true), (leafOnly, false) })
+            {
+                using var served = files.Load(Now, password: null);
+                using var book = new RemoteLoadProcesses(2, new FakeTimeProvider(Now), TextWriter.Null);
+                await using var api = await LoadCoordinatorApi.StartAsync(book, IPAddress.Loopback, 0, certificate: served);
+                var policy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    RevocationMode = X509RevocationMode.NoCheck,
+                    DisableCertificateDownloads = true,
+                };
+                policy.CustomTrustStore.Add(root);
+                using var handler = new SocketsHttpHandler { SslOptions = { CertificateChainPolicy = policy } };
+                using var client = new HttpClient(handler) { BaseAddress = api.BaseUri, Timeout = TimeSpan.FromSeconds(30) };
+                if (accepted)
+                {
+                    Assert.True((await client.GetFromJsonAsync<LoadClockReading>("v1/load/clock"))!.UnixMs > 0);
+                }
+                else
+                {
+                    await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("v1/load/clock"));
+                }
+            }
         }
     }
 

@@ -67,7 +67,7 @@ public sealed class CoordinatorTlsTests
     {
         using var book = new RemoteLoadProcesses(2, new FakeTimeProvider(Now), TextWriter.Null);
         using var certificate = CoordinatorTls.CreateCertificate(Now);
-        await using var api = await LoadCoordinatorApi.StartAsync(book, IPAddress.Loopback, 0, certificate: certificate);
+        await using var api = await LoadCoordinatorApi.StartAsync(book, IPAddress.Loopback, 0, certificate: new ServedCertificate(certificate));
         Assert.Equal("https", api.BaseUri.Scheme);
         Assert.Equal(CoordinatorTls.Fingerprint(certificate), api.Fingerprint);
         Assert.EndsWith($"--coordinator-fingerprint {api.Fingerprint}", api.JoinArguments, StringComparison.Ordinal);
@@ -97,9 +97,9 @@ public sealed class CoordinatorTlsTests
     {
         using var certificate = CoordinatorTls.CreateCertificate(Now);
         var state = new CoordinatorState(2, () => throw new InvalidOperationException("no assignment for a process that refused the coordinator"), () => 0);
-        await using var runApi = await CoordinatorApi.StartAsync(state, () => 1.5, IPAddress.Loopback, 0, certificate: certificate);
+        await using var runApi = await CoordinatorApi.StartAsync(state, () => 1.5, IPAddress.Loopback, 0, certificate: new ServedCertificate(certificate));
         using var book = new RemoteLoadProcesses(2, new FakeTimeProvider(Now), TextWriter.Null);
-        await using var loadApi = await LoadCoordinatorApi.StartAsync(book, IPAddress.Loopback, 0, certificate: certificate);
+        await using var loadApi = await LoadCoordinatorApi.StartAsync(book, IPAddress.Loopback, 0, certificate: new ServedCertificate(certificate));
         using var other = CoordinatorTls.CreateCertificate(Now);
         var wrong = CoordinatorTls.Fingerprint(other);
 

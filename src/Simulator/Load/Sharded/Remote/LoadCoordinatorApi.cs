@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using ChatResilience.Simulator.History;
 using ChatResilience.Simulator.Sharding;
@@ -37,11 +36,11 @@ internal sealed class LoadCoordinatorApi : IAsyncDisposable
     /// <param name="cancellationToken">Stops the start.</param>
     /// <param name="secret">The shared secret every request must carry (<see cref="CoordinatorSecret"/>); null: none.</param>
     /// <param name="certificate">When set, the API serves HTTPS with it (<see cref="CoordinatorTls"/>).</param>
-    public static async Task<LoadCoordinatorApi> StartAsync(RemoteLoadProcesses processes, IPAddress listen, int port, CancellationToken cancellationToken = default, string? secret = null, X509Certificate2? certificate = null)
+    public static async Task<LoadCoordinatorApi> StartAsync(RemoteLoadProcesses processes, IPAddress listen, int port, CancellationToken cancellationToken = default, string? secret = null, ServedCertificate? certificate = null)
     {
         ArgumentNullException.ThrowIfNull(processes);
         var (app, baseUri) = await ProtocolHttp.StartAsync(listen, port, a => Map(a, processes), secret, certificate, cancellationToken);
-        return new LoadCoordinatorApi(app, baseUri, certificate is null ? null : CoordinatorTls.Fingerprint(certificate));
+        return new LoadCoordinatorApi(app, baseUri, certificate?.Fingerprint);
     }
 
     public async ValueTask DisposeAsync()
