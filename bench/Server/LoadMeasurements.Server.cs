@@ -294,7 +294,7 @@ public static partial class LoadMeasurements
         var inv = CultureInfo.InvariantCulture;
         b.AppendLine("# Server throughput (`dotnet run -c Release --project bench -- load server-throughput`)");
         b.AppendLine();
-        b.AppendLine(inv, $"One run, one process, one load generator, targets interleaved point by point: N WebSocket connections on 127.0.0.1, each keeping `window` ~200-byte `send` frames in flight for {seconds} s per point (after an unmeasured warm-up of at least 1 s that runs on until the JIT compiles at most 5 methods in a second, so tiered compilation has settled; JIT is the number of methods compiled during the measured seconds; CPU µs/ack is the whole process, server and generator, over the measured seconds); the chat server acks after the commit (SQLite: WAL, synchronous={chat.SqliteSynchronous}, group commit of up to {chat.GroupCommitMaxBatch}, index batch {chat.SqliteIndexBatch} or {chat.SqliteIndexRowsPerKey} rows per room and client in the tail; retention {chat.RetentionMessages:N0} messages per room, swept every {chat.RetentionInterval.TotalSeconds:0.#} s). The raw echo is a minimal Kestrel WebSocket app returning each frame, driven by the same generator. The process runs {ProductionGc.Describe()}. Machine: 2 shared cores (other jobs running), so absolute numbers are noisy; ratios are the point.");
+        b.AppendLine(inv, $"One run, one process, one load generator, targets interleaved point by point: N WebSocket connections on 127.0.0.1, each keeping `window` ~200-byte `send` frames in flight for {seconds} s per point (after an unmeasured warm-up of at least 1 s that runs on until the JIT compiles at most 5 methods in a second, so tiered compilation has settled; JIT is the number of methods compiled during the measured seconds; CPU µs/ack is the whole process, server and generator, over the measured seconds); the chat server acks after the commit (SQLite: WAL, synchronous={chat.SqliteSynchronous}, group commit of up to {chat.GroupCommitMaxBatch}, index batch {chat.SqliteIndexBatch} or {chat.SqliteIndexRowsPerKey} rows per room and client in the tail; retention {chat.RetentionMessages:N0} messages per room, swept every {chat.RetentionInterval.TotalSeconds:0.#} s). The raw echo is a minimal Kestrel WebSocket app returning each frame, driven by the same generator. The process runs {ProductionGc.Describe()}. Machine: 2 cores; the load average column says what else ran. Absolute numbers move from run to run; ratios are the point.");
         if (serversInChild)
         {
             b.AppendLine();
@@ -309,8 +309,8 @@ public static partial class LoadMeasurements
             var ratio = Ratio(results, r, "raw echo");
             var ratio2 = Ratio(results, r, "raw echo x2");
             var goal = Goal(r.Target);
-            var verdict = goal == 0 ? "" : ratio >= goal ? $"≥{goal}% met" : $"≥{goal}% MISSED";
-            b.AppendLine(inv, $"| {r.Repeat} | {r.Target} | {r.Connections} | {r.Window} | {r.PerSecond:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {ratio:F0}% | {ratio2:F0}% | {verdict} | {r.CpuMicrosPerAck:F0} | {(double.IsNaN(r.ServerCpuMicrosPerAck) ? "–" : r.ServerCpuMicrosPerAck.ToString("F0", inv))} | {r.AllocBytesPerAck / 1024:F2} | {r.GcPausePercent:F1} | {r.WarmupSeconds:F1} | {r.JitMethodsMeasured} | {r.LoadAverage} |");
+            var verdict = goal == 0 || double.IsNaN(ratio) ? "" : ratio >= goal ? $"≥{goal}% met" : $"≥{goal}% MISSED";
+            b.AppendLine(inv, $"| {r.Repeat} | {r.Target} | {r.Connections} | {r.Window} | {r.PerSecond:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {Percent(ratio)} | {Percent(ratio2)} | {verdict} | {r.CpuMicrosPerAck:F0} | {(double.IsNaN(r.ServerCpuMicrosPerAck) ? "–" : r.ServerCpuMicrosPerAck.ToString("F0", inv))} | {r.AllocBytesPerAck / 1024:F2} | {r.GcPausePercent:F1} | {r.WarmupSeconds:F1} | {r.JitMethodsMeasured} | {r.LoadAverage} |");
         }
 
         b.AppendLine();
@@ -356,6 +356,9 @@ public static partial class LoadMeasurements
         b.AppendLine(inv, $"Load average after the broadcast pair: {fanLoad}.");
         return b.ToString();
     }
+
+    /// <summary>A ratio as the table shows it: "–" when the pass had no such baseline (a target left out of <c>--targets</c>).</summary>
+    private static string Percent(double ratio) => double.IsNaN(ratio) ? "–" : ratio.ToString("F0", CultureInfo.InvariantCulture) + "%";
 
     /// <summary><paramref name="r"/>'s acks/s as % of the <paramref name="baseline"/> target's at the same point of the same pass; NaN without one.</summary>
     private static double Ratio(List<SendAckResult> results, SendAckResult r, string baseline) =>
