@@ -122,44 +122,71 @@ public static class ChatSimApp
             throw new CliException(string.Join(Environment.NewLine, problems));
         }
 
-        var outDir = a.OutDir ?? Path.Combine("artifacts", "chatsim", $"{scenario.Name}-{seed}");
-        var exitCodes = new List<int>();
-        var failures = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 1; i <= a.Repeat; i++)
+        if ((long)seed + a.Seeds - 1 > int.MaxValue)
         {
-            var runDir = a.Repeat == 1 ? outDir : Path.Combine(outDir, $"run-{i}");
-            output.WriteLine($"chatsim: {scenario.Name} seed {seed}, {scenario.Clients.Count} clients, {DurationText.Format(scenario.Duration)}{(a.Repeat > 1 ? $" (run {i}/{a.Repeat})" : "")}");
+            throw new CliException($"--seeds: {a.Seeds} seeds from {seed} run past the largest seed ({int.MaxValue})");
+        }
+
+        var outDir = a.OutDir ?? Path.Combine("artifacts", "chatsim", $"{scenario.Name}-{seed}");
+        var runs = new List<(int Seed, int ExitCode, string[] Failed, string Dir)>();
+        var count = Math.Max(a.Repeat, a.Seeds);
+        for (var i = 1; i <= count; i++)
+        {
+            var runSeed = a.Seeds > 1 ? seed + i - 1 : seed;
+            var runDir = a.Seeds > 1 ? Path.Combine(outDir, $"seed-{runSeed}") : a.Repeat > 1 ? Path.Combine(outDir, $"run-{i}") : outDir;
+            var runSettings = settings with { Seed = runSeed };
+            output.WriteLine($"chatsim: {scenario.Name} seed {runSeed}, {scenario.Clients.Count} clients, {DurationText.Format(scenario.Duration)}{(count > 1 ? $" (run {i}/{count})" : "")}");
             var (result, verdict) = shards is null
-                ? await RunOnceAsync(settings, a.Plain, output, cancellationToken)
-                : await Sharding.ShardedRun.RunOnceAsync(settings, shards, a, runDir, output, cancellationToken);
+                ? await RunOnceAsync(runSettings, a.Plain, output, cancellationToken)
+                : await Sharding.ShardedRun.RunOnceAsync(runSettings, shards, a, runDir, output, cancellationToken);
 
             // Not the run's token: after Ctrl-C the partial report must still be written.
-            await RunReport.WriteAsync(runDir, loaded, seed, result, verdict, a.RepeatCommand(seed), CancellationToken.None);
-            PrintVerdict(output, result, verdict, runDir, a.RepeatCommand(seed));
-            exitCodes.Add(verdict.ExitCode);
-            foreach (var name in verdict.FailedCheckers.Concat(verdict.Slos.Where(s => !s.Passed).Select(s => "slo:" + s.Name)))
-            {
-                failures[name] = failures.GetValueOrDefault(name) + 1;
-            }
-
+            await RunReport.WriteAsync(runDir, loaded, runSeed, result, verdict, a.RepeatCommand(runSeed), CancellationToken.None);
+            PrintVerdict(output, result, verdict, runDir, a.RepeatCommand(runSeed));
+            runs.Add((runSeed, verdict.ExitCode, [.. verdict.FailedCheckers.Concat(verdict.Slos.Where(s => !s.Passed).Select(s => "slo:" + s.Name))], runDir));
             if (result.Interrupted)
             {
                 break;
             }
         }
 
-        if (a.Repeat > 1)
+        if (count > 1)
         {
-            output.WriteLine($"repeat: {exitCodes.Count} run(s) of seed {seed}, exit codes [{string.Join(", ", exitCodes)}]");
-            foreach (var (name, count) in failures.OrderByDescending(f => f.Value))
-            {
-                output.WriteLine($"  {name}: failed in {count}/{exitCodes.Count} runs ({100.0 * count / exitCodes.Count:0}%)");
-            }
+            PrintRunsSummary(output, a, seed, runs);
         }
+
+        var exitCodes = runs.Select(r => r.ExitCode).ToList();
 
         // The most telling outcome wins: a violation over a harness failure over an SLO breach over inconclusive.
         int[] severity = [ExitCodes.InvariantViolated, ExitCodes.HarnessFailure, ExitCodes.SloBreached, ExitCodes.Inconclusive];
         return severity.FirstOrDefault(exitCodes.Contains, ExitCodes.Pass);
+    }
+
+    /// <summary>
+    /// After several runs: for <c>--repeat</c> how often each failure reproduced with the one seed; for <c>--seeds</c> which
+    /// seeds failed, each with what failed and the command that repeats it, then how many seeds each failure showed in.
+    /// </summary>
+    private static void PrintRunsSummary(TextWriter output, RunArguments a, int firstSeed, List<(int Seed, int ExitCode, string[] Failed, string Dir)> runs)
+    {
+        if (a.Seeds > 1)
+        {
+            var failed = runs.Where(r => r.ExitCode != ExitCodes.Pass).ToList();
+            output.WriteLine($"seeds: {runs.Count} run(s), seeds {firstSeed}–{runs[^1].Seed}: {runs.Count - failed.Count} passed, {failed.Count} failed");
+            foreach (var r in failed)
+            {
+                output.WriteLine($"  seed {r.Seed}: exit {r.ExitCode}{(r.Failed.Length > 0 ? $" ({string.Join(", ", r.Failed)})" : "")}; report in {r.Dir}; repeat: {a.RepeatCommand(r.Seed)}");
+            }
+        }
+        else
+        {
+            output.WriteLine($"repeat: {runs.Count} run(s) of seed {firstSeed}, exit codes [{string.Join(", ", runs.Select(r => r.ExitCode))}]");
+        }
+
+        var unit = a.Seeds > 1 ? "seeds" : "runs";
+        foreach (var (name, times) in runs.SelectMany(r => r.Failed).CountBy(name => name).OrderByDescending(f => f.Value).ThenBy(f => f.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine($"  {name}: failed in {times}/{runs.Count} {unit} ({100.0 * times / runs.Count:0}%)");
+        }
     }
 
     private static async Task<(SimulationResult, RunVerdict)> RunOnceAsync(SimulationSettings settings, bool plain, TextWriter output, CancellationToken cancellationToken)

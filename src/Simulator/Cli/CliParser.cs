@@ -9,7 +9,7 @@ public static class CliParser
 {
     public const string Usage = """
         usage:
-          chatsim run <scenario.json> [--seed N] [--clients N] [--duration T] [--out DIR] [--repeat N]
+          chatsim run <scenario.json> [--seed N] [--clients N] [--duration T] [--out DIR] [--repeat N | --seeds N]
                       [--server-url URL ((--token-command CMD | --token-file PATH) [--admin-token TOKEN] | --dev-tokens)]
                       [--toxiproxy-url URL]
                       [--bug name=value]... [--plain]
@@ -31,6 +31,7 @@ public static class CliParser
         string? outDir = null, tokenCommand = null, tokenFile = null, adminToken = null;
         Uri? serverUrl = null, toxiproxyUrl = null;
         var repeat = 1;
+        var seeds = 1;
         var plain = false;
         var bugs = new Dictionary<string, string>(StringComparer.Ordinal);
         int? workers = null, externalWorkers = null;
@@ -60,6 +61,9 @@ public static class CliParser
                     break;
                 case "--repeat":
                     repeat = Int(a, Value(), 1, 1000);
+                    break;
+                case "--seeds":
+                    seeds = Int(a, Value(), 1, 10_000);
                     break;
                 case "--server-url":
                     serverUrl = Url(a, Value(), "http", "https");
@@ -130,6 +134,10 @@ public static class CliParser
         }
 
         CheckTokenSources(serverUrl, tokenCommand, tokenFile, adminToken, devTokens, "--token-command / --token-file / --admin-token");
+        if (repeat > 1 && seeds > 1)
+        {
+            throw new CliException("--repeat and --seeds: one at a time (--repeat runs one seed again and again, --seeds runs consecutive seeds once each)");
+        }
 
         return new RunArguments
         {
@@ -139,6 +147,7 @@ public static class CliParser
             Duration = duration,
             OutDir = outDir,
             Repeat = repeat,
+            Seeds = seeds,
             ServerUrl = serverUrl,
             TokenCommand = tokenCommand,
             TokenFile = tokenFile,

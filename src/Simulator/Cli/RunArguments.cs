@@ -21,6 +21,12 @@ public sealed record RunArguments
     /// <summary>Runs the same seed this many times and reports how often each failure reproduces. Default: 1.</summary>
     public int Repeat { get; init; } = 1;
 
+    /// <summary>
+    /// Runs this many consecutive seeds, from <see cref="Seed"/> (or the scenario's) up, once each, and reports which
+    /// failed with the command that repeats each: a sweep for failures one seed does not show. Default: 1.
+    /// </summary>
+    public int Seeds { get; init; } = 1;
+
     /// <summary>External server base URL (http[s]://host:port); null runs the embedded server. Default: null.</summary>
     public Uri? ServerUrl { get; init; }
 

@@ -43,6 +43,16 @@ public sealed class ChatSimAppTests() : CliTestBase("chatsim-cli-")
     }
 
     [Fact]
+    public async Task Run_SeedsPastTheLargestSeed_Exit64BeforeAnyRun()
+    {
+        var exit = await ChatSimApp.MainAsync(["run", RepoPaths.Scenario("partition.json"), "--seed", "2147483646", "--seeds", "3"], Out, Err);
+
+        Assert.Equal(64, exit);
+        Assert.Contains("--seeds: 3 seeds from 2147483646 run past the largest seed (2147483647)", Err.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("chatsim: ", Out.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_AboveFileBudget_Exit64ExplainingSharding()
     {
         var exit = await ChatSimApp.MainAsync(["run", RepoPaths.Scenario("partition.json"), "--clients", "6000", "--no-split"], Out, Err);

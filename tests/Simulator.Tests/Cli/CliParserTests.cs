@@ -30,12 +30,25 @@ public sealed class CliParserTests
     [InlineData(new[] { "s.json", "--server-url", "http://x" }, "--server-url: needs --token-command")]
     [InlineData(new[] { "s.json", "--admin-token", "t" }, "--token-command / --token-file / --admin-token: only with --server-url")]
     [InlineData(new[] { "s.json", "--dev-tokens" }, "--dev-tokens: only with --server-url")]
+    [InlineData(new[] { "s.json", "--seeds", "0" }, "--seeds: '0' must be an integer in [1, 10000]")]
+    [InlineData(new[] { "s.json", "--repeat", "3", "--seeds", "5" }, "--repeat and --seeds: one at a time")]
     [InlineData(new[] { "s.json", "--server-url", "http://x", "--dev-tokens", "--admin-token", "t" }, "--dev-tokens / --token-command / --token-file / --admin-token: give one source of tokens")]
     public void ParseRun_BadArguments_NameTheArgument(string[] args, string expected)
     {
         var e = Assert.Throws<CliException>(() => CliParser.ParseRun(args));
 
         Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseRun_Seeds_IsACountOfConsecutiveSeeds_AndNeverInTheRepeatCommand()
+    {
+        var a = CliParser.ParseRun(["s.json", "--seed", "40", "--seeds", "25"]);
+
+        Assert.Equal(25, a.Seeds);
+        Assert.Equal(1, a.Repeat);
+        Assert.Equal("chatsim run s.json --seed 41", a.RepeatCommand(41));
+        Assert.Equal(1, CliParser.ParseRun(["s.json"]).Seeds);
     }
 
     [Fact]

@@ -58,6 +58,45 @@ public sealed class GateCanFailTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_dir, "out-replays", "junit.xml")));
     }
 
+    [Fact(Timeout = 2 * RunTimeoutMs)]
+    public async Task Seeds_RunsConsecutiveSeedsOnceEach_AndListsTheFailedOnesWithTheirRepeatCommands()
+    {
+        var file = Path.Combine(_dir, "steady.json");
+        await File.WriteAllTextAsync(file, GateScenarios.Steady);
+        var outDir = Path.Combine(_dir, "out-seeds");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await ChatSimApp.MainAsync(["run", file, "--seed", "5", "--seeds", "2", "--out", outDir, "--plain", "--bug", "DropBroadcastEveryN=3"], output, error);
+
+        var text = output + error.ToString();
+        var runs = new List<(long Seed, int Exit, string Repeat)>();
+        foreach (var seed in new[] { 5, 6 })
+        {
+            // Each seed ran once, into a folder of its own, with the seed it names.
+            using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, $"seed-{seed}", "summary.json")));
+            var root = summary.RootElement;
+            Assert.Equal(seed, root.GetProperty("seed").GetInt64());
+            runs.Add((seed, root.GetProperty("exitCode").GetInt32(), root.GetProperty("repeatCommand").GetString()!));
+            Assert.Contains($"chatsim: gate-steady seed {seed}, 8 clients, 6s (run {seed - 4}/2)", text, StringComparison.Ordinal);
+        }
+
+        // The bug loses messages under (almost) any seed; the summary must say exactly what the two reports say.
+        var failed = runs.Where(r => r.Exit != ExitCodes.Pass).ToList();
+        Assert.NotEmpty(failed);
+        Assert.True(exit == ExitCodes.InvariantViolated, text);
+        Assert.Contains($"seeds: 2 run(s), seeds 5–6: {2 - failed.Count} passed, {failed.Count} failed", text, StringComparison.Ordinal);
+        foreach (var run in failed)
+        {
+            Assert.Equal($"chatsim run {file} --seed {run.Seed} --bug DropBroadcastEveryN=3", run.Repeat);
+            Assert.Contains($"  seed {run.Seed}: exit {run.Exit} (NoAckedMessageLost", text, StringComparison.Ordinal);
+            Assert.Contains($"; repeat: {run.Repeat}", text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"  NoAckedMessageLost: failed in {failed.Count}/2 seeds", text, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(outDir, "summary.json")));
+    }
+
     private async Task<(int Exit, string Output, JsonElement Summary)> RunAsync(string scenario, params string[] extra)
     {
         var json = scenario switch
