@@ -13,7 +13,8 @@ public sealed record LoadArguments
                        [--server-url URL (--token-command CMD | --token-file PATH | --dev-tokens)] [--toxiproxy-url URL]
                        [--processes N | --external-processes N [--coordinator-listen IP:PORT] [--coordinator-tls]
                                                                     [--coordinator-cert PATH [--coordinator-key PATH]]]
-              ramp connections to a target, hold a per-client message rate, report where each SLO first breaks;
+              ramp connections to a target, hold a per-client message rate, report where each SLO first breaks
+              and whether a safety guarantee failed (nothing twice, one order per room and sender, gap-free replay);
               against the embedded server, or a deployment of yours with --server-url; --processes N spreads the
               clients over N load processes (the server then runs in a process of its own) for ramps past one
               process's open files; --external-processes N waits for N load processes started on other machines with
@@ -22,7 +23,8 @@ public sealed record LoadArguments
               (the coordinator's API serves HTTPS beyond loopback, or with --coordinator-tls, and prints the
               fingerprint its processes must be given; --coordinator-cert serves a certificate of yours instead, PEM
               or PKCS#12, its password in CHATSIM_COORDINATOR_CERT_PASSWORD)
-              (exit 0 all held, 2 one broke, 3 one had no samples, 4 harness failure, 64 bad input)
+              (exit 0 all held, 1 a safety checker failed, 2 an SLO broke, 3 one had no samples, 4 harness failure,
+               64 bad input)
           chatsim compare <baseline.json> <new.json> [--tolerance 10%] [--metric name=tol]...
               regression table of two load (or two run) summaries: exit 0 within tolerance, 1 past it, 64 unreadable
         """;

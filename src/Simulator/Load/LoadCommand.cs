@@ -1,4 +1,5 @@
 using ChatResilience.Simulator.Cli;
+using ChatResilience.Simulator.Invariants;
 using ChatResilience.Simulator.Load.Sharded;
 using ChatResilience.Simulator.Load.Sharded.Remote;
 using ChatResilience.Simulator.Reports;
@@ -53,7 +54,7 @@ public static class LoadCommand
             : await RunWithExternalProcessesAsync(a, settings, outDir, output, sharding, cancellationToken);
         var windows = LoadReport.Windows(settings, result);
         var summary = LoadReport.Summarize(settings, loaded, result, windows, repeat, GitRevision.Current());
-        await LoadReportWriter.WriteAllAsync(outDir, summary, new LoadSeries { Samples = result.Samples, Windows = windows, Connects = result.Connects }, CancellationToken.None);
+        await LoadReportWriter.WriteAllAsync(outDir, summary, new LoadSeries { Samples = result.Samples, Windows = windows, Connects = result.Connects }, result.History, CancellationToken.None);
         Print(output, summary, outDir);
         return summary.ExitCode;
     }
@@ -121,6 +122,13 @@ public static class LoadCommand
         {
             o.WriteLine($"  server lag        scheduling lag mean {s.Server.SchedulingLagMsMean:0.#} ms, worst second {lagMax:0.#} ms (its own once-a-second tick, chat_server_scheduling_lag_seconds)");
         }
+        static string Mark(InvariantResult i) => i.Status switch { InvariantStatus.Passed => "PASS", InvariantStatus.Failed => "FAIL", _ => "INCONCLUSIVE" };
+        o.WriteLine($"  safety checkers   {(s.Invariants.Count == 0 ? "none ran" : string.Join(", ", s.Invariants.Select(i => $"{i.Name} {Mark(i)} ({i.Samples})")))}");
+        foreach (var i in s.Invariants.Where(i => i.Status == InvariantStatus.Failed && i.Violations.Count > 0))
+        {
+            o.WriteLine($"    FAIL    {i.Name}: {i.ViolationCount} violation(s), first: {i.Violations[0].Message}");
+        }
+
         o.WriteLine("  SLO break table:");
         foreach (var b in s.SloBreaks)
         {

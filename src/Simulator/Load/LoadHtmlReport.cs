@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ChatResilience.Simulator.Invariants;
 using ChatResilience.Simulator.Reports.Internal;
 using ChatResilience.Simulator.Scenarios;
 using static ChatResilience.Simulator.Reports.Internal.HtmlText;
@@ -54,6 +55,13 @@ public static class LoadHtmlReport
         foreach (var b in summary.SloBreaks)
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr class=\"{(b.Broke ? "broke" : b.WindowsJudged == 0 ? "nodata" : "held")}\"><td>{E(b.Metric)}</td><td>{(b.LowerBound ? "≥" : "≤")} {b.Threshold}</td><td>{E(b.Describe())}</td></tr>\n");
+        }
+
+        html.Append("</table>\n<h2>Safety checkers</h2>\n<table><tr><th>checker</th><th>result</th><th>samples</th><th>first violation</th></tr>\n");
+        foreach (var i in summary.Invariants)
+        {
+            var failed = i.Status == InvariantStatus.Failed;
+            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"{(failed ? "broke" : "held")}\"><td>{E(i.Name)}</td><td>{(failed ? $"{i.ViolationCount} violation(s)" : i.Status.ToString())}</td><td>{i.Samples}</td><td>{(failed && i.Violations.Count > 0 ? E(i.Violations[0].Message) : "")}</td></tr>\n");
         }
 
         html.Append("</table>\n<h2>Connections</h2>\n").Append(ConnectionsPlot(series));

@@ -1,4 +1,5 @@
 using ChatResilience.Simulator.Harness;
+using ChatResilience.Simulator.Invariants;
 using ChatResilience.Simulator.Reports;
 using ChatResilience.Simulator.Scenarios;
 using HdrHistogram;
@@ -9,14 +10,16 @@ namespace ChatResilience.Simulator.Load;
 public static class LoadReport
 {
     /// <summary>
-    /// 0 when every SLO held, 2 when one broke within the target, 3 when one could not be judged (no window had samples
-    /// for it: load mode has no checkers to prove the run did anything, so that is never a pass), 4 on a harness failure
-    /// or interruption.
+    /// 0 when every SLO held and no safety checker failed, 1 when one failed (<see cref="LoadInvariants"/>: a broken
+    /// guarantee matters more than a slow one), 2 when an SLO broke within the target, 3 when one could not be judged
+    /// (no window had samples for it: the safety checkers prove nothing was delivered wrongly, not that anything was
+    /// delivered, so that is never a pass), 4 on a harness failure or interruption.
     /// </summary>
-    public static int ExitCode(IReadOnlyList<SloBreak> breaks, string? harnessError, bool interrupted)
+    public static int ExitCode(IReadOnlyList<SloBreak> breaks, string? harnessError, bool interrupted, IReadOnlyList<InvariantResult>? invariants = null)
     {
         ArgumentNullException.ThrowIfNull(breaks);
         return harnessError is not null || interrupted ? ExitCodes.HarnessFailure
+            : invariants?.Any(i => i.Status == InvariantStatus.Failed) == true ? ExitCodes.InvariantViolated
             : breaks.Any(b => b.Broke) ? ExitCodes.SloBreached
             : breaks.Any(b => b.WindowsJudged == 0) ? ExitCodes.Inconclusive
             : ExitCodes.Pass;
@@ -49,6 +52,7 @@ public static class LoadReport
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(windows);
         var breaks = SloBreakDetector.Detect(settings.Scenario.Slos, windows, settings.Scenario.Bounds.SchedulingTolerance);
+        var invariants = LoadInvariants.Check(settings.Scenario, result.History);
         var counts = RunCounts.From(result.History);
         var connectFailures = result.Connects.LongCount(c => c.JoinedMs is null);
         var holdFromS = settings.Hold > TimeSpan.Zero ? settings.Ramp.Duration.TotalSeconds : 0;
@@ -115,11 +119,12 @@ public static class LoadReport
             LoadProcesses = settings.Processes,
             ProcessClocks = result.ProcessClocks.Count == 0 ? null : result.ProcessClocks,
             HarnessLoad = HarnessLoad.From(
-                result.HarnessLag ?? [new ProcessLagSamples("chatsim", [.. result.Samples.Select(s => new SchedulingLagSample(s.AtMs, s.HarnessLagMs))])], settings.Scenario.Bounds.SchedulingTolerance) with { Remedy = HarnessLoad.LoadRemedy },
+                result.HarnessLag ?? [new ProcessLagSamples("chatsim", [.. result.Samples.Select(s => new SchedulingLagSample(s.AtMs, s.HarnessLagMs))])], settings.Scenario.Bounds.SchedulingTolerance) with { Remedy = HarnessLoad.LoadRemedy, TimingChecksRan = false },
             SloBreaks = breaks,
+            Invariants = invariants,
             HarnessError = result.HarnessError,
             Interrupted = result.Interrupted,
-            ExitCode = ExitCode(breaks, result.HarnessError, result.Interrupted),
+            ExitCode = ExitCode(breaks, result.HarnessError, result.Interrupted, invariants),
             ReproCommand = reproCommand,
         };
     }
@@ -162,8 +167,8 @@ public static class LoadReport
     }
 
     /// <summary>
-    /// The load summary in the shape of a run summary (no invariants: load mode checks SLOs only), so junit.xml comes
-    /// from the one <see cref="JUnitReport"/> writer.
+    /// The load summary in the shape of a run summary (its safety checkers and its SLOs), so junit.xml comes from the
+    /// one <see cref="JUnitReport"/> writer.
     /// </summary>
     public static RunSummary AsRunSummary(LoadSummary summary, IReadOnlyList<LoadWindow> windows)
     {
@@ -187,6 +192,7 @@ public static class LoadReport
             HarnessLoad = summary.HarnessLoad,
             Interrupted = summary.Interrupted,
             Counts = summary.Counts,
+            Invariants = summary.Invariants,
             Slos = SloResults(summary.SloBreaks, windows),
             OnlineLatency = summary.DeliveryLatency,
         };

@@ -1,15 +1,24 @@
 using System.Text.Json;
+using ChatResilience.Simulator.History;
 using ChatResilience.Simulator.Reports;
 
 namespace ChatResilience.Simulator.Load;
 
-/// <summary>Writes a load run's <c>--out</c> folder: summary.json, junit.xml, report.html and load.json.</summary>
+/// <summary>
+/// Writes a load run's <c>--out</c> folder: summary.json, junit.xml, report.html, load.json, and for a failed safety
+/// checker <c>violations/&lt;Checker&gt;-NNN.json</c> as a run writes them (the history around each violation).
+/// </summary>
 public static class LoadReportWriter
 {
     /// <summary>The time series file next to the run's usual reports.</summary>
     public const string SeriesFileName = "load.json";
 
-    public static async Task WriteAllAsync(string directory, LoadSummary summary, LoadSeries series, CancellationToken cancellationToken = default)
+    /// <param name="directory">The folder (created).</param>
+    /// <param name="summary">The summary.</param>
+    /// <param name="series">The time series.</param>
+    /// <param name="history">The run's history, for the violations' slices; null writes none.</param>
+    /// <param name="cancellationToken">Stops the writing.</param>
+    public static async Task WriteAllAsync(string directory, LoadSummary summary, LoadSeries series, RecordedHistory? history = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(series);
@@ -19,6 +28,17 @@ public static class LoadReportWriter
         await JUnitReport.WriteAsync(
             Path.Combine(directory, ReportWriter.JUnitFileName), JUnitReport.Build(LoadReport.AsRunSummary(summary, series.Windows)), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, ReportWriter.HtmlFileName), LoadHtmlReport.Build(summary, series), cancellationToken);
+        var violations = Path.Combine(directory, ReportWriter.ViolationsFolderName);
+        if (Directory.Exists(violations))
+        {
+            Directory.Delete(violations, recursive: true);
+        }
+
+        if (history is not null)
+        {
+            // No server log lines: a load run does not capture the embedded server's log.
+            await ViolationsWriter.WriteAsync(violations, summary.Invariants, history, [], cancellationToken);
+        }
     }
 
     public static string ToJson(LoadSummary summary) => JsonSerializer.Serialize(summary, LoadJsonContext.Default.LoadSummary);

@@ -1,3 +1,4 @@
+using ChatResilience.Simulator.Invariants;
 using ChatResilience.Simulator.Reports;
 
 namespace ChatResilience.Simulator.Load;
@@ -85,6 +86,9 @@ public sealed record LoadSummary
 
     /// <summary>Per SLO: the first window where it broke, or the load it held to.</summary>
     public IReadOnlyList<SloBreak> SloBreaks { get; init; } = [];
+
+    /// <summary>The safety checkers' results (<see cref="LoadInvariants"/>); empty in a summary written before they ran.</summary>
+    public IReadOnlyList<InvariantResult> Invariants { get; init; } = [];
 
     public string? HarnessError { get; init; }
 

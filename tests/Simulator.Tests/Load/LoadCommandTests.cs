@@ -54,6 +54,13 @@ public sealed class LoadCommandTests() : CliTestBase("chatsim-load-")
         Assert.True(root.GetProperty("deliveryLatency").GetProperty("count").GetInt64() > 0);
         Assert.True(root.GetProperty("deliveryLatency").GetProperty("p99").GetInt64() >= root.GetProperty("deliveryLatency").GetProperty("p50").GetInt64());
         Assert.Equal(2, root.GetProperty("sloBreaks").GetArrayLength());
+        // The safety checkers judged the run's history: each passed, on the deliveries the run made.
+        var checkers = root.GetProperty("invariants").EnumerateArray().ToList();
+        Assert.Equal(["NoDuplicateDelivery", "PerRoomTotalOrder", "ReplayIsGapFree", "PerSenderOrder"], checkers.Select(c => c.GetProperty("name").GetString()));
+        Assert.All(checkers, c => Assert.Equal("Passed", c.GetProperty("status").GetString()));
+        Assert.True(checkers[0].GetProperty("samples").GetInt64() > 0);
+        Assert.Contains("safety checkers   NoDuplicateDelivery PASS (", text, StringComparison.Ordinal);
+        Assert.Contains("name=\"NoDuplicateDelivery\"", File.ReadAllText(Path.Combine(outDir, "junit.xml")), StringComparison.Ordinal);
         Assert.False(string.IsNullOrEmpty(root.GetProperty("gitCommit").GetString()));
         Assert.True(root.GetProperty("server").TryGetProperty("source", out _));
         // The load generator's own scheduling lag: one tick per sample, judged against the scenario's tolerance (250 ms default).

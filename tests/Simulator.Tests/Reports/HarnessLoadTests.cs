@@ -33,6 +33,12 @@ public sealed class HarnessLoadTests
 
         Assert.NotNull(warning);
         Assert.StartsWith("the harness ran behind its own schedule: worker 2 up to 9.8 s late (at 95 s), 2 of 3 ticks later than the 2000 ms scheduling tolerance (1 other process(es) too).", warning, StringComparison.Ordinal);
+        Assert.Contains("The backoff, offline-replay and convergence checks allowed each wait", warning, StringComparison.Ordinal);
+
+        // A load run has no timing checkers, so its warning does not claim they allowed for the lateness.
+        var load = (HarnessLoad.From([busy], TimeSpan.FromSeconds(2)) with { Remedy = HarnessLoad.LoadRemedy, TimingChecksRan = false }).Warning!;
+        Assert.DoesNotContain("checks allowed", load, StringComparison.Ordinal);
+        Assert.Contains("waited as long. The latency SLOs, and the reconnects late heartbeats cause, describe this machine as much as the server: give the load processes cores", load, StringComparison.Ordinal);
     }
 
     [Fact]
