@@ -52,7 +52,7 @@ public static class LoadReport
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(windows);
         var breaks = SloBreakDetector.Detect(settings.Scenario.Slos, windows, settings.Scenario.Bounds.SchedulingTolerance);
-        var invariants = LoadInvariants.Check(settings.Scenario, result.History);
+        IReadOnlyList<InvariantResult> invariants = settings.SafetyChecks ? LoadInvariants.Check(settings.Scenario, result.History) : [];
         var counts = RunCounts.From(result.History);
         var connectFailures = result.Connects.LongCount(c => c.JoinedMs is null);
         var holdFromS = settings.Hold > TimeSpan.Zero ? settings.Ramp.Duration.TotalSeconds : 0;

@@ -61,6 +61,9 @@ public sealed record LoadSettings
     /// <summary>This process's share of a sharded run (<c>--shard I/N</c>, given by the coordinator); null otherwise.</summary>
     public LoadShard? Shard { get; init; }
 
+    /// <summary>Whether the run's history is judged by the safety checkers (<see cref="LoadInvariants"/>; off with <c>--no-checks</c>). Default true.</summary>
+    public bool SafetyChecks { get; init; } = true;
+
     /// <summary>
     /// Clients the rooms have no seat for: the planner seats every client once before any twice, so past the rooms'
     /// total size the rest connect, join nothing and never send (idle connections, which a sizing run may want).

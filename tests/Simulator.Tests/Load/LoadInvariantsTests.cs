@@ -64,6 +64,13 @@ public sealed class LoadInvariantsTests
 
         Assert.Equal(1, summary.ExitCode);
         Assert.Equal(1, Assert.Single(summary.Invariants, i => i.Name == "NoDuplicateDelivery").ViolationCount);
+
+        // --no-checks (a soak of hours) leaves the checkers out: the same history is then judged by its SLOs alone.
+        Assert.True(LoadArguments.Parse(["x.json", "--no-checks"]).NoChecks);
+        Assert.False(LoadArguments.Parse(["x.json"]).NoChecks);
+        var withoutChecks = LoadReport.Summarize(settings with { SafetyChecks = false }, loaded, result, windows, "chatsim load x.json --seed 1");
+        Assert.Empty(withoutChecks.Invariants);
+        Assert.NotEqual(1, withoutChecks.ExitCode);
         var dir = Directory.CreateTempSubdirectory("chatsim-load-violations-").FullName;
         try
         {
