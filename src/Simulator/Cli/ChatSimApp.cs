@@ -1,8 +1,9 @@
+using System.Text.Json;
 using ChatResilience.Simulator.Harness;
 using ChatResilience.Simulator.Invariants;
+using ChatResilience.Simulator.Reports;
 using ChatResilience.Simulator.Scenarios;
 using Spectre.Console;
-using ChatResilience.Simulator.Reports;
 
 namespace ChatResilience.Simulator.Cli;
 
@@ -128,7 +129,7 @@ public static class ChatSimApp
         }
 
         var outDir = a.OutDir ?? Path.Combine("artifacts", "chatsim", $"{scenario.Name}-{seed}");
-        var runs = new List<(int Seed, int ExitCode, string[] Failed, string Dir)>();
+        var runs = new List<RunOutcome>();
         var count = Math.Max(a.Repeat, a.Seeds);
         for (var i = 1; i <= count; i++)
         {
@@ -143,30 +144,39 @@ public static class ChatSimApp
             // Not the run's token: after Ctrl-C the partial report must still be written.
             await RunReport.WriteAsync(runDir, loaded, runSeed, result, verdict, a.RepeatCommand(runSeed), CancellationToken.None);
             PrintVerdict(output, result, verdict, runDir, a.RepeatCommand(runSeed));
-            runs.Add((runSeed, verdict.ExitCode, [.. verdict.FailedCheckers.Concat(verdict.Slos.Where(s => !s.Passed).Select(s => "slo:" + s.Name))], runDir));
+            runs.Add(new RunOutcome
+            {
+                Seed = runSeed,
+                ExitCode = verdict.ExitCode,
+                Failed = [.. verdict.FailedCheckers.Concat(verdict.Slos.Where(s => !s.Passed).Select(s => "slo:" + s.Name))],
+                Directory = runDir,
+                RepeatCommand = a.RepeatCommand(runSeed),
+            });
             if (result.Interrupted)
             {
                 break;
             }
         }
 
+        // The most telling outcome wins: a violation over a harness failure over an SLO breach over inconclusive.
+        int[] severity = [ExitCodes.InvariantViolated, ExitCodes.HarnessFailure, ExitCodes.SloBreached, ExitCodes.Inconclusive];
+        var exitCode = severity.FirstOrDefault(code => runs.Any(r => r.ExitCode == code), ExitCodes.Pass);
         if (count > 1)
         {
             PrintRunsSummary(output, a, seed, runs);
+            var series = new RunSeries { Kind = a.Seeds > 1 ? RunSeries.SeedsKind : RunSeries.RepeatKind, Scenario = scenario.Name, ExitCode = exitCode, Runs = runs };
+            Directory.CreateDirectory(outDir);
+            await File.WriteAllTextAsync(Path.Combine(outDir, RunSeries.FileName), JsonSerializer.Serialize(series, ReportJsonContext.Default.RunSeries), CancellationToken.None);
         }
 
-        var exitCodes = runs.Select(r => r.ExitCode).ToList();
-
-        // The most telling outcome wins: a violation over a harness failure over an SLO breach over inconclusive.
-        int[] severity = [ExitCodes.InvariantViolated, ExitCodes.HarnessFailure, ExitCodes.SloBreached, ExitCodes.Inconclusive];
-        return severity.FirstOrDefault(exitCodes.Contains, ExitCodes.Pass);
+        return exitCode;
     }
 
     /// <summary>
     /// After several runs: for <c>--repeat</c> how often each failure reproduced with the one seed; for <c>--seeds</c> which
     /// seeds failed, each with what failed and the command that repeats it, then how many seeds each failure showed in.
     /// </summary>
-    private static void PrintRunsSummary(TextWriter output, RunArguments a, int firstSeed, List<(int Seed, int ExitCode, string[] Failed, string Dir)> runs)
+    private static void PrintRunsSummary(TextWriter output, RunArguments a, int firstSeed, List<RunOutcome> runs)
     {
         if (a.Seeds > 1)
         {
@@ -174,7 +184,7 @@ public static class ChatSimApp
             output.WriteLine($"seeds: {runs.Count} run(s), seeds {firstSeed}–{runs[^1].Seed}: {runs.Count - failed.Count} passed, {failed.Count} failed");
             foreach (var r in failed)
             {
-                output.WriteLine($"  seed {r.Seed}: exit {r.ExitCode}{(r.Failed.Length > 0 ? $" ({string.Join(", ", r.Failed)})" : "")}; report in {r.Dir}; repeat: {a.RepeatCommand(r.Seed)}");
+                output.WriteLine($"  seed {r.Seed}: exit {r.ExitCode}{(r.Failed.Count > 0 ? $" ({string.Join(", ", r.Failed)})" : "")}; report in {r.Directory}; repeat: {r.RepeatCommand}");
             }
         }
         else

@@ -9,5 +9,6 @@ namespace ChatResilience.Simulator.Reports;
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RunSummary))]
+[JsonSerializable(typeof(RunSeries))]
 [JsonSerializable(typeof(ViolationReport))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;

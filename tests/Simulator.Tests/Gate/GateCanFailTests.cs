@@ -95,6 +95,15 @@ public sealed class GateCanFailTests : IDisposable
 
         Assert.Contains($"  NoAckedMessageLost: failed in {failed.Count}/2 seeds", text, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(outDir, "summary.json")));
+
+        // runs.json says the same for a CI job to read: every seed with its exit code, what failed and its repeat command.
+        using var series = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "runs.json")));
+        Assert.Equal("seeds", series.RootElement.GetProperty("kind").GetString());
+        Assert.Equal(exit, series.RootElement.GetProperty("exitCode").GetInt32());
+        var listed = series.RootElement.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(runs.Select(r => (r.Seed, r.Exit, r.Repeat)), listed.Select(r => (r.GetProperty("seed").GetInt64(), r.GetProperty("exitCode").GetInt32(), r.GetProperty("repeatCommand").GetString()!)));
+        Assert.All(listed.Where(r => r.GetProperty("exitCode").GetInt32() != 0), r => Assert.Contains("NoAckedMessageLost", r.GetProperty("failed").EnumerateArray().Select(f => f.GetString())));
+        Assert.Equal(Path.Combine(outDir, "seed-5"), listed[0].GetProperty("directory").GetString());
     }
 
     private async Task<(int Exit, string Output, JsonElement Summary)> RunAsync(string scenario, params string[] extra)
