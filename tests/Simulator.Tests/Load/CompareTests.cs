@@ -57,6 +57,23 @@ public sealed class CompareTests() : CliTestBase("chatsim-compare-")
     }
 
     [Fact]
+    public async Task Compare_ASafetyCheckerThatFoundViolations_IsARegression_AndAnOlderSummaryWithoutCheckersIsNot()
+    {
+        static string Checkers(int violations) =>
+            $$""", "invariants": [ { "name": "NoDuplicateDelivery", "samples": 900, "violationCount": {{violations}} }, { "name": "PerRoomTotalOrder", "samples": 900, "violationCount": 0 } ]""";
+
+        var exit = await CompareAsync(Write("a.json", Load(extra: Checkers(0))), Write("b.json", Load(extra: Checkers(2))));
+
+        Assert.Equal(1, exit);
+        Assert.Matches(@"invariant\.NoDuplicateDelivery\.violations\s+0\s+2\s+\S+\s+10%\s+REGRESSED", Out.ToString());
+        Assert.Matches(@"invariant\.PerRoomTotalOrder\.violations\s+0\s+0\s+0\.0%\s+10%\s+ok", Out.ToString());
+
+        // A baseline written before load runs were checked: the checkers are new, not a regression.
+        Out.GetStringBuilder().Clear();
+        Assert.Equal(0, await CompareAsync(Write("old.json", Load()), Write("c.json", Load(extra: Checkers(0)))));
+    }
+
+    [Fact]
     public async Task Compare_LatencyUpPastTolerance_Exit1Regressed()
     {
         var exit = await CompareAsync(Write("a.json", Load()), Write("b.json", Load(p99: 500)));

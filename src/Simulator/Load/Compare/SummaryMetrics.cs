@@ -102,7 +102,28 @@ public static class SummaryMetrics
             }
         }
 
+        Violations(m, root, source);
         return m;
+    }
+
+    /// <summary>
+    /// Each checker's violations (<c>invariant.NAME.violations</c>, lower is better): from none to any is a regression
+    /// whatever the tolerance. A summary without <c>invariants</c> (a load run before they were checked) has none to compare.
+    /// </summary>
+    private static void Violations(List<SummaryMetric> m, JsonElement root, string source)
+    {
+        if (!root.TryGetProperty("invariants", out var invariants) || invariants.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+
+        var i = 0;
+        foreach (var checker in invariants.EnumerateArray())
+        {
+            var name = String(checker, "name", source, $"invariants[{i}].");
+            m.Add(new($"invariant.{name}.violations", Number(checker, "violationCount", source, $"invariants[{i}]."), false));
+            i++;
+        }
     }
 
     private static List<SummaryMetric> RunMetrics(JsonElement root, string source)
@@ -139,6 +160,7 @@ public static class SummaryMetrics
             }
         }
 
+        Violations(m, root, source);
         return m;
     }
 
