@@ -58,6 +58,11 @@ public static class LoadHtmlReport
         }
 
         html.Append("</table>\n<h2>Safety checkers</h2>\n<table><tr><th>checker</th><th>result</th><th>samples</th><th>first violation</th></tr>\n");
+        if (summary.Invariants.Count == 0)
+        {
+            html.Append("<tr><td colspan=\"4\">skipped (--no-checks)</td></tr>\n");
+        }
+
         foreach (var i in summary.Invariants)
         {
             var failed = i.Status == InvariantStatus.Failed;

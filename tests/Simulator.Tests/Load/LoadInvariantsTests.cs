@@ -71,6 +71,8 @@ public sealed class LoadInvariantsTests
         var withoutChecks = LoadReport.Summarize(settings with { SafetyChecks = false }, loaded, result, windows, "chatsim load x.json --seed 1");
         Assert.Empty(withoutChecks.Invariants);
         Assert.NotEqual(1, withoutChecks.ExitCode);
+        Assert.Contains("skipped (--no-checks)", LoadHtmlReport.Build(withoutChecks, new LoadSeries { Samples = [], Windows = windows, Connects = [] }), StringComparison.Ordinal);
+        Assert.Contains("<td>NoDuplicateDelivery</td><td>1 violation(s)</td>", LoadHtmlReport.Build(summary, new LoadSeries { Samples = [], Windows = windows, Connects = [] }), StringComparison.Ordinal);
         var dir = Directory.CreateTempSubdirectory("chatsim-load-violations-").FullName;
         try
         {
