@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ChatResilience.Simulator.Harness;
-using ChatResilience.Simulator.Invariants;
 using ChatResilience.Simulator.Reports;
 using ChatResilience.Simulator.Scenarios;
 using Spectre.Console;
@@ -225,8 +224,7 @@ public static class ChatSimApp
         output.WriteLine($"run: {r.EndMs / 1000.0:0.0} s, sent {r.Sent}, acked {r.Acked}, delivered {r.Delivered}, failed {r.Failed}, refused {r.Refused}, connect attempts {r.ConnectAttempts}, quiesced {r.Quiesced}, executed-fault hash {r.FaultHash}");
         foreach (var i in v.Invariants)
         {
-            var mark = i.Status switch { InvariantStatus.Passed => "PASS", InvariantStatus.Failed => "FAIL", _ => "INCONCLUSIVE" };
-            output.WriteLine($"  {mark,-12} {i.Name,-26} samples {i.Samples,8} (min {i.MinSamples}){(i.Violations.Count > 0 ? $"  {i.Violations.Count} violation(s): {i.Violations[0].Message}" : "")}");
+            output.WriteLine($"  {RunVerdict.Mark(i.Status),-12} {i.Name,-26} samples {i.Samples,8} (min {i.MinSamples}){(i.Violations.Count > 0 ? $"  {i.Violations.Count} violation(s): {i.Violations[0].Message}" : "")}");
         }
 
         foreach (var s in v.Slos)

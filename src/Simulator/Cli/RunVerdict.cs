@@ -28,6 +28,9 @@ public sealed record RunVerdict
     /// <summary>0 pass, 1 invariant violated, 2 SLO breached, 3 inconclusive, 4 harness failure or interrupted.</summary>
     public int ExitCode => ExitCodes.From(Invariants, Slos.Any(s => !s.Passed), harnessFailed: HarnessError is not null || Interrupted);
 
+    /// <summary>A checker's result as the console shows it: PASS, FAIL or INCONCLUSIVE (run and load alike).</summary>
+    public static string Mark(InvariantStatus status) => status switch { InvariantStatus.Passed => "PASS", InvariantStatus.Failed => "FAIL", _ => "INCONCLUSIVE" };
+
     /// <summary>The names of the checkers that found violations.</summary>
     public IEnumerable<string> FailedCheckers => Invariants.Where(i => i.Status == InvariantStatus.Failed).Select(i => i.Name);
 

@@ -122,8 +122,7 @@ public static class LoadCommand
         {
             o.WriteLine($"  server lag        scheduling lag mean {s.Server.SchedulingLagMsMean:0.#} ms, worst second {lagMax:0.#} ms (its own once-a-second tick, chat_server_scheduling_lag_seconds)");
         }
-        static string Mark(InvariantResult i) => i.Status switch { InvariantStatus.Passed => "PASS", InvariantStatus.Failed => "FAIL", _ => "INCONCLUSIVE" };
-        o.WriteLine($"  safety checkers   {(s.Invariants.Count == 0 ? "skipped (--no-checks)" : string.Join(", ", s.Invariants.Select(i => $"{i.Name} {Mark(i)} ({i.Samples})")))}");
+        o.WriteLine($"  safety checkers   {(s.Invariants.Count == 0 ? "skipped (--no-checks)" : string.Join(", ", s.Invariants.Select(i => $"{i.Name} {RunVerdict.Mark(i.Status)} ({i.Samples})")))}");
         foreach (var i in s.Invariants.Where(i => i.Status == InvariantStatus.Failed && i.Violations.Count > 0))
         {
             o.WriteLine($"    FAIL    {i.Name}: {i.ViolationCount} violation(s), first: {i.Violations[0].Message}");

@@ -119,7 +119,7 @@ public static class LoadReport
             LoadProcesses = settings.Processes,
             ProcessClocks = result.ProcessClocks.Count == 0 ? null : result.ProcessClocks,
             HarnessLoad = HarnessLoad.From(
-                result.HarnessLag ?? [new ProcessLagSamples("chatsim", [.. result.Samples.Select(s => new SchedulingLagSample(s.AtMs, s.HarnessLagMs))])], settings.Scenario.Bounds.SchedulingTolerance) with { Remedy = HarnessLoad.LoadRemedy, TimingChecksRan = false },
+                result.HarnessLag ?? [new ProcessLagSamples("chatsim", [.. result.Samples.Select(s => new SchedulingLagSample(s.AtMs, s.HarnessLagMs))])], settings.Scenario.Bounds.SchedulingTolerance) with { ForLoadRun = true },
             SloBreaks = breaks,
             Invariants = invariants,
             HarnessError = result.HarnessError,

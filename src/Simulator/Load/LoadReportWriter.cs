@@ -16,29 +16,21 @@ public static class LoadReportWriter
     /// <param name="directory">The folder (created).</param>
     /// <param name="summary">The summary.</param>
     /// <param name="series">The time series.</param>
-    /// <param name="history">The run's history, for the violations' slices; null writes none.</param>
+    /// <param name="history">The run's history, for the violations' slices.</param>
     /// <param name="cancellationToken">Stops the writing.</param>
-    public static async Task WriteAllAsync(string directory, LoadSummary summary, LoadSeries series, RecordedHistory? history = null, CancellationToken cancellationToken = default)
+    public static async Task WriteAllAsync(string directory, LoadSummary summary, LoadSeries series, RecordedHistory history, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(history);
         Directory.CreateDirectory(directory);
         await File.WriteAllTextAsync(Path.Combine(directory, ReportWriter.SummaryFileName), ToJson(summary), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, SeriesFileName), JsonSerializer.Serialize(series, LoadJsonContext.Default.LoadSeries), cancellationToken);
         await JUnitReport.WriteAsync(
             Path.Combine(directory, ReportWriter.JUnitFileName), JUnitReport.Build(LoadReport.AsRunSummary(summary, series.Windows)), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, ReportWriter.HtmlFileName), LoadHtmlReport.Build(summary, series), cancellationToken);
-        var violations = Path.Combine(directory, ReportWriter.ViolationsFolderName);
-        if (Directory.Exists(violations))
-        {
-            Directory.Delete(violations, recursive: true);
-        }
-
-        if (history is not null)
-        {
-            // No server log lines: a load run does not capture the embedded server's log.
-            await ViolationsWriter.WriteAsync(violations, summary.Invariants, history, [], cancellationToken);
-        }
+        // No server log lines: a load run does not capture the embedded server's log.
+        await ViolationsWriter.ReplaceAsync(directory, summary.Invariants, history, [], cancellationToken);
     }
 
     public static string ToJson(LoadSummary summary) => JsonSerializer.Serialize(summary, LoadJsonContext.Default.LoadSummary);

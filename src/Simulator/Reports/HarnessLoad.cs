@@ -20,22 +20,22 @@ public sealed record HarnessLoad
     /// <summary>One entry per harness process, in the order given (coordinator first, then workers).</summary>
     public IReadOnlyList<ProcessLag> Processes { get; init; } = [];
 
-    /// <summary>What the warning advises; a run's default names worker processes, a load run's says what frees its processes.</summary>
+    /// <summary>
+    /// Whether this is a load run's (<c>chatsim load</c>): its warning advises what frees the load processes instead of
+    /// naming worker processes, and does not say that timing checks allowed for the lateness (a load run has none: no
+    /// backoff, offline-replay or convergence checker).
+    /// </summary>
     [JsonIgnore]
-    public string Remedy { get; init; } = RunRemedy;
+    public bool ForLoadRun { get; init; }
+
+    /// <summary>What the warning advises (<see cref="RunRemedy"/> or <see cref="LoadRemedy"/>).</summary>
+    private string Remedy => ForLoadRun ? LoadRemedy : RunRemedy;
 
     /// <summary>The advice for <c>chatsim run</c>.</summary>
     public const string RunRemedy = "run fewer clients here, or spread workers over more machines (chatsim worker --coordinator)";
 
     /// <summary>The advice for <c>chatsim load</c>.</summary>
     public const string LoadRemedy = "give the load processes cores of their own (the server elsewhere with --server-url, more --processes where there are cores to spare), or ramp to fewer clients here";
-
-    /// <summary>
-    /// Whether the run's checkers compared waits with timing bounds (a run's backoff, offline-replay and convergence
-    /// checks), which the warning then says allowed for the lateness; a load run has none of those checkers.
-    /// </summary>
-    [JsonIgnore]
-    public bool TimingChecksRan { get; init; } = true;
 
     /// <summary>True when any process ran more than the tolerance behind schedule at least once.</summary>
     public bool Saturated => Processes.Any(p => p.OverTolerance > 0);
@@ -59,8 +59,8 @@ public sealed record HarnessLoad
                 + FormattableString.Invariant($"{worst.OverTolerance} of {worst.Samples} ticks later than the {ToleranceMs} ms scheduling tolerance")
                 + (others > 0 ? FormattableString.Invariant($" ({others} other process(es) too)") : "")
                 + ". Its clients' heartbeats, retries and deliveries waited as long. "
-                + (TimingChecksRan ? "The backoff, offline-replay and convergence checks allowed each wait the lateness measured in its own window; " : "")
-                + $"{(TimingChecksRan ? "the" : "The")} latency SLOs, and the reconnects late heartbeats cause, describe this machine as much as the server: {Remedy}.";
+                + (ForLoadRun ? "" : "The backoff, offline-replay and convergence checks allowed each wait the lateness measured in its own window; ")
+                + $"{(ForLoadRun ? "The" : "the")} latency SLOs, and the reconnects late heartbeats cause, describe this machine as much as the server: {Remedy}.";
         }
     }
 

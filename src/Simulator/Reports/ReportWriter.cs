@@ -35,12 +35,6 @@ public static class ReportWriter
         await SummaryFile.WriteAsync(Path.Combine(directory, SummaryFileName), summary, cancellationToken);
         await JUnitReport.WriteAsync(Path.Combine(directory, JUnitFileName), JUnitReport.Build(summary), cancellationToken);
         await HtmlReport.WriteAsync(Path.Combine(directory, HtmlFileName), HtmlReport.Build(summary, history, context, latency, serverLog), cancellationToken);
-        var violations = Path.Combine(directory, ViolationsFolderName);
-        if (Directory.Exists(violations))
-        {
-            Directory.Delete(violations, recursive: true);
-        }
-
-        await ViolationsWriter.WriteAsync(violations, summary.Invariants, history, serverLog, cancellationToken);
+        await ViolationsWriter.ReplaceAsync(directory, summary.Invariants, history, serverLog, cancellationToken);
     }
 }

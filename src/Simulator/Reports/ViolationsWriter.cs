@@ -72,6 +72,26 @@ public static class ViolationsWriter
             || (e is DeliveredEvent d && d.SenderClientId == violation.ClientId);
     }
 
+    /// <summary>
+    /// Replaces <paramref name="reportDirectory"/>'s <see cref="ReportWriter.ViolationsFolderName"/> folder with these
+    /// results' files (emptied first, so a rerun into the same folder leaves no stale slices); returns how many were written.
+    /// </summary>
+    public static Task<int> ReplaceAsync(
+        string reportDirectory,
+        IEnumerable<InvariantResult> results,
+        RecordedHistory history,
+        IReadOnlyList<ServerLogLine> serverLog,
+        CancellationToken cancellationToken = default)
+    {
+        var violations = Path.Combine(reportDirectory, ReportWriter.ViolationsFolderName);
+        if (Directory.Exists(violations))
+        {
+            Directory.Delete(violations, recursive: true);
+        }
+
+        return WriteAsync(violations, results, history, serverLog, cancellationToken);
+    }
+
     /// <summary>Writes the files into <paramref name="directory"/> (created); returns how many were written.</summary>
     public static async Task<int> WriteAsync(
         string directory,
